@@ -215,7 +215,7 @@ class Evidence:
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {}
-        for name in self.__slots__:  # type: ignore[attr-defined]
+        for name in self.__slots__:
             value = getattr(self, name)
             if isinstance(value, datetime):
                 value = value.isoformat()

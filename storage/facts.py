@@ -1,0 +1,243 @@
+"""Fact queries: what the rules need to know, read from storage.
+
+Plain async functions over a session. Counting and picking the newest item happen in
+SQL (GROUP BY and window functions), so a run over thousands of pages loads one row per
+page, not every item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Row, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rules.model import Finding, Item, Outcome, PageFacts, Severity, Site
+from storage.errors import RunNotFoundError
+from storage.evidence import evidence_from_dict
+from storage.models import finding_table, item_table, run_table, snapshot_table
+from storage.records import RunInfo, RunStatus
+
+_PageKey = tuple[str, str | None]
+
+
+async def page_facts(
+    session: AsyncSession, *, run_id: int, sites: Sequence[Site]
+) -> list[PageFacts]:
+    """Facts for every page of ``sites`` as fetched in run ``run_id``.
+
+    Per site the homepage comes first, then each column in the targets' order. Each page
+    is judged from its newest snapshot in the run: its outcome, status and detail; when
+    readable also whether a list was found, how many items (and dated items) are on the
+    page now, and the newest dated item among them. For a 304 the content was seen when
+    the earlier full fetch ran, which is ``content_seen_at``. A page with no snapshot in
+    the run has outcome None.
+
+    Items keep only the last snapshot that showed them, so the answer is exact for a
+    run's newest pages, which is when the runner asks; for an older run, items seen
+    again since then count for the newer snapshot.
+    """
+    started_at = await session.scalar(
+        select(run_table.c.started_at).where(run_table.c.id == run_id)
+    )
+    if started_at is None:
+        raise RunNotFoundError(run_id)
+    snapshots = await _newest_snapshots(session, run_id)
+    counts = await _item_counts(session, run_id)
+    newest = await _newest_items(session, run_id)
+
+    facts: list[PageFacts] = []
+    for site in sites:
+        pages: list[tuple[str | None, str | None, Any, int | None, str]] = [
+            (None, None, None, None, site.homepage)
+        ]
+        pages += [(c.id, c.name, c.category, c.max_age_days, c.url) for c in site.columns]
+        for column_id, column_name, category, max_age_days, url in pages:
+            base = {
+                "site_id": site.id,
+                "site_name": site.name,
+                "column_id": column_id,
+                "column_name": column_name,
+                "category": category,
+                "max_age_days": max_age_days,
+                "url": url,
+            }
+            snapshot = snapshots.get((site.id, column_id))
+            if snapshot is None:
+                facts.append(PageFacts(**base, checked_at=started_at, outcome=None))
+                continue
+            facts.append(_facts_of(base, snapshot, counts, newest))
+    return facts
+
+
+def _facts_of(
+    base: Mapping[str, Any],
+    snapshot: Row[Any],
+    counts: Mapping[int, tuple[int, int]],
+    newest: Mapping[int, Item],
+) -> PageFacts:
+    outcome = Outcome(snapshot.outcome)
+    common = {
+        **base,
+        "checked_at": snapshot.fetched_at,
+        "outcome": outcome,
+        "status": snapshot.status,
+        "detail": snapshot.detail,
+    }
+    if not outcome.readable:
+        return PageFacts(**common)
+    if outcome is Outcome.NOT_MODIFIED:
+        list_found = bool(snapshot.judged_list_found)
+        content_seen_at = snapshot.judged_at
+    else:
+        list_found = snapshot.list_found
+        content_seen_at = snapshot.fetched_at
+    item_count, dated_count = counts.get(snapshot.id, (0, 0))
+    return PageFacts(
+        **common,
+        list_found=list_found,
+        item_count=item_count,
+        dated_count=dated_count,
+        newest=newest.get(snapshot.id),
+        content_seen_at=content_seen_at,
+    )
+
+
+async def _newest_snapshots(session: AsyncSession, run_id: int) -> dict[_PageKey, Row[Any]]:
+    """The newest snapshot of each page in the run, with the full fetch a 304 stands on."""
+    s = snapshot_table
+    ranked = (
+        select(
+            s.c.id,
+            s.c.site_id,
+            s.c.column_id,
+            s.c.fetched_at,
+            s.c.outcome,
+            s.c.status,
+            s.c.detail,
+            s.c.list_found,
+            func.row_number()
+            .over(
+                partition_by=(s.c.site_id, s.c.column_id),
+                order_by=(s.c.fetched_at.desc(), s.c.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(s.c.run_id == run_id)
+        .subquery("ranked")
+    )
+    earlier = s.alias("earlier")
+    judged_id = (
+        select(func.max(earlier.c.id))
+        .where(
+            earlier.c.site_id == ranked.c.site_id,
+            earlier.c.column_id.is_not_distinct_from(ranked.c.column_id),
+            earlier.c.outcome == Outcome.OK.value,
+            earlier.c.id < ranked.c.id,
+        )
+        .scalar_subquery()
+    )
+    newest = (
+        select(
+            ranked,
+            judged_id.label("judged_id"),
+        )
+        .where(ranked.c.rank == 1)
+        .subquery("newest")
+    )
+    judged = s.alias("judged")
+    query = select(
+        newest,
+        judged.c.fetched_at.label("judged_at"),
+        judged.c.list_found.label("judged_list_found"),
+    ).outerjoin(judged, judged.c.id == newest.c.judged_id)
+    rows = (await session.execute(query)).all()
+    return {(row.site_id, row.column_id): row for row in rows}
+
+
+async def _item_counts(session: AsyncSession, run_id: int) -> dict[int, tuple[int, int]]:
+    """Per snapshot of the run: (items on it, dated items on it)."""
+    i, s = item_table, snapshot_table
+    query = (
+        select(i.c.last_snapshot_id, func.count(), func.count(i.c.published))
+        .join(s, s.c.id == i.c.last_snapshot_id)
+        .where(s.c.run_id == run_id)
+        .group_by(i.c.last_snapshot_id)
+    )
+    return {row[0]: (row[1], row[2]) for row in (await session.execute(query)).all()}
+
+
+async def _newest_items(session: AsyncSession, run_id: int) -> dict[int, Item]:
+    """Per snapshot of the run: the newest dated item on it (ties: the one seen first)."""
+    i, s = item_table, snapshot_table
+    ranked = (
+        select(
+            i.c.last_snapshot_id,
+            i.c.title,
+            i.c.url,
+            i.c.published,
+            i.c.date_where,
+            i.c.date_text,
+            func.row_number()
+            .over(
+                partition_by=i.c.last_snapshot_id,
+                order_by=(i.c.published.desc(), i.c.first_seen, i.c.id),
+            )
+            .label("rank"),
+        )
+        .join(s, s.c.id == i.c.last_snapshot_id)
+        .where(s.c.run_id == run_id, i.c.published.is_not(None))
+        .subquery("ranked_items")
+    )
+    rows = (await session.execute(select(ranked).where(ranked.c.rank == 1))).all()
+    return {
+        row.last_snapshot_id: Item(
+            title=row.title,
+            url=row.url,
+            published=row.published,
+            date_where=row.date_where,
+            date_text=row.date_text,
+        )
+        for row in rows
+    }
+
+
+async def run_findings(session: AsyncSession, *, run_id: int) -> list[Finding]:
+    """The findings recorded for a run, in the order they were recorded."""
+    f = finding_table
+    rows = (await session.execute(select(f).where(f.c.run_id == run_id).order_by(f.c.id))).all()
+    return [
+        Finding(
+            code=row.code,
+            severity=Severity(row.severity),
+            message=row.message,
+            site_id=row.site_id,
+            site_name=row.site_name,
+            column_id=row.column_id,
+            column_name=row.column_name,
+            evidence=evidence_from_dict(row.evidence),
+            extra=dict(row.extra or {}),
+        )
+        for row in rows
+    ]
+
+
+async def latest_run(session: AsyncSession) -> RunInfo | None:
+    """The most recently started run, None when there has been none."""
+    r = run_table
+    row = (
+        await session.execute(select(r).order_by(r.c.started_at.desc(), r.c.id.desc()).limit(1))
+    ).first()
+    if row is None:
+        return None
+    return RunInfo(
+        id=row.id,
+        scope=row.scope,
+        status=RunStatus(row.status),
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        pid=row.pid,
+        hostname=row.hostname,
+        stats=dict(row.stats or {}),
+    )

@@ -1,0 +1,207 @@
+"""The tables, as typed SQLAlchemy models.
+
+``sites`` and ``columns`` mirror the targets file (inactive, never deleted, when a target
+leaves it). ``runs`` are crawls. ``snapshots`` hold one row per fetch outcome, failed or
+not; the body behind a snapshot is stored once per distinct content in ``bodies``.
+``items`` are list entries with their history (first and last seen, and the snapshot that
+last showed them). ``findings`` are what the rules concluded in a run.
+
+The homepage of a site is the page with ``column_id`` NULL. Because SQL treats NULLs as
+distinct in unique constraints, homepage items get their own partial unique index.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeEngine
+
+from storage.types import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_N_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JSONDocument: TypeEngine[Any] = JSON().with_variant(JSONB(), "postgresql")
+"""JSON on SQLite, JSONB on Postgres."""
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), date: Date()}
+
+
+class SiteRow(Base):
+    __tablename__ = "sites"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    homepage: Mapped[str] = mapped_column(Text)
+    site_code: Mapped[str | None] = mapped_column(String(40))
+    unit: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime]
+
+
+class ColumnRow(Base):
+    __tablename__ = "columns"
+
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), primary_key=True)
+    column_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(20))
+    max_age_days: Mapped[int | None] = mapped_column(Integer)
+    selector: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime]
+
+
+class RunRow(Base):
+    __tablename__ = "runs"
+    __table_args__ = (Index("ix_runs_status_started_at", "status", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(20))
+    pid: Mapped[int | None] = mapped_column(Integer)
+    hostname: Mapped[str | None] = mapped_column(Text)
+    stats: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+
+
+class SnapshotRow(Base):
+    __tablename__ = "snapshots"
+    __table_args__ = (
+        ForeignKeyConstraint(["site_id", "column_id"], ["columns.site_id", "columns.column_id"]),
+        Index("ix_snapshots_run_id_site_id_column_id", "run_id", "site_id", "column_id"),
+        Index("ix_snapshots_site_id_column_id_id", "site_id", "column_id", "id"),
+        Index("ix_snapshots_content_hash_fetched_at", "content_hash", "fetched_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"))
+    column_id: Mapped[str | None] = mapped_column(String(100))
+    url: Mapped[str] = mapped_column(Text)
+    final_url: Mapped[str | None] = mapped_column(Text)
+    fetched_at: Mapped[datetime]
+    outcome: Mapped[str] = mapped_column(String(30))
+    status: Mapped[int | None] = mapped_column(Integer)
+    elapsed_s: Mapped[float] = mapped_column(Float)
+    attempts: Mapped[int] = mapped_column(Integer)
+    bytes_read: Mapped[int] = mapped_column(BigInteger)
+    encoding: Mapped[str | None] = mapped_column(String(40))
+    content_type: Mapped[str | None] = mapped_column(Text)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[str | None] = mapped_column(Text)
+    page_kind: Mapped[str | None] = mapped_column(String(40))
+    list_found: Mapped[bool] = mapped_column(Boolean)
+    item_count: Mapped[int] = mapped_column(Integer)
+    meta: Mapped[dict[str, str] | None] = mapped_column(JSONDocument)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class BodyRow(Base):
+    """A distinct page body, zlib-compressed, keyed by the sha256 hex of the raw bytes."""
+
+    __tablename__ = "bodies"
+
+    content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(BigInteger)  # uncompressed bytes
+    first_stored_at: Mapped[datetime]
+
+
+class ItemRow(Base):
+    __tablename__ = "items"
+    __table_args__ = (
+        ForeignKeyConstraint(["site_id", "column_id"], ["columns.site_id", "columns.column_id"]),
+        UniqueConstraint("site_id", "column_id", "url"),
+        Index(
+            "uq_items_homepage_site_id_url",
+            "site_id",
+            "url",
+            unique=True,
+            sqlite_where=text("column_id IS NULL"),
+            postgresql_where=text("column_id IS NULL"),
+        ),
+        Index("ix_items_last_snapshot_id", "last_snapshot_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"))
+    column_id: Mapped[str | None] = mapped_column(String(100))
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    published: Mapped[date | None]
+    date_where: Mapped[str | None] = mapped_column(Text)
+    date_text: Mapped[str | None] = mapped_column(Text)
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+    last_snapshot_id: Mapped[int] = mapped_column(ForeignKey("snapshots.id"))
+
+
+class FindingRow(Base):
+    __tablename__ = "findings"
+    __table_args__ = (
+        Index("ix_findings_run_id", "run_id"),
+        Index("ix_findings_site_id_created_at", "site_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    code: Mapped[str] = mapped_column(String(60))
+    severity: Mapped[str] = mapped_column(String(20))
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"))
+    site_name: Mapped[str] = mapped_column(Text)
+    column_id: Mapped[str | None] = mapped_column(String(100))
+    column_name: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    created_at: Mapped[datetime]
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table behind a model, for bulk statements."""
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
+
+
+site_table = table_of(SiteRow)
+column_table = table_of(ColumnRow)
+run_table = table_of(RunRow)
+snapshot_table = table_of(SnapshotRow)
+body_table = table_of(BodyRow)
+item_table = table_of(ItemRow)
+finding_table = table_of(FindingRow)

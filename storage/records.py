@@ -1,0 +1,54 @@
+"""Values that cross the storage boundary: what one fetch produced, and what a run is."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from rules.model import Outcome
+
+
+class RunStatus(StrEnum):
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"  # the process stopped (SIGTERM, crash) before finishing
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FetchRecord:
+    """One fetch of one page, as storage keeps it. ``body`` is the raw bytes when read."""
+
+    url: str
+    final_url: str | None
+    fetched_at: datetime  # aware UTC
+    outcome: Outcome
+    status: int | None
+    elapsed_s: float
+    attempts: int
+    bytes_read: int
+    body: bytes | None
+    encoding: str | None = None
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    detail: str | None = None
+    page_kind: str | None = None
+    list_found: bool = False
+    meta: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunInfo:
+    """One crawl run as recorded."""
+
+    id: int
+    scope: str
+    status: RunStatus
+    started_at: datetime
+    finished_at: datetime | None
+    pid: int | None
+    hostname: str | None
+    stats: Mapping[str, object]

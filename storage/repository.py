@@ -1,0 +1,485 @@
+"""Writes: targets, runs, fetch snapshots, items and findings.
+
+Every function takes an ``AsyncSession`` and leaves the transaction to the caller
+(``async with session.begin(): …``), so one page's snapshot and items commit together and
+a crash midway leaves the pages before it intact. Bulk writes are Core statements with
+the dialect's upsert, so running the same crawl twice never duplicates a row, and they
+are chunked to stay under SQLite's bound-parameter limit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import socket
+import zlib
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, Table, and_, delete, func, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rules.model import Finding, Item, Outcome, Site
+from storage.bulk import chunks, dialect_insert
+from storage.errors import RunNotFoundError
+from storage.evidence import to_json_value
+from storage.models import (
+    body_table,
+    column_table,
+    finding_table,
+    item_table,
+    run_table,
+    site_table,
+    snapshot_table,
+)
+from storage.records import FetchRecord, RunStatus
+
+logger = logging.getLogger(__name__)
+
+ABANDONED_AFTER = timedelta(hours=24)
+"""A 'running' run older than this is abandoned wherever it ran."""
+
+_READABLE = tuple(o.value for o in Outcome if o.readable)
+
+_ITEM_CHANGES = ("title", "published", "date_where", "date_text", "last_seen", "last_snapshot_id")
+"""What an upsert of a known item updates; ``first_seen`` stays."""
+
+
+def _same_page(table: Table, site_id: str, column_id: str | None) -> ColumnElement[bool]:
+    if column_id is None:
+        return and_(table.c.site_id == site_id, table.c.column_id.is_(None))
+    return and_(table.c.site_id == site_id, table.c.column_id == column_id)
+
+
+# --- targets -------------------------------------------------------------------------------
+
+
+async def sync_targets(session: AsyncSession, sites: Sequence[Site], *, now: datetime) -> None:
+    """Upsert sites and columns from the targets; those no longer listed become inactive."""
+    site_rows = [
+        {
+            "id": s.id,
+            "name": s.name,
+            "homepage": s.homepage,
+            "site_code": s.site_code,
+            "unit": s.unit,
+            "active": True,
+            "updated_at": now,
+        }
+        for s in sites
+    ]
+    column_rows = [
+        {
+            "site_id": s.id,
+            "column_id": c.id,
+            "name": c.name,
+            "url": c.url,
+            "category": c.category.value,
+            "max_age_days": c.max_age_days,
+            "selector": c.selector,
+            "active": True,
+            "updated_at": now,
+        }
+        for s in sites
+        for c in s.columns
+    ]
+    for chunk in chunks(site_rows):
+        stmt = dialect_insert(session, site_table)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[site_table.c.id],
+            set_={name: stmt.excluded[name] for name in site_rows[0] if name != "id"},
+        )
+        await session.execute(stmt, list(chunk))
+    for column_chunk in chunks(column_rows):
+        stmt = dialect_insert(session, column_table)
+        keys = ("site_id", "column_id")
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[column_table.c.site_id, column_table.c.column_id],
+            set_={name: stmt.excluded[name] for name in column_rows[0] if name not in keys},
+        )
+        await session.execute(stmt, list(column_chunk))
+
+    wanted_sites = {s.id for s in sites}
+    active_sites = (await session.scalars(select(site_table.c.id).where(site_table.c.active))).all()
+    gone_sites = [s for s in active_sites if s not in wanted_sites]
+    for id_chunk in chunks(gone_sites):
+        await session.execute(
+            update(site_table)
+            .where(site_table.c.id.in_(id_chunk))
+            .values(active=False, updated_at=now)
+        )
+
+    wanted_columns = {(s.id, c.id) for s in sites for c in s.columns}
+    active_columns = (
+        await session.execute(
+            select(column_table.c.site_id, column_table.c.column_id).where(column_table.c.active)
+        )
+    ).all()
+    gone_columns = [tuple(k) for k in active_columns if tuple(k) not in wanted_columns]
+    for key_chunk in chunks(gone_columns):
+        await session.execute(
+            update(column_table)
+            .where(tuple_(column_table.c.site_id, column_table.c.column_id).in_(key_chunk))
+            .values(active=False, updated_at=now)
+        )
+    if gone_sites or gone_columns:
+        logger.info(
+            "targets: %d sites and %d columns no longer listed, marked inactive",
+            len(gone_sites),
+            len(gone_columns),
+        )
+
+
+# --- runs ----------------------------------------------------------------------------------
+
+
+async def start_run(session: AsyncSession, *, scope: str, started_at: datetime) -> int:
+    """Record a new run as 'running' on this host and process; returns its id."""
+    result = await session.execute(
+        run_table.insert()
+        .values(
+            scope=scope,
+            started_at=started_at,
+            status=RunStatus.RUNNING.value,
+            pid=os.getpid(),
+            hostname=socket.gethostname(),
+            stats={},
+        )
+        .returning(run_table.c.id)
+    )
+    return int(result.scalar_one())
+
+
+async def finish_run(
+    session: AsyncSession,
+    run_id: int,
+    *,
+    status: str,
+    finished_at: datetime,
+    stats: Mapping[str, object],
+) -> None:
+    """Close a run with its final status ('completed', 'failed' or 'interrupted')."""
+    final = RunStatus(status)
+    if final is RunStatus.RUNNING:
+        raise ValueError(f"run {run_id}: finish_run needs a final status, not {status!r}")
+    result = await session.execute(
+        update(run_table)
+        .where(run_table.c.id == run_id)
+        .values(status=final.value, finished_at=finished_at, stats=to_json_value(stats))
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        raise RunNotFoundError(run_id)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    except OverflowError:  # not a valid pid at all
+        return False
+    return True
+
+
+async def interrupt_abandoned_runs(session: AsyncSession, *, now: datetime) -> list[int]:
+    """Mark 'running' runs whose process is gone as 'interrupted'; returns their ids.
+
+    A run is abandoned when it ran on this host and its pid is no longer alive, or when
+    it started more than 24 hours ago (on any host).
+    """
+    hostname = socket.gethostname()
+    rows = (
+        await session.execute(
+            select(
+                run_table.c.id, run_table.c.pid, run_table.c.hostname, run_table.c.started_at
+            ).where(run_table.c.status == RunStatus.RUNNING.value)
+        )
+    ).all()
+    abandoned = [
+        row.id
+        for row in rows
+        if row.started_at < now - ABANDONED_AFTER
+        or (
+            row.hostname == hostname
+            and row.pid is not None
+            and row.pid != os.getpid()
+            and not _process_alive(row.pid)
+        )
+    ]
+    for chunk in chunks(abandoned):
+        await session.execute(
+            update(run_table)
+            .where(run_table.c.id.in_(chunk), run_table.c.status == RunStatus.RUNNING.value)
+            .values(status=RunStatus.INTERRUPTED.value, finished_at=now)
+        )
+    if abandoned:
+        logger.warning("runs %s were left running by a stopped process: interrupted", abandoned)
+    return sorted(abandoned)
+
+
+# --- snapshots and bodies ------------------------------------------------------------------
+
+
+def content_hash(body: bytes) -> str:
+    """The key a body is stored under: the sha256 hex of the raw bytes."""
+    return hashlib.sha256(body).hexdigest()
+
+
+async def record_fetch(
+    session: AsyncSession,
+    *,
+    run_id: int,
+    site_id: str,
+    column_id: str | None,
+    record: FetchRecord,
+) -> int:
+    """Store one fetch outcome and its body (once per distinct content); returns the snapshot id."""
+    digest = None
+    if record.body is not None:
+        digest = content_hash(record.body)
+        stmt = dialect_insert(session, body_table).values(
+            content_hash=digest,
+            data=zlib.compress(record.body, 6),
+            size=len(record.body),
+            first_stored_at=record.fetched_at,
+        )
+        await session.execute(
+            stmt.on_conflict_do_nothing(index_elements=[body_table.c.content_hash])
+        )
+    result = await session.execute(
+        snapshot_table.insert()
+        .values(
+            run_id=run_id,
+            site_id=site_id,
+            column_id=column_id,
+            url=record.url,
+            final_url=record.final_url,
+            fetched_at=record.fetched_at,
+            outcome=record.outcome.value,
+            status=record.status,
+            elapsed_s=record.elapsed_s,
+            attempts=record.attempts,
+            bytes_read=record.bytes_read,
+            encoding=record.encoding,
+            content_type=record.content_type,
+            etag=record.etag,
+            last_modified=record.last_modified,
+            detail=record.detail,
+            page_kind=record.page_kind,
+            list_found=record.list_found,
+            item_count=0,
+            meta=dict(record.meta) or None,
+            content_hash=digest,
+        )
+        .returning(snapshot_table.c.id)
+    )
+    return int(result.scalar_one())
+
+
+async def load_body(session: AsyncSession, digest: str) -> bytes | None:
+    """The stored body with that hash, None when it was never stored or has been pruned."""
+    data = await session.scalar(
+        select(body_table.c.data).where(body_table.c.content_hash == digest)
+    )
+    return None if data is None else zlib.decompress(data)
+
+
+async def prune_bodies(session: AsyncSession, *, keep_days: int, now: datetime) -> int:
+    """Delete bodies no snapshot of the last ``keep_days`` days refers to; returns how many.
+
+    Snapshots keep their ``content_hash``; only the stored bytes go.
+    """
+    if keep_days < 0:
+        raise ValueError(f"keep_days={keep_days}: pass 0 or more days")
+    cutoff = now - timedelta(days=keep_days)
+    still_shown = (
+        select(snapshot_table.c.id)
+        .where(
+            snapshot_table.c.content_hash == body_table.c.content_hash,
+            snapshot_table.c.fetched_at >= cutoff,
+        )
+        .exists()
+    )
+    result = await session.execute(delete(body_table).where(~still_shown))
+    pruned = int(result.rowcount)  # type: ignore[attr-defined]
+    logger.info("pruned %d stored bodies not seen since %s", pruned, cutoff.isoformat())
+    return pruned
+
+
+# --- items ---------------------------------------------------------------------------------
+
+
+async def record_items(
+    session: AsyncSession,
+    *,
+    snapshot_id: int,
+    site_id: str,
+    column_id: str | None,
+    items: Sequence[Item],
+    seen_at: datetime,
+) -> int:
+    """Upsert the items a snapshot showed; returns how many were new to that page.
+
+    An item already known keeps its ``first_seen``; its ``last_seen`` and
+    ``last_snapshot_id`` move to this snapshot and its title and date follow the page.
+    The same URL twice on one page counts once (the first occurrence wins).
+    """
+    unique: dict[str, Item] = {}
+    for item in items:
+        unique.setdefault(item.url, item)
+    urls = list(unique)
+    known: set[str] = set()
+    for url_chunk in chunks(urls):
+        found = await session.scalars(
+            select(item_table.c.url).where(
+                _same_page(item_table, site_id, column_id), item_table.c.url.in_(url_chunk)
+            )
+        )
+        known.update(found)
+
+    rows = [
+        {
+            "site_id": site_id,
+            "column_id": column_id,
+            "url": item.url,
+            "title": item.title,
+            "published": item.published,
+            "date_where": item.date_where,
+            "date_text": item.date_text,
+            "first_seen": seen_at,
+            "last_seen": seen_at,
+            "last_snapshot_id": snapshot_id,
+        }
+        for item in unique.values()
+    ]
+    for chunk in chunks(rows):
+        stmt = dialect_insert(session, item_table)
+        set_ = {name: stmt.excluded[name] for name in _ITEM_CHANGES}
+        if column_id is None:
+            stmt = stmt.on_conflict_do_update(
+                index_elements=[item_table.c.site_id, item_table.c.url],
+                index_where=item_table.c.column_id.is_(None),
+                set_=set_,
+            )
+        else:
+            stmt = stmt.on_conflict_do_update(
+                index_elements=[item_table.c.site_id, item_table.c.column_id, item_table.c.url],
+                set_=set_,
+            )
+        await session.execute(stmt, list(chunk))
+    await session.execute(
+        update(snapshot_table)
+        .where(snapshot_table.c.id == snapshot_id)
+        .values(item_count=len(rows))
+    )
+    return len(urls) - len(known)
+
+
+async def carry_items(
+    session: AsyncSession,
+    *,
+    snapshot_id: int,
+    site_id: str,
+    column_id: str | None,
+    seen_at: datetime,
+) -> int:
+    """For a 304: the items of the page's previous readable snapshot are on this one too.
+
+    Moves them (``last_seen``, ``last_snapshot_id``) to ``snapshot_id``; returns how many.
+    """
+    previous = await session.scalar(
+        select(func.max(snapshot_table.c.id)).where(
+            _same_page(snapshot_table, site_id, column_id),
+            snapshot_table.c.id < snapshot_id,
+            snapshot_table.c.outcome.in_(_READABLE),
+        )
+    )
+    if previous is None:
+        logger.warning(
+            "304 for %s/%s but no earlier readable snapshot: no items to carry",
+            site_id,
+            column_id,
+        )
+        return 0
+    result = await session.execute(
+        update(item_table)
+        .where(
+            _same_page(item_table, site_id, column_id), item_table.c.last_snapshot_id == previous
+        )
+        .values(last_seen=seen_at, last_snapshot_id=snapshot_id)
+    )
+    carried = int(result.rowcount)  # type: ignore[attr-defined]
+    await session.execute(
+        update(snapshot_table).where(snapshot_table.c.id == snapshot_id).values(item_count=carried)
+    )
+    return carried
+
+
+async def last_validators(
+    session: AsyncSession, *, site_id: str, column_id: str | None
+) -> tuple[str | None, str | None]:
+    """(etag, last_modified) to revalidate the page with, from its newest readable snapshot.
+
+    When that snapshot is a 304 that did not repeat a validator, the one of the newest
+    full fetch ('ok') stands.
+    """
+    newest = (
+        await session.execute(
+            select(snapshot_table.c.outcome, snapshot_table.c.etag, snapshot_table.c.last_modified)
+            .where(
+                _same_page(snapshot_table, site_id, column_id),
+                snapshot_table.c.outcome.in_(_READABLE),
+            )
+            .order_by(snapshot_table.c.id.desc())
+            .limit(1)
+        )
+    ).first()
+    if newest is None:
+        return None, None
+    etag, last_modified = newest.etag, newest.last_modified
+    if newest.outcome == Outcome.NOT_MODIFIED.value and (etag is None or last_modified is None):
+        full = (
+            await session.execute(
+                select(snapshot_table.c.etag, snapshot_table.c.last_modified)
+                .where(
+                    _same_page(snapshot_table, site_id, column_id),
+                    snapshot_table.c.outcome == Outcome.OK.value,
+                )
+                .order_by(snapshot_table.c.id.desc())
+                .limit(1)
+            )
+        ).first()
+        if full is not None:
+            etag = etag if etag is not None else full.etag
+            last_modified = last_modified if last_modified is not None else full.last_modified
+    return etag, last_modified
+
+
+# --- findings ------------------------------------------------------------------------------
+
+
+async def record_findings(
+    session: AsyncSession, *, run_id: int, findings: Sequence[Finding], created_at: datetime
+) -> None:
+    """Store what the rules concluded in a run."""
+    rows = [
+        {
+            "run_id": run_id,
+            "code": f.code,
+            "severity": f.severity.value,
+            "site_id": f.site_id,
+            "site_name": f.site_name,
+            "column_id": f.column_id,
+            "column_name": f.column_name,
+            "message": f.message,
+            "evidence": f.evidence.as_dict(),
+            "extra": to_json_value(f.extra) if f.extra else None,
+            "created_at": created_at,
+        }
+        for f in findings
+    ]
+    for chunk in chunks(rows):
+        await session.execute(finding_table.insert(), list(chunk))
