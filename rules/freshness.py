@@ -110,6 +110,8 @@ def judge_page(page: PageFacts, *, now: datetime) -> PageVerdict:
         )
     if is_home:
         return verdict(Verdict.REACHABLE)
+    if page.category is Category.STATIC or page.category is None:
+        return verdict(Verdict.STATIC)  # no freshness window: whatever the page lists is fine
     if not page.list_found:
         return verdict(
             Verdict.UNREADABLE,
@@ -121,8 +123,6 @@ def judge_page(page: PageFacts, *, now: datetime) -> PageVerdict:
                 _evidence(page, now, detail="no list of dated items was recognised on the page"),
             ),
         )
-    if page.category is Category.STATIC or page.category is None:
-        return verdict(Verdict.STATIC)
     if page.item_count == 0:
         return verdict(
             Verdict.EMPTY,

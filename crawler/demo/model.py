@@ -1,0 +1,136 @@
+"""The demo fleet's data model: simulated sites, their columns and their dated list items.
+
+A ``Fleet`` is plain data, fully dated at construction (relative to its ``today``); the
+renderers in ``crawler.demo.styles`` turn it into pages and ``crawler.demo.server`` serves
+them. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+from enum import StrEnum
+
+from rules.model import Category
+
+__all__ = [
+    "Charset",
+    "DemoColumn",
+    "DemoItem",
+    "DemoSite",
+    "Fleet",
+    "Freshness",
+    "ProblemKind",
+]
+
+
+class Charset(StrEnum):
+    """How a site labels and encodes its pages (real sites get this wrong in several ways)."""
+
+    UTF8 = "utf-8"
+    GBK = "gbk"  # header ``charset=gbk``, ``<meta charset="gb2312">``, gb18030 bytes
+    GB2312 = "gb2312"  # header ``charset=gb2312``, http-equiv meta gb2312, gb18030 bytes
+    UTF8_LABELLED_GB2312 = "utf-8-labelled-gb2312"  # UTF-8 bytes, meta says gb2312
+
+    @property
+    def codec(self) -> str:
+        """The Python codec the page bytes are encoded with."""
+        return "utf-8" if self in (Charset.UTF8, Charset.UTF8_LABELLED_GB2312) else "gb18030"
+
+    @property
+    def header_charset(self) -> str | None:
+        """The charset named in the Content-Type header (None: no charset parameter)."""
+        return {
+            Charset.UTF8: "utf-8",
+            Charset.GBK: "gbk",
+            Charset.GB2312: "gb2312",
+            Charset.UTF8_LABELLED_GB2312: None,
+        }[self]
+
+    @property
+    def meta_charset(self) -> str:
+        """The charset the page's own ``<meta>`` declares."""
+        return "utf-8" if self is Charset.UTF8 else "gb2312"
+
+
+class Freshness(StrEnum):
+    """The state a column is built in, relative to the fleet's ``today``."""
+
+    FRESH = "fresh"  # within its window by a wide margin
+    STALE = "stale"  # a news column whose newest item is 3–4 weeks old (2-week window)
+    OVERDUE = "overdue"  # an 应更新 column whose newest item is about two years old
+
+
+class ProblemKind(StrEnum):
+    """The finding a problem column must produce (the e2e test matches on it)."""
+
+    STALE = "stale"  # 图片新闻2周未更新
+    OVERDUE = "overdue"  # 部门预算应更新但长期未更新
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DemoItem:
+    """One article of a column: listed on the column's pages and served as an article page."""
+
+    number: int  # unique within the site; part of the article URL
+    title: str
+    published: date  # calendar date in Asia/Shanghai
+    at: time  # local publication time of day (shown by some styles and on the article)
+    body: tuple[str, ...]  # paragraphs of the article page
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DemoColumn:
+    id: str  # [a-z0-9-]+, unique within the site
+    name: str
+    category: Category
+    max_age_days: int | None = None  # only for Category.UPDATE
+    freshness: Freshness = Freshness.FRESH
+    number: int  # a CMS column number (col1234, info/1023) used in some styles' URLs
+    items: tuple[DemoItem, ...] = ()  # newest first; empty for a static column
+    text: tuple[str, ...] = ()  # paragraphs of a static column's page
+    updated: date | None = None  # a static column's visible 更新时间
+
+    @property
+    def is_list(self) -> bool:
+        return self.category is not Category.STATIC
+
+    @property
+    def problem(self) -> ProblemKind | None:
+        """The finding this column is built to produce, or None when it must produce none."""
+        if self.freshness is Freshness.STALE:
+            return ProblemKind.STALE
+        if self.freshness is Freshness.OVERDUE:
+            return ProblemKind.OVERDUE
+        return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DemoSite:
+    id: str  # [a-z0-9-]+, unique within the fleet
+    name: str  # exactly as the inspection notice names the site
+    unit: str  # 主办单位
+    site_code: str  # 网站标识码, 10 digits
+    domain: str  # the real-looking domain shown in meta tags and the footer
+    style: str  # a key of ``crawler.demo.styles.STYLES``
+    charset: Charset
+    topics: tuple[str, ...]  # the unit's business topics, used in titles
+    columns: tuple[DemoColumn, ...]
+
+    def column(self, column_id: str) -> DemoColumn:
+        for column in self.columns:
+            if column.id == column_id:
+                return column
+        raise KeyError(f"site {self.id!r} has no column {column_id!r}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Fleet:
+    today: date  # the date every item is dated relative to, and the header widget shows
+    sites: tuple[DemoSite, ...]
+
+    def site(self, site_id: str) -> DemoSite:
+        for site in self.sites:
+            if site.id == site_id:
+                return site
+        raise KeyError(f"the fleet has no site {site_id!r}")

@@ -1,0 +1,218 @@
+"""All pages of one demo site, as the bytes the server sends.
+
+The homepage, list pages, static column pages and robots.txt are rendered when the site is
+built; article pages on first request (a generated fleet has tens of thousands), then kept.
+Each page carries an ETag and a Last-Modified date so conditional requests can answer 304.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from email.utils import format_datetime
+from html import escape
+
+from crawler.demo.model import DemoColumn, DemoItem, DemoSite
+from crawler.demo.styles import CmsStyle, style_for
+from crawler.demo.styles.chrome import document, newest_items
+from rules.model import SHANGHAI
+
+__all__ = ["Page", "SitePages"]
+
+HOME_BOXES = 4
+HOME_BOX_ITEMS = 6
+ROBOTS_TXT = "User-agent: *\nAllow: /\n"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Page:
+    body: bytes
+    content_type: str
+    etag: str  # quoted, strong
+    last_modified: datetime  # aware UTC, whole seconds
+
+    @property
+    def last_modified_http(self) -> str:
+        return format_datetime(self.last_modified, usegmt=True)
+
+
+def _moment(day: date, at: time = time(9, 0)) -> datetime:
+    return datetime.combine(day, at, tzinfo=SHANGHAI).astimezone(UTC)
+
+
+def _column_type(column: DemoColumn) -> str:
+    return column.category.label
+
+
+class SitePages:
+    """Every page of ``site``, by path (with the query string where a style uses one)."""
+
+    def __init__(self, site: DemoSite, today: date) -> None:
+        self.site = site
+        self.today = today
+        self.style: CmsStyle = style_for(site.style)
+        self._pages: dict[str, Page] = {}
+        self._articles: dict[str, tuple[DemoColumn, DemoItem]] = {}
+        newest = newest_items(site, 1)
+        latest = newest[0][1] if newest else None
+        self._site_modified = _moment(latest.published, latest.at) if latest else _moment(today)
+        self._render()
+
+    # --- lookup ----------------------------------------------------------------------------
+
+    def get(self, path: str) -> Page | None:
+        """The page at ``path`` (``/a/b.html`` or ``/a/index.html?uid=1&pageNum=2``), if any."""
+        page = self._pages.get(path)
+        if page is not None:
+            return page
+        article = self._articles.get(path)
+        if article is None:
+            return None
+        page = self._render_article(path, *article)
+        self._pages[path] = page
+        return page
+
+    def paths(self) -> Iterator[str]:
+        """Every path this site serves (list pages, articles, aliases, robots.txt)."""
+        yield from list(self._pages)
+        yield from (path for path in self._articles if path not in self._pages)
+
+    def column_url_path(self, column: DemoColumn) -> str:
+        return self.style.column_path(column)
+
+    # --- rendering -------------------------------------------------------------------------
+
+    def _encode(self, text: str, modified: datetime, content_type: str | None = None) -> Page:
+        body = text.encode(self.site.charset.codec)
+        if content_type is None:
+            charset = self.site.charset.header_charset
+            content_type = f"text/html; charset={charset}" if charset else "text/html"
+        digest = hashlib.blake2b(body, digest_size=10).hexdigest()
+        return Page(
+            body=body, content_type=content_type, etag=f'"{digest}"', last_modified=modified
+        )
+
+    def _render(self) -> None:
+        site, style = self.site, self.style
+        self._pages["/robots.txt"] = self._encode(
+            ROBOTS_TXT, self._site_modified, "text/plain; charset=utf-8"
+        )
+        home = self._encode(self._homepage(), self._site_modified)
+        self._pages["/"] = home
+        self._pages["/index.html"] = home
+        for column in site.columns:
+            if not column.is_list:
+                page = self._encode(
+                    self._static_page(column), _moment(column.updated or self.today)
+                )
+                self._pages[style.column_path(column)] = page
+                for alias in style.column_aliases(column):
+                    self._pages[alias] = page
+                continue
+            for number in range(1, style.pages(column) + 1):
+                items = style.page_items(column, number)
+                path = style.column_path(column, number)
+                page = self._encode(
+                    self._list_page(column, number, path),
+                    _moment(items[0].published, items[0].at),
+                )
+                self._pages[path] = page
+                if number == 1:
+                    for alias in style.column_aliases(column):
+                        self._pages[alias] = page
+            for item in column.items:
+                self._articles[style.article_path(column, item)] = (column, item)
+
+    def _homepage(self) -> str:
+        site, style = self.site, self.style
+        lists = [column for column in site.columns if column.is_list]
+        lists.sort(key=lambda column: column.problem is not None)  # fresh columns first
+        boxes = []
+        for column in lists[:HOME_BOXES]:
+            items = column.items[:HOME_BOX_ITEMS]
+            short = style.mmdd_safe(items, self.today)
+            rows = "".join(
+                f'<li><a href="{style.link("/", style.article_path(column, item))}" '
+                f'title="{escape(item.title)}" target="_blank">{escape(item.title)}</a>'
+                f"<span>{item.published.strftime('%m-%d' if short else '%Y-%m-%d')}</span></li>"
+                for item in items
+            )
+            boxes.append(
+                f'<div class="box"><div class="box-hd"><h3>{escape(column.name)}</h3>'
+                f'<a class="more" href="{style.link("/", style.column_path(column))}">'
+                f"更多&gt;&gt;</a></div><ul>{rows}</ul></div>"
+            )
+        main = '<div class="home-boxes">\n' + "\n".join(boxes) + "\n</div>"
+        return document(site, style, today=self.today, page_path="/", title=site.name, main=main)
+
+    def _list_page(self, column: DemoColumn, number: int, path: str) -> str:
+        style = self.style
+        items = style.page_items(column, number)
+        main = (
+            f'<div class="column-title"><h2>{escape(column.name)}</h2></div>\n'
+            + style.list_html(self.site, column, items, page_path=path, today=self.today)
+            + "\n"
+            + style.pagination_html(column, number, page_path=path)
+        )
+        metas = (("ColumnName", column.name), ("ColumnType", _column_type(column)))
+        return document(
+            self.site,
+            style,
+            today=self.today,
+            page_path=path,
+            title=f"{column.name}-{self.site.name}",
+            main=main,
+            metas=metas,
+            trail=column.name,
+        )
+
+    def _static_page(self, column: DemoColumn) -> str:
+        updated = column.updated or self.today
+        paragraphs = "".join(f"<p>{escape(text)}</p>" for text in column.text)
+        main = (
+            f'<div class="article"><h1>{escape(column.name)}</h1>'
+            f'<div class="info">更新时间：{updated.isoformat()}</div>'
+            f'<div class="content">{paragraphs}</div></div>'
+        )
+        metas = (("ColumnName", column.name), ("ColumnType", _column_type(column)))
+        path = self.style.column_path(column)
+        return document(
+            self.site,
+            self.style,
+            today=self.today,
+            page_path=path,
+            title=f"{column.name}-{self.site.name}",
+            main=main,
+            metas=metas,
+            trail=column.name,
+        )
+
+    def _render_article(self, path: str, column: DemoColumn, item: DemoItem) -> Page:
+        stamp = f"{item.published.isoformat()} {item.at:%H:%M}"
+        paragraphs = "".join(f"<p>{escape(text)}</p>" for text in item.body)
+        main = (
+            f'<div class="article"><h1 class="title">{escape(item.title)}</h1>'
+            f'<div class="info"><span>发布时间：{stamp}</span>'
+            f"<span>来源：{escape(self.site.unit)}</span></div>"
+            f'<div class="content">{paragraphs}</div></div>'
+        )
+        metas = (
+            ("ColumnName", column.name),
+            ("ColumnType", _column_type(column)),
+            ("ArticleTitle", item.title),
+            ("PubDate", stamp),
+            ("ContentSource", self.site.unit),
+        )
+        text = document(
+            self.site,
+            self.style,
+            today=self.today,
+            page_path=path,
+            title=f"{item.title}-{self.site.name}",
+            main=main,
+            metas=metas,
+            trail=column.name,
+        )
+        return self._encode(text, _moment(item.published, item.at))
