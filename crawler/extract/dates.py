@@ -1,0 +1,185 @@
+"""The CJK-aware date parser: dates as Chinese government pages write them.
+
+Full dates: ``2022-05-20``, ``2022/5/20``, ``2022.05.20``, ``2022年5月20日`` (also ``号``),
+full-width digits, an optional time after them, ISO date-times with an offset (read in
+Asia/Shanghai). Labels such as ``发布时间：`` may come before.
+
+Short dates (``05-20``, ``5/20``, ``05.20``, ``5月20日``) take their year from ``context_year``
+(the other items of the same list), else from ``today``; when that lands more than one day
+after ``today`` the previous year is used.
+
+Year-month dates (``2022-05``, ``2022年5月``) give ``None``: the day is unknown and a guess could
+make a column look older or newer than it is. Document numbers (``〔2022〕5号``, ``2022年第3号``),
+phone numbers, ICP numbers and site codes are not dates. Dates before 1990-01-01 or more than
+one day after ``today`` are implausible and skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from crawler.extract.text import fold_width
+from rules.model import SHANGHAI
+
+EARLIEST = date(1990, 1, 1)
+
+# Spans that look date-like but are not: masked (same length) before matching.
+_NOT_DATES = re.compile(
+    r"[〔\[(【［（{]\s*(?:19|20)\d{2}\s*[〕\])】］）}]\s*(?:第\s*)?\d+\s*号"  # 〔2022〕5号
+    r"|(?:19|20)\d{2}\s*年\s*第\s*\d+\s*[号期]"  # 2022年第3号
+    r"|ICP\s*[备证]?\s*[:：]?\s*\d+"  # 豫ICP备12345678号
+    r"|\d{3,4}-\d{7,8}"  # 0371-65901234
+    r"|\d{9,}"  # site codes, phone numbers, ids
+)
+
+_FULL = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})"
+    r"(?:(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
+    r"|\s*年\s*(?P<cm>\d{1,2})\s*月\s*(?P<cd>\d{1,2})\s*[日号]?)"
+    r"(?!\d)"
+    r"(?P<time>[T ]\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"
+)
+_MONTH_ONLY = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*(?:[-/.]|年)\s*\d{1,2}(?![\d])")
+_SHORT = re.compile(
+    r"(?<![\d./-])(?P<m>\d{1,2})(?P<sep>[-/])(?P<d>\d{1,2})(?![\d/-]|\.\d)"
+    r"|(?<![\d.])(?P<dm>\d{2})\.(?P<dd>\d{2})(?![\d.])"
+    r"|(?<!\d)(?P<cm>\d{1,2})\s*月\s*(?P<cd>\d{1,2})\s*[日号]"
+)
+_COMPACT = re.compile(r"\s*((?:19|20)\d{2})(\d{2})(\d{2})\s*")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DateMatch:
+    """One date found in a text: its value, where it is and whether it carried a year."""
+
+    value: date
+    start: int
+    end: int
+    text: str
+    has_year: bool
+
+
+def parse_date(text: str, *, today: date, context_year: int | None = None) -> date | None:
+    """The date in one date string (or a short text holding one); None if none or implausible.
+
+    A full date wins over a short one; a year-month date means "no date".
+    """
+    found = find_dates(text, today=today, context_year=context_year, allow_short=True)
+    if found:
+        return found[0].value
+    whole = _COMPACT.fullmatch(text)
+    if whole is not None:
+        return _plausible(_make(whole[1], whole[2], whole[3]), today)
+    return None
+
+
+def find_dates(
+    text: str,
+    *,
+    today: date,
+    context_year: int | None = None,
+    allow_short: bool = False,
+) -> list[DateMatch]:
+    """Every plausible date in ``text`` in order: full dates, else (if allowed) short ones."""
+    if not text or not any(ch.isdigit() for ch in text):
+        return []
+    folded = _mask_non_dates(fold_width(text))
+    found: list[DateMatch] = []
+    for match in _FULL.finditer(folded):
+        value = _full_value(match)
+        if value is not None:
+            value = _plausible(value, today)
+        if value is not None:
+            found.append(
+                DateMatch(
+                    value=value,
+                    start=match.start(),
+                    end=match.end(),
+                    text=text[match.start() : match.end()].strip(),
+                    has_year=True,
+                )
+            )
+    if found or not allow_short or _FULL.search(folded) or _MONTH_ONLY.search(folded):
+        return found
+    for match in _SHORT.finditer(folded):
+        month = match["m"] or match["dm"] or match["cm"]
+        day = match["d"] or match["dd"] or match["cd"]
+        value = _short_value(int(month), int(day), today=today, context_year=context_year)
+        if value is not None:
+            found.append(
+                DateMatch(
+                    value=value,
+                    start=match.start(),
+                    end=match.end(),
+                    text=text[match.start() : match.end()].strip(),
+                    has_year=False,
+                )
+            )
+    return found
+
+
+def is_plausible(value: date, today: date) -> bool:
+    """Within [1990-01-01, today + 1 day]."""
+    return EARLIEST <= value <= today + timedelta(days=1)
+
+
+def _mask_non_dates(text: str) -> str:
+    if not _NOT_DATES.search(text):
+        return text
+    return _NOT_DATES.sub(lambda m: " " * len(m[0]), text)
+
+
+def _full_value(match: re.Match[str]) -> date | None:
+    value = _make(match["y"], match["m"] or match["cm"], match["d"] or match["cd"])
+    if value is None or match["tz"] is None:
+        return value
+    try:
+        moment = datetime.fromisoformat(
+            f"{value.isoformat()}T{_normal_time(match['time'])}{_normal_offset(match['tz'])}"
+        )
+    except ValueError:
+        return value
+    return moment.astimezone(SHANGHAI).date()
+
+
+def _normal_time(raw: str) -> str:
+    clock = raw.strip(" T")
+    for tail in ("Z", "+", "-"):
+        if tail in clock:
+            clock = clock[: clock.index(tail)]
+    hours, _, rest = clock.strip().partition(":")
+    return f"{int(hours):02d}:{rest}"
+
+
+def _normal_offset(raw: str) -> str:
+    if raw == "Z":
+        return "+00:00"
+    return raw if ":" in raw else f"{raw[:3]}:{raw[3:]}"
+
+
+def _make(year: str, month: str, day: str) -> date | None:
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def _plausible(value: date | None, today: date) -> date | None:
+    if value is None or not is_plausible(value, today):
+        return None
+    return value
+
+
+def _short_value(month: int, day: int, *, today: date, context_year: int | None) -> date | None:
+    year = context_year if context_year is not None else today.year
+    latest = today + timedelta(days=1)
+    for candidate_year in (year, year - 1):
+        try:
+            value = date(candidate_year, month, day)
+        except ValueError:
+            continue
+        if value <= latest:
+            return value if value >= EARLIEST else None
+    return None

@@ -1,0 +1,167 @@
+"""One page in, one ``PageExtraction`` out: a list, an article, or neither.
+
+The page is parsed once. The list is looked for in the HTML (by structure, or with the
+column's CSS selector), in Hanweb datastore scripts and in JSON arrays inside scripts; the best
+scoring one wins. A page is an article rather than a list when it carries article signs (a
+publish-date meta tag, the ArticleTitle tag, or a visible 发布时间 line) and its running text
+outweighs the list it may hold (a "related articles" box). With a selector, what it selects
+is the list. Nothing here raises on any input string: a page that cannot be read is "unknown".
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+from typing import Literal
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from crawler.extract.anchors import document_base
+from crawler.extract.article import ArticleSigns, htmldate_fallback, read_article_signs
+from crawler.extract.listpage import FoundList, find_list, select_list
+from crawler.extract.meta import read_meta
+from crawler.extract.scripted import datastore_html, json_list
+from rules.model import Item
+
+logger = logging.getLogger(__name__)
+
+_ARTICLE_PROSE_CHARS = 500  # running text that makes a headed page without date tags an article
+_PROSE_TO_LIST_RATIO = 3  # … when it is this many times the list's title text
+_DATASTORE_PREFIX = "script datastore: "
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageExtraction:
+    """What one page holds, as far as freshness is concerned."""
+
+    kind: Literal["list", "article", "unknown"]
+    items: tuple[Item, ...]  # list entries in page order (empty for article/unknown)
+    list_found: bool  # False: no list found, an explicit result
+    newest: date | None  # the newest entry date of a list
+    published: date | None  # an article's publish date
+    published_where: str | None  # where the article date was read
+    meta: Mapping[str, str]  # the government meta tags found, by their canonical names
+
+
+_NOTHING: Mapping[str, str] = MappingProxyType({})
+
+
+def extract_page(
+    html: str, *, base_url: str, today: date, selector: str | None = None
+) -> PageExtraction:
+    """Extract the list (or the article date) of one decoded page. Never raises on page content."""
+    try:
+        return _extract(html, base_url=base_url, today=today, selector=selector)
+    except RecursionError:
+        logger.warning("page too deeply nested to extract: %s", base_url)
+    except Exception:
+        logger.exception("extraction failed on %s; reported as an unknown page", base_url)
+    return _unknown(_NOTHING)
+
+
+def _extract(html: str, *, base_url: str, today: date, selector: str | None) -> PageExtraction:
+    if not html or not html.strip():
+        return _unknown(_NOTHING)
+    tree = LexborHTMLParser(html.replace("\x00", ""))
+    meta = read_meta(tree)
+    base_node = tree.css_first("base[href]")
+    base = document_base(base_url, base_node.attributes.get("href") if base_node else None)
+    scripts = [node.text(deep=True) for node in tree.css("script")]
+    tree.strip_tags(["script", "style", "noscript", "template"])
+    body = tree.body
+    root = body if body is not None else tree.root
+
+    found: FoundList | None = None
+    if root is not None:
+        if selector is not None:
+            found = select_list(root, selector, base_url=base, today=today)
+        else:
+            found = _best_list(root, scripts, base_url=base, today=today)
+
+    skip = frozenset(node.mem_id for node in found.containers) if found else frozenset()
+    signs = read_article_signs(body, meta, scripts=scripts, today=today, skip=skip)
+    government = MappingProxyType(dict(meta.government))
+
+    if found is not None and (selector is not None or not _outweighs(signs, found)):
+        dates = [item.published for item in found.items if item.published is not None]
+        return PageExtraction(
+            kind="list",
+            items=found.items,
+            list_found=True,
+            newest=max(dates) if dates else None,
+            published=None,
+            published_where=None,
+            meta=government,
+        )
+    if signs.is_article or (signs.heading and signs.prose_chars >= _ARTICLE_PROSE_CHARS):
+        published, where = signs.published, signs.published_where
+        if published is None:
+            published = htmldate_fallback(html, today=today)
+            where = "htmldate" if published is not None else None
+        return PageExtraction(
+            kind="article",
+            items=(),
+            list_found=False,
+            newest=None,
+            published=published,
+            published_where=where,
+            meta=government,
+        )
+    return _unknown(government)
+
+
+def _best_list(
+    root: LexborNode, scripts: list[str], *, base_url: str, today: date
+) -> FoundList | None:
+    choices: list[FoundList] = []
+    in_html = find_list(root, base_url=base_url, today=today)
+    if in_html is not None:
+        choices.append(in_html)
+    records = datastore_html(scripts)
+    if records is not None:
+        fragment = LexborHTMLParser(records).body
+        if fragment is not None:
+            in_records = find_list(
+                fragment, base_url=base_url, today=today, prefix=_DATASTORE_PREFIX
+            )
+            if in_records is not None:
+                # the records' elements are not in the page tree: nothing to leave out there
+                choices.append(
+                    FoundList(
+                        items=in_records.items,
+                        score=in_records.score,
+                        containers=(),
+                        title_chars=in_records.title_chars,
+                    )
+                )
+    in_json = json_list(scripts, base_url=base_url, today=today)
+    if in_json is not None:
+        choices.append(in_json)
+    return max(choices, key=lambda found: found.score, default=None)
+
+
+def _outweighs(signs: ArticleSigns, found: FoundList) -> bool:
+    """True when the page's running text outweighs the list on it: an article with a box of
+    related links. Without article signs the text must be long and far longer than the list."""
+    if signs.is_article:
+        return signs.prose_chars > found.title_chars
+    return (
+        signs.heading
+        and signs.prose_chars >= _ARTICLE_PROSE_CHARS
+        and signs.prose_chars >= _PROSE_TO_LIST_RATIO * found.title_chars
+    )
+
+
+def _unknown(meta: Mapping[str, str]) -> PageExtraction:
+    return PageExtraction(
+        kind="unknown",
+        items=(),
+        list_found=False,
+        newest=None,
+        published=None,
+        published_where=None,
+        meta=meta,
+    )
