@@ -1,0 +1,498 @@
+"""The ``crawl`` command line.
+
+``crawl`` crawls every target; ``crawl --site ID`` checks one site and shows its columns.
+Data goes to stdout (tables, or JSON with ``--json``), diagnostics to stderr. Errors are one
+clear message and an exit status, never a traceback:
+
+    0  the run completed (findings or not, unless --fail-on-findings)
+    1  --fail-on-findings was given and there are problem findings
+    2  bad usage or configuration (targets file, database URL, options)
+    3  the run failed or was interrupted
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from crawler.fetch import FetchResult, FetchSettings
+from crawler.runner import CrawlReport, PageJob, crawl
+from crawler.targets import TargetsError, load_targets
+from rules.model import SHANGHAI, Severity, Site, utc_now
+
+__all__ = ["main"]
+
+T = TypeVar("T")
+
+EXIT_FINDINGS = 1
+EXIT_CONFIG = 2
+EXIT_RUN = 3
+
+
+class CliError(click.ClickException):
+    """A problem the user can fix; printed as one line on stderr, exit status 2."""
+
+    exit_code = EXIT_CONFIG
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+def data_home() -> Path:
+    """Where the embedded database lives: $XUNJIAN_HOME, else $XDG_DATA_HOME/xunjian."""
+    if home := os.environ.get("XUNJIAN_HOME"):
+        return Path(home)
+    xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(xdg) / "xunjian"
+
+
+def parse_as_of(value: str | None) -> datetime:
+    """``--as-of``: an ISO date (the end of that day in Asia/Shanghai) or an ISO datetime."""
+    if value is None:
+        return utc_now()
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            moment = datetime.combine(day, time(23, 59, 59), tzinfo=SHANGHAI)
+        else:
+            moment = datetime.fromisoformat(value)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=SHANGHAI)
+    except ValueError as exc:
+        raise CliError(
+            f"--as-of {value!r} is not a date — use YYYY-MM-DD or YYYY-MM-DDTHH:MM[+08:00]"
+        ) from exc
+    return moment.astimezone(utc_now().tzinfo)
+
+
+def _configure_logging(verbose: int) -> None:
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(
+        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+def _run(coro: Awaitable[T]) -> T:
+    async def runner() -> T:
+        return await coro
+
+    return asyncio.run(runner())
+
+
+@contextmanager
+def _progress(enabled: bool, total: int) -> Iterator[Callable[[PageJob, FetchResult], None] | None]:
+    if not enabled:
+        yield None
+        return
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("crawling", total=total)
+
+        def advance(job: PageJob, result: FetchResult) -> None:
+            progress.update(task, advance=1, description=f"{job.site.name[:16]} {result.outcome}")
+
+        yield advance
+
+
+async def _open_database(url: str | None) -> Any:
+    from storage.engine import (
+        create_engine,
+        current_revision,
+        head_revision,
+        is_sqlite,
+        resolve_database_url,
+        upgrade,
+    )
+    from storage.errors import StorageConfigError
+
+    try:
+        resolved = resolve_database_url(url, default_path=data_home() / "xunjian.sqlite3")
+    except StorageConfigError as exc:
+        raise CliError(str(exc)) from exc
+    engine = create_engine(resolved)
+    if is_sqlite(resolved):
+        await upgrade(engine)
+        return engine
+    try:
+        current = await current_revision(engine)
+    except Exception as exc:
+        await engine.dispose()
+        raise CliError(f"cannot connect to the database: {exc.__class__.__name__}: {exc}") from exc
+    if current != head_revision():
+        await engine.dispose()
+        raise CliError(
+            f"the database schema is at {current or 'nothing'}, this version needs "
+            f"{head_revision()} — run `crawl db upgrade --db URL` first"
+        )
+    return engine
+
+
+def _select_sites(sites: tuple[Site, ...], wanted: tuple[str, ...], source: str) -> list[Site]:
+    if not wanted:
+        return list(sites)
+    by_id = {s.id: s for s in sites}
+    unknown = [w for w in wanted if w not in by_id]
+    if unknown:
+        known = ", ".join(sorted(by_id)) or "none"
+        raise CliError(f"{source}: no site with id {', '.join(unknown)} — known ids: {known}")
+    return [by_id[w] for w in dict.fromkeys(wanted)]
+
+
+def _fetch_settings(user_agent: str | None, concurrency: int | None) -> FetchSettings:
+    settings = FetchSettings()
+    changes: dict[str, Any] = {}
+    if user_agent:
+        changes["user_agent"] = user_agent
+    if concurrency:
+        changes["max_concurrency"] = concurrency
+    if changes:
+        from dataclasses import replace
+
+        settings = replace(settings, **changes)
+    return settings
+
+
+async def _crawl_targets(
+    *,
+    sites: tuple[Site, ...],
+    wanted: tuple[str, ...],
+    source: str,
+    db: str | None,
+    now: datetime,
+    settings: FetchSettings,
+    show_progress: bool,
+) -> CrawlReport:
+    selected = _select_sites(sites, wanted, source)
+    engine = await _open_database(db)
+    try:
+        total = len(selected) + sum(len(s.columns) for s in selected)
+        with _progress(show_progress, total) as advance:
+            return await crawl(
+                selected,
+                all_sites=sites,
+                engine=engine,
+                fetch_settings=settings,
+                now=now,
+                clock=utc_now,
+                progress=advance,
+            )
+    finally:
+        await engine.dispose()
+
+
+def _stdout_console() -> Console:
+    """Tables on stdout: the terminal's width, or a wide page when piped to a file."""
+    return Console() if sys.stdout.isatty() else Console(width=160)
+
+
+def _emit(report: CrawlReport, *, as_json: bool, detailed: bool, fail_on_findings: bool) -> None:
+    from crawler.output import print_run, report_to_dict
+
+    if as_json:
+        click.echo(json.dumps(report_to_dict(report), ensure_ascii=False, indent=2))
+    else:
+        print_run(_stdout_console(), report, detailed=detailed)
+    problems = [f for f in report.findings if f.severity is Severity.PROBLEM]
+    if fail_on_findings and problems:
+        sys.exit(EXIT_FINDINGS)
+
+
+def _guard(func: Callable[[], T]) -> T:
+    """Run a command body; turn known errors into one-line messages and exit codes."""
+    from crawler.fetch import FetchConfigError
+    from storage.errors import StorageError
+
+    try:
+        return func()
+    except TargetsError as exc:
+        click.echo("error: " + str(exc).replace("\n", "\nerror: "), err=True)
+        sys.exit(EXIT_CONFIG)
+    except (StorageError, FetchConfigError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_CONFIG)
+    except KeyboardInterrupt:
+        click.echo("interrupted: the run is recorded as interrupted; pages done are kept", err=True)
+        sys.exit(130)
+
+
+_COMMON = [
+    click.option(
+        "--db",
+        envvar="XUNJIAN_DATABASE_URL",
+        metavar="URL",
+        help="Database: postgresql://… or a SQLite path/URL. "
+        "Default: the embedded SQLite at $XUNJIAN_HOME/xunjian.sqlite3 "
+        "(~/.local/share/xunjian/). Env: XUNJIAN_DATABASE_URL.",
+    ),
+    click.option(
+        "--as-of",
+        metavar="DATE",
+        help="Judge as of this time instead of now: YYYY-MM-DD (end of that day, Asia/Shanghai) "
+        "or an ISO datetime.",
+    ),
+    click.option("--json", "as_json", is_flag=True, help="Print the run as JSON on stdout."),
+    click.option(
+        "--fail-on-findings",
+        is_flag=True,
+        help="Exit with status 1 when problems are found (default: 0 whatever is found).",
+    ),
+    click.option(
+        "--progress/--no-progress",
+        default=None,
+        help="Show a progress bar on stderr (default: only when stderr is a terminal).",
+    ),
+    click.option(
+        "-v", "--verbose", count=True, help="Log to stderr: -v one line per fetch, -vv debug."
+    ),
+]
+
+
+def _common(func: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(_COMMON):
+        func = option(func)
+    return func
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--targets",
+    "targets_path",
+    envvar="XUNJIAN_TARGETS",
+    default="targets.yaml",
+    show_default=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The targets file (sites and columns). Env: XUNJIAN_TARGETS.",
+)
+@click.option(
+    "--site",
+    "site_ids",
+    multiple=True,
+    metavar="ID",
+    help="Crawl only this site (repeatable) and show each of its columns.",
+)
+@click.option(
+    "--user-agent",
+    envvar="XUNJIAN_USER_AGENT",
+    help="User-Agent header sent with every request. Env: XUNJIAN_USER_AGENT.",
+)
+@click.option(
+    "--concurrency", type=click.IntRange(1, 512), help="Fetches in flight at once (default 32)."
+)
+@_common
+@click.pass_context
+def main(
+    ctx: click.Context,
+    targets_path: Path,
+    site_ids: tuple[str, ...],
+    user_agent: str | None,
+    concurrency: int | None,
+    db: str | None,
+    as_of: str | None,
+    as_json: bool,
+    fail_on_findings: bool,
+    progress: bool | None,
+    verbose: int,
+) -> None:
+    """Inspect government websites: crawl the columns in the targets file, store what each page
+    shows, and report columns not updated in time (栏目不更新), empty or undated columns, and
+    pages that could not be checked.
+
+    \b
+    Examples:
+      crawl                          crawl every site in ./targets.yaml
+      crawl --site jyty              one site, column by column
+      crawl --json > run.json        the run as JSON
+      crawl --as-of 2022-06-20       judge as of a past date
+      crawl extract page.html        what extraction finds on a page
+      crawl demo                     crawl the bundled demo fleet
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    _configure_logging(verbose)
+
+    def body() -> None:
+        now = parse_as_of(as_of)
+        sites = load_targets(targets_path)
+        report = _run(
+            _crawl_targets(
+                sites=sites,
+                wanted=site_ids,
+                source=str(targets_path),
+                db=db,
+                now=now,
+                settings=_fetch_settings(user_agent, concurrency),
+                show_progress=sys.stderr.isatty() if progress is None else progress,
+            )
+        )
+        _emit(report, as_json=as_json, detailed=bool(site_ids), fail_on_findings=fail_on_findings)
+        if report.status != "completed":
+            sys.exit(EXIT_RUN)
+
+    _guard(body)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, metavar="PATH_OR_URL...")
+@click.option(
+    "--base-url", metavar="URL", help="Resolve relative links of local files against this URL."
+)
+@click.option("--as-of", metavar="DATE", help="Today's date for plausibility and MM-DD years.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per input, one per line.")
+def extract(
+    sources: tuple[str, ...], base_url: str | None, as_of: str | None, as_json: bool
+) -> None:
+    """Show what extraction finds on saved pages or live URLs: the list items with their
+    titles, links and dates, or an article's publish date.
+
+    \b
+    JSON fields: source, kind (list|article|unknown), encoding,
+    items [{title, url, date}], newest, published.
+    """
+    from crawler.sources import load_source
+
+    def body() -> None:
+        from crawler.extract import extract_page
+        from crawler.output import extraction_to_dict, print_extraction
+
+        today = parse_as_of(as_of).astimezone(SHANGHAI).date()
+        console = _stdout_console()
+        status = 0
+        for source in sources:
+            try:
+                text, encoding, url = _run(load_source(source, base_url=base_url))
+            except OSError as exc:
+                click.echo(f"error: {source}: {exc}", err=True)
+                status = EXIT_CONFIG
+                continue
+            extraction = extract_page(text, base_url=url, today=today)
+            if as_json:
+                click.echo(
+                    json.dumps(extraction_to_dict(source, extraction, encoding), ensure_ascii=False)
+                )
+            else:
+                print_extraction(console, source, extraction, encoding)
+        sys.exit(status)
+
+    _guard(body)
+
+
+@main.command()
+@_common
+@click.option(
+    "--port", type=int, default=47801, show_default=True, help="First port of the demo fleet."
+)
+@click.option(
+    "--keep-targets",
+    type=click.Path(path_type=Path),
+    help="Also write the demo's targets file here.",
+)
+def demo(
+    db: str | None,
+    as_of: str | None,
+    as_json: bool,
+    fail_on_findings: bool,
+    progress: bool | None,
+    verbose: int,
+    port: int,
+    keep_targets: Path | None,
+) -> None:
+    """Start the bundled demo fleet (20 simulated government sites on 127.0.0.1), crawl all of
+    it into the database, print the summary and the findings, and stop the fleet."""
+    from crawler.demo import demo_fleet, serve_in_thread
+
+    _configure_logging(verbose)
+
+    def body() -> None:
+        now = parse_as_of(as_of)
+        fleet = demo_fleet(now.astimezone(SHANGHAI).date())
+        running = serve_in_thread(fleet, first_port=port)
+        try:
+            with tempfile.TemporaryDirectory(prefix="xunjian-demo-") as tmp:
+                path = Path(tmp) / "targets.yaml"
+                running.write_targets(path)
+                if keep_targets:
+                    running.write_targets(keep_targets)
+                sites = load_targets(path)
+                settings = FetchSettings(per_host_delay_s=0.05, jitter_s=0.05)
+                report = _run(
+                    _crawl_targets(
+                        sites=sites,
+                        wanted=(),
+                        source="demo",
+                        db=db,
+                        now=now,
+                        settings=settings,
+                        show_progress=sys.stderr.isatty() if progress is None else progress,
+                    )
+                )
+        finally:
+            running.stop()
+        _emit(report, as_json=as_json, detailed=False, fail_on_findings=fail_on_findings)
+        if report.status != "completed":
+            sys.exit(EXIT_RUN)
+
+    _guard(body)
+
+
+@main.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+@click.option(
+    "--db",
+    "url",
+    envvar="XUNJIAN_DATABASE_URL",
+    metavar="URL",
+    help="Database URL (see crawl --help).",
+)
+def db_upgrade(url: str | None) -> None:
+    """Create or migrate the database schema to this version (needed once for Postgres;
+    the embedded SQLite database is migrated automatically)."""
+    from storage.engine import create_engine, head_revision, resolve_database_url, upgrade
+
+    async def go() -> str:
+        resolved = resolve_database_url(url, default_path=data_home() / "xunjian.sqlite3")
+        engine = create_engine(resolved)
+        try:
+            await upgrade(engine)
+        finally:
+            await engine.dispose()
+        return resolved
+
+    def body() -> None:
+        resolved = _run(go())
+        click.echo(f"database at revision {head_revision()}: {_redact(resolved)}")
+
+    _guard(body)
+
+
+def _redact(url: str) -> str:
+    """Hide a password in a database URL before printing it."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        if ":" in creds:
+            return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}"
+    return url

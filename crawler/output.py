@@ -1,0 +1,242 @@
+"""What the CLI prints: the run as JSON (a stable schema, see docs/cli.md) and as tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from crawler.extract import PageExtraction
+from crawler.runner import CrawlReport, SiteReport
+from rules.freshness import PageVerdict, Verdict
+from rules.model import SHANGHAI, Finding, Severity
+from rules.summary import problem_text
+
+__all__ = [
+    "extraction_to_dict",
+    "finding_to_dict",
+    "print_extraction",
+    "print_run",
+    "report_to_dict",
+]
+
+JSON_SCHEMA_VERSION = 1
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "code": finding.code,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "site": finding.site_id,
+        "site_name": finding.site_name,
+        "column": finding.column_id,
+        "column_name": finding.column_name,
+        "evidence": finding.evidence.as_dict(),
+    }
+
+
+def _page_to_dict(page: PageVerdict) -> dict[str, Any]:
+    facts = page.facts
+    return {
+        "id": facts.column_id,
+        "name": facts.column_name,
+        "url": facts.url,
+        "category": facts.category.value if facts.category else None,
+        "max_age_days": facts.max_age_days,
+        "outcome": facts.outcome.value if facts.outcome else None,
+        "status": facts.status,
+        "items": facts.item_count,
+        "dated_items": facts.dated_count,
+        "newest": page.newest.isoformat() if page.newest else None,
+        "newest_where": facts.newest.date_where if facts.newest else None,
+        "age_days": page.age_days,
+        "verdict": page.verdict.value,
+    }
+
+
+def _site_to_dict(report: SiteReport) -> dict[str, Any]:
+    home, *columns = report.pages
+    return {
+        "id": report.site.id,
+        "name": report.site.name,
+        "homepage": report.site.homepage,
+        "site_code": report.site.site_code,
+        "homepage_outcome": home.facts.outcome.value if home.facts.outcome else None,
+        "homepage_status": home.facts.status,
+        "problems": problem_text(report.findings),
+        "columns": [_page_to_dict(p) for p in columns],
+        "findings": [finding_to_dict(f) for f in report.findings],
+    }
+
+
+def report_to_dict(report: CrawlReport) -> dict[str, Any]:
+    findings = report.findings
+    return {
+        "schema": JSON_SCHEMA_VERSION,
+        "run": {
+            "id": report.run_id,
+            "status": report.status,
+            "scope": report.scope,
+            "as_of": report.as_of.isoformat(),
+            "started_at": report.started_at.isoformat(),
+            "finished_at": report.finished_at.isoformat(),
+            "pages": sum(report.outcomes.values()),
+            "outcomes": report.outcomes,
+            "new_items": report.new_items,
+            "findings": len(findings),
+            "problems": sum(1 for f in findings if f.severity is Severity.PROBLEM),
+        },
+        "sites": [_site_to_dict(s) for s in report.sites],
+    }
+
+
+_VERDICT_STYLES = {
+    Verdict.FRESH: "green",
+    Verdict.STATIC: "dim",
+    Verdict.REACHABLE: "green",
+    Verdict.STALE: "red",
+    Verdict.OVERDUE: "red",
+    Verdict.EMPTY: "red",
+    Verdict.UNDATED: "red",
+}
+
+
+def _verdict_cell(page: PageVerdict) -> str:
+    style = _VERDICT_STYLES.get(page.verdict, "yellow")
+    return f"[{style}]{page.verdict.label}[/{style}]"
+
+
+def print_run(console: Console, report: CrawlReport, *, detailed: bool) -> None:
+    if detailed:
+        for site in report.sites:
+            _print_site_detail(console, site)
+    else:
+        _print_summary(console, report.sites)
+    _print_findings(console, report.findings)
+    local = report.as_of.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    problems = sum(1 for f in report.findings if f.severity is Severity.PROBLEM)
+    unknown = len(report.findings) - problems
+    outcomes = ", ".join(f"{k} {v}" for k, v in sorted(report.outcomes.items()))
+    console.print(
+        f"run {report.run_id} {report.status}: {len(report.sites)} sites, "
+        f"{sum(report.outcomes.values())} pages ({outcomes}), {report.new_items} new items; "
+        f"{problems} problems, {unknown} not judged; checked as of {local} Asia/Shanghai"
+    )
+
+
+def _print_summary(console: Console, sites: Sequence[SiteReport]) -> None:
+    table = Table(title="政府网站检查情况", show_lines=False)
+    table.add_column("序号", justify="right")
+    table.add_column("网站名称", overflow="fold")
+    table.add_column("栏目数", justify="right")
+    table.add_column("存在问题", overflow="fold")
+    table.add_column("未能检查", justify="right")
+    for i, site in enumerate(sites, 1):
+        findings = site.findings
+        unknown = sum(1 for f in findings if f.severity is Severity.UNKNOWN)
+        table.add_row(
+            str(i),
+            site.site.name,
+            str(len(site.site.columns)),
+            problem_text(findings),
+            str(unknown) if unknown else "",
+        )
+    console.print(table)
+
+
+def _print_site_detail(console: Console, site: SiteReport) -> None:
+    table = Table(title=f"{site.site.name} ({site.site.id})")
+    for header in ("栏目", "类别", "结果", "信息数", "最新日期", "天数", "结论"):
+        table.add_column(header)
+    for page in site.pages:
+        facts = page.facts
+        outcome = facts.outcome.label if facts.outcome else "-"
+        if facts.status and facts.outcome and not facts.outcome.readable:
+            outcome += f" {facts.status}"
+        table.add_row(
+            facts.column_name or "首页",
+            facts.category.label if facts.category else "",
+            outcome,
+            str(facts.item_count) if facts.outcome and facts.outcome.readable else "",
+            page.newest.isoformat() if page.newest else "",
+            "" if page.age_days is None else str(page.age_days),
+            _verdict_cell(page),
+        )
+    console.print(table)
+
+
+def _print_findings(console: Console, findings: Sequence[Finding]) -> None:
+    if not findings:
+        console.print("[green]未发现问题[/green]")
+        return
+    console.print(f"[bold]发现的问题 ({len(findings)})[/bold]")
+    for n, finding in enumerate(findings, 1):
+        ev = finding.evidence
+        style = "red" if finding.severity is Severity.PROBLEM else "yellow"
+        console.print(f"{n:>3}. {finding.site_name} · [{style}]{finding.message}[/{style}]")
+        console.print(f"     网址 {ev.url}", soft_wrap=True)
+        if ev.newest_date:
+            title = f" 「{ev.newest_title}」" if ev.newest_title else ""
+            console.print(
+                f"     最新信息 {ev.newest_date.isoformat()}{title} 位置 {ev.newest_where or '?'}",
+                soft_wrap=True,
+            )
+        checked = ev.checked_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+        basis = [f"要求 {ev.threshold}"] if ev.threshold else []
+        if ev.outcome and not ev.outcome.readable:
+            basis.append(f"结果 {ev.outcome.value}" + (f" {ev.status}" if ev.status else ""))
+        if ev.detail:
+            basis.append(ev.detail)
+        basis.append(f"检查时间 {checked}")
+        console.print("     " + " · ".join(basis), soft_wrap=True)
+
+
+def extraction_to_dict(
+    source: str, extraction: PageExtraction, encoding: str | None
+) -> dict[str, Any]:
+    """The stable per-page shape of ``crawl extract --json`` (other tools read it)."""
+    return {
+        "source": source,
+        "kind": extraction.kind,
+        "encoding": encoding,
+        "items": [
+            {
+                "title": item.title,
+                "url": item.url,
+                "date": item.published.isoformat() if item.published else None,
+            }
+            for item in extraction.items
+        ],
+        "newest": extraction.newest.isoformat() if extraction.newest else None,
+        "published": extraction.published.isoformat() if extraction.published else None,
+    }
+
+
+def print_extraction(
+    console: Console, source: str, extraction: PageExtraction, encoding: str | None
+) -> None:
+    head = f"{source}: {extraction.kind}, encoding {encoding or '?'}"
+    if extraction.kind == "article":
+        where = f" ({extraction.published_where})" if extraction.published_where else ""
+        published = extraction.published.isoformat() if extraction.published else "no date found"
+        console.print(f"{head}, published {published}{where}")
+        return
+    if not extraction.list_found:
+        console.print(f"{head}: no list found")
+        return
+    newest = extraction.newest.isoformat() if extraction.newest else "no dated item"
+    console.print(f"{head}, {len(extraction.items)} items, newest {newest}")
+    table = Table(show_header=True)
+    for header in ("日期", "标题", "链接", "日期位置"):
+        table.add_column(header)
+    for item in extraction.items:
+        table.add_row(
+            item.published.isoformat() if item.published else "—",
+            item.title,
+            item.url,
+            item.date_where or "",
+        )
+    console.print(table)

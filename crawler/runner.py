@@ -1,0 +1,310 @@
+"""One crawl run: fetch every page of the chosen sites, extract, store, judge.
+
+The runner is where the layers meet. Fetches run concurrently (bounded by the
+``Fetcher``'s global and per-host limits); extraction of a page runs in a worker thread;
+every page's snapshot and items are written by ONE writer task, each page in its own
+transaction, so a run that is killed midway keeps every page it finished and is marked
+``interrupted``. After the last page the facts are read back from storage, judged by
+``rules`` and the findings stored with the run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from crawler.extract import PageExtraction, extract_page
+from crawler.fetch import Fetcher, FetchResult, FetchSettings
+from rules.freshness import PageVerdict, findings_of, judge_pages
+from rules.model import Column, Finding, Outcome, Site, local_date
+from storage import facts, repository
+from storage.records import FetchRecord
+
+__all__ = ["CrawlReport", "PageJob", "SiteReport", "crawl"]
+
+logger = logging.getLogger(__name__)
+
+# Evidence kept of a page that failed (a challenge page, an error page): its first bytes.
+_FAILED_BODY_BYTES = 64 * 1024
+_EMPTY_NOTICE = re.compile(
+    r"暂无(相关)?(信息|内容|数据|记录|文章)|没有(找到)?(相关)?(信息|记录|数据)|无相关(信息|记录)"
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageJob:
+    site: Site
+    column: Column | None  # None: the homepage
+
+    @property
+    def url(self) -> str:
+        return self.column.url if self.column else self.site.homepage
+
+    @property
+    def column_id(self) -> str | None:
+        return self.column.id if self.column else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SiteReport:
+    site: Site
+    pages: tuple[PageVerdict, ...]  # the homepage first, then the columns in file order
+
+    @property
+    def findings(self) -> list[Finding]:
+        return findings_of(self.pages)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CrawlReport:
+    run_id: int
+    status: str
+    scope: str
+    as_of: datetime
+    started_at: datetime
+    finished_at: datetime
+    sites: tuple[SiteReport, ...]
+    outcomes: dict[str, int] = field(default_factory=dict)
+    new_items: int = 0
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for site in self.sites for f in site.findings]
+
+
+ProgressCallback = Callable[[PageJob, FetchResult], None]
+
+
+async def crawl(
+    sites: Sequence[Site],
+    *,
+    all_sites: Sequence[Site] | None = None,
+    engine: AsyncEngine,
+    fetch_settings: FetchSettings,
+    now: datetime,
+    clock: Callable[[], datetime],
+    progress: ProgressCallback | None = None,
+) -> CrawlReport:
+    """Crawl ``sites`` (a subset of ``all_sites``, the whole targets file); judge at ``now``.
+
+    ``now`` is the check time the rules judge against (``--as-of``); ``clock`` stamps the
+    run's own start and end.
+    """
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    started_at = clock()
+    scope = (
+        "all"
+        if all_sites is None or len(sites) == len(all_sites)
+        else "sites:" + ",".join(s.id for s in sites)
+    )
+    async with sessions() as session, session.begin():
+        abandoned = await repository.interrupt_abandoned_runs(session, now=started_at)
+        if abandoned:
+            logger.warning("marked earlier runs %s as interrupted", abandoned)
+        await repository.sync_targets(session, list(all_sites or sites), now=started_at)
+        run_id = await repository.start_run(session, scope=scope, started_at=started_at)
+    logger.info("run %d started: %d sites", run_id, len(sites))
+
+    jobs = [PageJob(site=s, column=None) for s in sites] + [
+        PageJob(site=s, column=c) for s in sites for c in s.columns
+    ]
+    outcomes: Counter[str] = Counter()
+    new_items = 0
+    status = "interrupted"
+    try:
+        async with sessions() as session:
+            validators = {
+                (job.site.id, job.column_id): await repository.last_validators(
+                    session, site_id=job.site.id, column_id=job.column_id
+                )
+                for job in jobs
+            }
+        queue: asyncio.Queue[tuple[PageJob, FetchResult, PageExtraction | None] | None]
+        queue = asyncio.Queue(maxsize=fetch_settings.max_concurrency * 2)
+
+        async def write_pages() -> None:
+            nonlocal new_items
+            while (entry := await queue.get()) is not None:
+                job, result, extraction = entry
+                async with sessions() as session, session.begin():
+                    new_items += await _store_page(session, run_id, job, result, extraction)
+                outcomes[result.outcome.value] += 1
+                if progress is not None:
+                    progress(job, result)
+
+        today = local_date(now)
+        async with Fetcher(fetch_settings) as fetcher:
+            pending = iter(jobs)
+
+            async def fetch_pages() -> None:
+                for job in pending:
+                    etag, last_modified = validators[(job.site.id, job.column_id)]
+                    result = await fetcher.fetch(
+                        job.url,
+                        etag=etag,
+                        last_modified=last_modified,
+                        respect_robots=job.site.respect_robots,
+                    )
+                    extraction = None
+                    if result.outcome is Outcome.OK and result.text is not None:
+                        extraction = await asyncio.to_thread(
+                            _extract, result.text, result.final_url, today, job.column
+                        )
+                    await queue.put((job, result, extraction))
+
+            async with asyncio.TaskGroup() as fetchers:
+                writer = fetchers.create_task(write_pages())
+                async with asyncio.TaskGroup() as workers:
+                    for _ in range(min(len(jobs), fetch_settings.max_concurrency)):
+                        workers.create_task(fetch_pages())
+                await queue.put(None)
+                await writer
+
+        async with sessions() as session:
+            pages = await facts.page_facts(session, run_id=run_id, sites=sites)
+        verdicts = judge_pages(pages, now=now)
+        reports = _group_by_site(sites, verdicts)
+        finished_at = clock()
+        async with sessions() as session, session.begin():
+            await repository.record_findings(
+                session,
+                run_id=run_id,
+                findings=findings_of(verdicts),
+                created_at=finished_at,
+            )
+            await repository.finish_run(
+                session,
+                run_id,
+                status="completed",
+                finished_at=finished_at,
+                stats={"outcomes": dict(outcomes), "new_items": new_items, "pages": len(jobs)},
+            )
+        status = "completed"
+        logger.info("run %d completed: %d pages, %d new items", run_id, len(jobs), new_items)
+        return CrawlReport(
+            run_id=run_id,
+            status=status,
+            scope=scope,
+            as_of=now,
+            started_at=started_at,
+            finished_at=finished_at,
+            sites=reports,
+            outcomes=dict(outcomes),
+            new_items=new_items,
+        )
+    except BaseException as exc:
+        status = (
+            "interrupted"
+            if isinstance(exc, asyncio.CancelledError | KeyboardInterrupt)
+            else ("failed")
+        )
+        await _finish_abnormally(sessions, run_id, status, clock(), outcomes, exc)
+        raise
+
+
+async def _finish_abnormally(
+    sessions: async_sessionmaker[AsyncSession],
+    run_id: int,
+    status: str,
+    finished_at: datetime,
+    outcomes: Counter[str],
+    exc: BaseException,
+) -> None:
+    logger.error("run %d %s: %s", run_id, status, exc.__class__.__name__)
+    try:
+        async with sessions() as session, session.begin():
+            await repository.finish_run(
+                session,
+                run_id,
+                status=status,
+                finished_at=finished_at,
+                stats={"outcomes": dict(outcomes), "error": f"{exc.__class__.__name__}: {exc}"},
+            )
+    except Exception:
+        # The next run marks it interrupted; never hide the original error behind this one.
+        logger.exception("could not record run %d as %s", run_id, status)
+
+
+def _extract(text: str, url: str, today: date, column: Column | None) -> PageExtraction:
+    return extract_page(
+        text, base_url=url, today=today, selector=column.selector if column else None
+    )
+
+
+def _is_empty_notice(extraction: PageExtraction, text: str | None) -> bool:
+    """A page that says it has nothing ("暂无信息") is an empty column, not an unreadable one."""
+    return not extraction.list_found and text is not None and bool(_EMPTY_NOTICE.search(text))
+
+
+async def _store_page(
+    session: AsyncSession,
+    run_id: int,
+    job: PageJob,
+    result: FetchResult,
+    extraction: PageExtraction | None,
+) -> int:
+    empty = (
+        extraction is not None
+        and job.column is not None
+        and _is_empty_notice(extraction, result.text)
+    )
+    body = result.body
+    if body is not None and result.outcome is not Outcome.OK:
+        body = body[:_FAILED_BODY_BYTES]
+    record = FetchRecord(
+        url=result.url,
+        final_url=result.final_url,
+        fetched_at=result.fetched_at,
+        outcome=result.outcome,
+        status=result.status,
+        elapsed_s=result.elapsed_s,
+        attempts=result.attempts,
+        bytes_read=result.bytes_read,
+        body=body,
+        encoding=result.encoding,
+        content_type=result.content_type,
+        etag=result.etag,
+        last_modified=result.last_modified,
+        detail=result.detail,
+        page_kind=extraction.kind if extraction else None,
+        list_found=(extraction.list_found or empty) if extraction else False,
+        meta=dict(extraction.meta) if extraction else {},
+    )
+    snapshot_id = await repository.record_fetch(
+        session, run_id=run_id, site_id=job.site.id, column_id=job.column_id, record=record
+    )
+    if result.outcome is Outcome.NOT_MODIFIED:
+        await repository.carry_items(
+            session,
+            snapshot_id=snapshot_id,
+            site_id=job.site.id,
+            column_id=job.column_id,
+            seen_at=result.fetched_at,
+        )
+        return 0
+    if extraction is not None and extraction.items:
+        return await repository.record_items(
+            session,
+            snapshot_id=snapshot_id,
+            site_id=job.site.id,
+            column_id=job.column_id,
+            items=extraction.items,
+            seen_at=result.fetched_at,
+        )
+    return 0
+
+
+def _group_by_site(
+    sites: Sequence[Site], verdicts: Sequence[PageVerdict]
+) -> tuple[SiteReport, ...]:
+    by_site: dict[str, list[PageVerdict]] = {s.id: [] for s in sites}
+    for verdict in verdicts:
+        by_site[verdict.facts.site_id].append(verdict)
+    return tuple(SiteReport(site=s, pages=tuple(by_site[s.id])) for s in sites)

@@ -1,0 +1,233 @@
+"""The targets file: which sites and columns to inspect.
+
+Parsed with pydantic at the edge and turned into the frozen ``rules.model`` values. Every
+problem is a ``TargetsError`` that names the file, the path inside it
+(``sites[3].columns[2].url``) and what to do.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from rules.model import Category, Column, Site
+
+__all__ = ["TargetsError", "load_targets", "parse_targets"]
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+# Category names as they appear in notices, mapped to the national freshness classes.
+CATEGORY_ALIASES: dict[str, Category] = {
+    "news": Category.NEWS,
+    "动态": Category.NEWS,
+    "要闻": Category.NEWS,
+    "动态要闻": Category.NEWS,
+    "notice": Category.NOTICE,
+    "通知公告": Category.NOTICE,
+    "政策文件": Category.NOTICE,
+    "plan": Category.PLAN,
+    "人事": Category.PLAN,
+    "规划计划": Category.PLAN,
+    "update": Category.UPDATE,
+    "应更新": Category.UPDATE,
+    "static": Category.STATIC,
+    "静态": Category.STATIC,
+}
+
+
+class TargetsError(Exception):
+    """The targets file is missing, unreadable or invalid; the message says where and what to do."""
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__("\n".join(f"{path}: {p}" for p in problems))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _check_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/?#]+", value):
+        raise ValueError(f"{value!r} is not a URL — use http:// or https:// followed by a host")
+    return value
+
+
+def _check_id(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError(
+            f"{value!r} is not a valid id — use lowercase letters, digits and '-' "
+            "(at most 64 characters, starting with a letter or digit)"
+        )
+    return value
+
+
+class _ColumnSpec(_Strict):
+    id: str | None = None
+    name: Annotated[str, Field(min_length=1)]
+    url: str
+    category: str
+    max_age_days: Annotated[int, Field(gt=0, le=3650)] | None = None
+    selector: str | None = None
+
+    _url = field_validator("url")(_check_url)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str | None) -> str | None:
+        return None if value is None else _check_id(value)
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, value: str) -> str:
+        if value not in CATEGORY_ALIASES:
+            choices = ", ".join(CATEGORY_ALIASES)
+            raise ValueError(f"unknown category {value!r} — use one of: {choices}")
+        return value
+
+
+class _SiteSpec(_Strict):
+    id: str
+    name: Annotated[str, Field(min_length=1)]
+    homepage: str
+    site_code: str | None = None
+    unit: str | None = None
+    robots: Literal["respect", "ignore"] = "respect"
+    columns: list[_ColumnSpec] = Field(default_factory=list)
+
+    _url = field_validator("homepage")(_check_url)
+    _id = field_validator("id")(_check_id)
+
+    @field_validator("site_code", mode="before")
+    @classmethod
+    def _site_code(cls, value: Any) -> Any:
+        # YAML reads an unquoted 4190000001 as an int; a 网站标识码 is text.
+        return str(value) if isinstance(value, int) else value
+
+
+class _TargetsSpec(_Strict):
+    version: Literal[1] = 1
+    sites: list[_SiteSpec]
+
+
+def _column_id(spec: _ColumnSpec, index: int) -> str:
+    if spec.id:
+        return spec.id
+    # Derive a stable id from the URL path; the name is often Chinese.
+    path = re.sub(r"^https?://[^/]+", "", spec.url).strip("/")
+    path = re.sub(r"/index(_\d+)?\.s?html?$|\.s?html?$", "", path)
+    slug = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")[-48:].strip("-")
+    return slug or f"column-{index + 1}"
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def parse_targets(text: str, *, source: str = "targets.yaml") -> tuple[Site, ...]:
+    """Parse the text of a targets file into sites; raise TargetsError on any problem."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise TargetsError(
+            source, [f"{where}invalid YAML ({problem}) — check the indentation and quoting there"]
+        ) from exc
+    if not isinstance(data, dict):
+        raise TargetsError(source, ["expected a mapping with a 'sites' list at the top level"])
+    try:
+        spec = _TargetsSpec.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            message = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                message = "unknown key — remove it or check its spelling"
+            elif err["type"] == "missing":
+                message = "required key is missing"
+            problems.append(f"{_loc(err['loc'])}: {message}")
+        raise TargetsError(source, problems) from exc
+    return _build_sites(spec, source)
+
+
+def _build_sites(spec: _TargetsSpec, source: str) -> tuple[Site, ...]:
+    problems: list[str] = []
+    seen_sites: dict[str, int] = {}
+    sites: list[Site] = []
+    for i, site in enumerate(spec.sites):
+        if site.id in seen_sites:
+            problems.append(
+                f"sites[{i}].id: duplicate id {site.id!r} (also sites[{seen_sites[site.id]}])"
+                " — give each site its own id"
+            )
+        seen_sites.setdefault(site.id, i)
+        columns: list[Column] = []
+        seen_columns: dict[str, int] = {}
+        for j, col in enumerate(site.columns):
+            where = f"sites[{i}].columns[{j}]"
+            category = CATEGORY_ALIASES[col.category]
+            if category is Category.UPDATE and col.max_age_days is None:
+                problems.append(
+                    f"{where}.max_age_days: an 'update' (应更新) column needs max_age_days"
+                    " — how many days it may go without a new item"
+                )
+            if category is not Category.UPDATE and col.max_age_days is not None:
+                problems.append(
+                    f"{where}.max_age_days: only 'update' columns take max_age_days; "
+                    f"{col.category!r} has the national window — remove it or use category: update"
+                )
+            column_id = _column_id(col, j)
+            if column_id in seen_columns:
+                problems.append(
+                    f"{where}.id: duplicate column id {column_id!r} in site {site.id!r} "
+                    f"(also columns[{seen_columns[column_id]}]) — set a distinct 'id'"
+                )
+            seen_columns.setdefault(column_id, j)
+            columns.append(
+                Column(
+                    id=column_id,
+                    name=col.name,
+                    url=col.url,
+                    category=category,
+                    max_age_days=col.max_age_days,
+                    selector=col.selector,
+                )
+            )
+        sites.append(
+            Site(
+                id=site.id,
+                name=site.name,
+                homepage=site.homepage,
+                site_code=site.site_code,
+                unit=site.unit,
+                respect_robots=site.robots == "respect",
+                columns=tuple(columns),
+            )
+        )
+    if problems:
+        raise TargetsError(source, problems)
+    return tuple(sites)
+
+
+def load_targets(path: Path) -> tuple[Site, ...]:
+    """Read and parse a targets file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise TargetsError(
+            str(path),
+            ["file not found — pass --targets FILE, or copy targets.example.yaml to targets.yaml"],
+        ) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TargetsError(str(path), [f"cannot read the file ({exc}) — save it as UTF-8"]) from exc
+    return parse_targets(text, source=str(path))

@@ -1,0 +1,117 @@
+"""Benchmark: crawl a generated loopback fleet and print throughput, memory and database size.
+
+The fleet is served from a separate process so the server does not share the crawler's
+interpreter. Usage: scripts/bench [--sites N] [--columns M] [--items K] [--db URL]
+[--concurrency C] [--profile FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import json
+import multiprocessing as mp
+import pstats
+import resource
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from crawler.demo import generated_fleet, serve_in_thread
+from crawler.fetch import FetchSettings
+from crawler.runner import crawl
+from crawler.targets import load_targets
+from rules.model import SHANGHAI, utc_now
+from storage.engine import create_engine, resolve_database_url, upgrade
+
+
+def _serve(
+    sites: int, columns: int, items: int, today: date, path: str, ready: mp.Event, stop: mp.Event
+) -> None:
+    running = serve_in_thread(
+        generated_fleet(sites=sites, columns=columns, items=items, today=today)
+    )
+    running.write_targets(Path(path))
+    ready.set()
+    stop.wait()
+    running.stop()
+
+
+async def _crawl(targets: Path, db: str, concurrency: int) -> tuple[int, float]:
+    sites = load_targets(targets)
+    engine = create_engine(db)
+    await upgrade(engine)
+    settings = FetchSettings(max_concurrency=concurrency, per_host_delay_s=0.0, jitter_s=0.0)
+    started = time.perf_counter()
+    try:
+        report = await crawl(
+            sites, engine=engine, fetch_settings=settings, now=utc_now(), clock=utc_now
+        )
+    finally:
+        await engine.dispose()
+    elapsed = time.perf_counter() - started
+    return sum(report.outcomes.values()), elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sites", type=int, default=100)
+    parser.add_argument("--columns", type=int, default=10)
+    parser.add_argument("--items", type=int, default=20)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--db", help="database URL (default: a fresh SQLite file)")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the crawl here")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+
+    today = utc_now().astimezone(SHANGHAI).date()
+    with tempfile.TemporaryDirectory(prefix="xunjian-bench-") as tmp:
+        targets = Path(tmp) / "targets.yaml"
+        db_path = Path(tmp) / "bench.sqlite3"
+        db = resolve_database_url(args.db, default_path=db_path)
+        ctx = mp.get_context("spawn")
+        ready, stop = ctx.Event(), ctx.Event()
+        server = ctx.Process(
+            target=_serve,
+            args=(args.sites, args.columns, args.items, today, str(targets), ready, stop),
+            daemon=True,
+        )
+        server.start()
+        if not ready.wait(120):
+            sys.exit("the benchmark fleet did not start within 120 s")
+        try:
+            profiler = cProfile.Profile() if args.profile else None
+            if profiler:
+                profiler.enable()
+            pages, elapsed = asyncio.run(_crawl(targets, db, args.concurrency))
+            if profiler:
+                profiler.disable()
+                profiler.dump_stats(args.profile)
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        finally:
+            stop.set()
+            server.join(10)
+        rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        db_bytes = sum(p.stat().st_size for p in Path(tmp).glob("bench.sqlite3*"))
+    figures = {
+        "sites": args.sites,
+        "columns_per_site": args.columns,
+        "items_per_page": args.items,
+        "pages": pages,
+        "seconds": round(elapsed, 2),
+        "pages_per_s": round(pages / elapsed, 1),
+        "peak_rss_mib": round(rss_mib, 1),
+        "db_mib": round(db_bytes / 2**20, 2) if not args.db else None,
+    }
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        for key, value in figures.items():
+            print(f"{key:>18}: {value}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""The targets file: what it accepts, and that every mistake names the file, path and remedy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawler.targets import TargetsError, load_targets, parse_targets
+from rules.model import Category
+
+GOOD = """
+version: 1
+sites:
+  - id: jyty
+    name: 济源产城融合示范区教育体育局
+    homepage: http://127.0.0.1:8000/
+    site_code: 4190000003
+    columns:
+      - name: 图片新闻
+        url: http://127.0.0.1:8000/tpxw/index.html
+        category: 动态
+      - id: bmys
+        name: 部门预算
+        url: http://127.0.0.1:8000/bmys/
+        category: update
+        max_age_days: 365
+      - name: 机构概况
+        url: http://127.0.0.1:8000/jggk/
+        category: static
+        selector: "ul.list > li"
+"""
+
+
+def test_a_good_file() -> None:
+    (site,) = parse_targets(GOOD)
+    assert site.id == "jyty"
+    assert site.site_code == "4190000003"
+    assert site.respect_robots
+    news, budget, static = site.columns
+    assert news.category is Category.NEWS
+    assert news.id == "tpxw"
+    assert budget.id == "bmys"
+    assert budget.max_age_days == 365
+    assert static.selector == "ul.list > li"
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(TargetsError) as info:
+        parse_targets(text, source="t.yaml")
+    assert all(str(info.value).startswith("t.yaml: ") for _ in [0])
+    return info.value.problems
+
+
+def test_bad_url_names_the_path_and_the_remedy() -> None:
+    (problem,) = problems(GOOD.replace("http://127.0.0.1:8000/bmys/", "htp://x"))
+    assert problem.startswith("sites[0].columns[1].url: ")
+    assert "http:// or https://" in problem
+
+
+def test_unknown_key() -> None:
+    (problem,) = problems(GOOD.replace("    site_code:", "    sitecode:"))
+    assert problem.startswith("sites[0].sitecode: unknown key")
+
+
+def test_bad_category_lists_the_choices() -> None:
+    (problem,) = problems(GOOD.replace("category: 动态", "category: 新闻类"))
+    assert problem.startswith("sites[0].columns[0].category: unknown category '新闻类'")
+    assert "news" in problem
+
+
+def test_update_needs_max_age() -> None:
+    (problem,) = problems(GOOD.replace("        max_age_days: 365\n", ""))
+    assert problem.startswith("sites[0].columns[1].max_age_days: ")
+
+
+def test_duplicate_site_ids() -> None:
+    text = GOOD + GOOD.split("sites:\n", 1)[1]
+    (problem,) = problems(text)
+    assert problem.startswith("sites[1].id: duplicate id 'jyty'")
+
+
+def test_duplicate_column_ids() -> None:
+    (problem,) = problems(GOOD.replace("id: bmys", "id: tpxw"))
+    assert "duplicate column id 'tpxw'" in problem
+
+
+def test_bad_yaml_names_the_line() -> None:
+    (problem,) = problems("sites:\n  - id: a\n   name: b\n")
+    assert "line 3" in problem
+    assert "invalid YAML" in problem
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(TargetsError, match="file not found"):
+        load_targets(tmp_path / "nope.yaml")
+
+
+def test_the_example_file_is_valid() -> None:
+    sites = load_targets(Path(__file__).parents[3] / "targets.example.yaml")
+    assert sites
