@@ -15,12 +15,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, time
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,6 +27,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from crawler.config import ConfigError, default_database_path, open_database, parse_as_of
 from crawler.fetch import FetchResult, FetchSettings
 from crawler.runner import CrawlReport, PageJob, crawl
 from crawler.targets import TargetsError, load_targets
@@ -40,42 +40,6 @@ T = TypeVar("T")
 EXIT_FINDINGS = 1
 EXIT_CONFIG = 2
 EXIT_RUN = 3
-
-
-class CliError(click.ClickException):
-    """A problem the user can fix; printed as one line on stderr, exit status 2."""
-
-    exit_code = EXIT_CONFIG
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
-
-
-def data_home() -> Path:
-    """Where the embedded database lives: $XUNJIAN_HOME, else $XDG_DATA_HOME/xunjian."""
-    if home := os.environ.get("XUNJIAN_HOME"):
-        return Path(home)
-    xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(xdg) / "xunjian"
-
-
-def parse_as_of(value: str | None) -> datetime:
-    """``--as-of``: an ISO date (the end of that day in Asia/Shanghai) or an ISO datetime."""
-    if value is None:
-        return utc_now()
-    try:
-        if len(value) == 10:
-            day = date.fromisoformat(value)
-            moment = datetime.combine(day, time(23, 59, 59), tzinfo=SHANGHAI)
-        else:
-            moment = datetime.fromisoformat(value)
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=SHANGHAI)
-    except ValueError as exc:
-        raise CliError(
-            f"--as-of {value!r} is not a date — use YYYY-MM-DD or YYYY-MM-DDTHH:MM[+08:00]"
-        ) from exc
-    return moment.astimezone(utc_now().tzinfo)
 
 
 def _configure_logging(verbose: int) -> None:
@@ -114,39 +78,6 @@ def _progress(enabled: bool, total: int) -> Iterator[Callable[[PageJob, FetchRes
         yield advance
 
 
-async def _open_database(url: str | None) -> Any:
-    from storage.engine import (
-        create_engine,
-        current_revision,
-        head_revision,
-        is_sqlite,
-        resolve_database_url,
-        upgrade,
-    )
-    from storage.errors import StorageConfigError
-
-    try:
-        resolved = resolve_database_url(url, default_path=data_home() / "xunjian.sqlite3")
-    except StorageConfigError as exc:
-        raise CliError(str(exc)) from exc
-    engine = create_engine(resolved)
-    if is_sqlite(resolved):
-        await upgrade(engine)
-        return engine
-    try:
-        current = await current_revision(engine)
-    except Exception as exc:
-        await engine.dispose()
-        raise CliError(f"cannot connect to the database: {exc.__class__.__name__}: {exc}") from exc
-    if current != head_revision():
-        await engine.dispose()
-        raise CliError(
-            f"the database schema is at {current or 'nothing'}, this version needs "
-            f"{head_revision()} — run `crawl db upgrade --db URL` first"
-        )
-    return engine
-
-
 def _select_sites(sites: tuple[Site, ...], wanted: tuple[str, ...], source: str) -> list[Site]:
     if not wanted:
         return list(sites)
@@ -154,22 +85,20 @@ def _select_sites(sites: tuple[Site, ...], wanted: tuple[str, ...], source: str)
     unknown = [w for w in wanted if w not in by_id]
     if unknown:
         known = ", ".join(sorted(by_id)) or "none"
-        raise CliError(f"{source}: no site with id {', '.join(unknown)} — known ids: {known}")
+        raise ConfigError(f"{source}: no site with id {', '.join(unknown)} — known ids: {known}")
     return [by_id[w] for w in dict.fromkeys(wanted)]
 
 
-def _fetch_settings(user_agent: str | None, concurrency: int | None) -> FetchSettings:
-    settings = FetchSettings()
-    changes: dict[str, Any] = {}
-    if user_agent:
-        changes["user_agent"] = user_agent
-    if concurrency:
-        changes["max_concurrency"] = concurrency
-    if changes:
-        from dataclasses import replace
-
-        settings = replace(settings, **changes)
-    return settings
+def _fetch_settings(
+    user_agent: str | None, concurrency: int | None, per_host_delay: float | None
+) -> FetchSettings:
+    """FetchSettings with the options given on the command line; the rest at their defaults."""
+    changes: dict[str, Any] = {
+        "user_agent": user_agent,
+        "max_concurrency": concurrency,
+        "per_host_delay_s": per_host_delay,
+    }
+    return FetchSettings(**{k: v for k, v in changes.items() if v is not None})
 
 
 async def _crawl_targets(
@@ -181,9 +110,10 @@ async def _crawl_targets(
     now: datetime,
     settings: FetchSettings,
     show_progress: bool,
+    keep_bodies_days: int,
 ) -> CrawlReport:
     selected = _select_sites(sites, wanted, source)
-    engine = await _open_database(db)
+    engine = await open_database(db)
     try:
         total = len(selected) + sum(len(s.columns) for s in selected)
         with _progress(show_progress, total) as advance:
@@ -195,6 +125,7 @@ async def _crawl_targets(
                 now=now,
                 clock=utc_now,
                 progress=advance,
+                keep_bodies_days=keep_bodies_days,
             )
     finally:
         await engine.dispose()
@@ -224,6 +155,9 @@ def _guard(func: Callable[[], T]) -> T:
 
     try:
         return func()
+    except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_CONFIG)
     except TargetsError as exc:
         click.echo("error: " + str(exc).replace("\n", "\nerror: "), err=True)
         sys.exit(EXIT_CONFIG)
@@ -262,6 +196,15 @@ _COMMON = [
         help="Show a progress bar on stderr (default: only when stderr is a terminal).",
     ),
     click.option(
+        "--keep-bodies-days",
+        envvar="XUNJIAN_KEEP_BODIES_DAYS",
+        type=click.IntRange(0, 36500),
+        default=400,
+        show_default=True,
+        help="Keep stored page bodies (the evidence) this many days; each page's newest body is "
+        "always kept. Env: XUNJIAN_KEEP_BODIES_DAYS.",
+    ),
+    click.option(
         "-v", "--verbose", count=True, help="Log to stderr: -v one line per fetch, -vv debug."
     ),
 ]
@@ -298,6 +241,12 @@ def _common(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option(
     "--concurrency", type=click.IntRange(1, 512), help="Fetches in flight at once (default 32)."
 )
+@click.option(
+    "--per-host-delay",
+    type=click.FloatRange(0, 60),
+    metavar="SECONDS",
+    help="Least time between two request starts to one host (default 0.5, plus jitter).",
+)
 @_common
 @click.pass_context
 def main(
@@ -306,11 +255,13 @@ def main(
     site_ids: tuple[str, ...],
     user_agent: str | None,
     concurrency: int | None,
+    per_host_delay: float | None,
     db: str | None,
     as_of: str | None,
     as_json: bool,
     fail_on_findings: bool,
     progress: bool | None,
+    keep_bodies_days: int,
     verbose: int,
 ) -> None:
     """Inspect government websites: crawl the columns in the targets file, store what each page
@@ -340,8 +291,9 @@ def main(
                 source=str(targets_path),
                 db=db,
                 now=now,
-                settings=_fetch_settings(user_agent, concurrency),
+                settings=_fetch_settings(user_agent, concurrency, per_host_delay),
                 show_progress=sys.stderr.isatty() if progress is None else progress,
+                keep_bodies_days=keep_bodies_days,
             )
         )
         _emit(report, as_json=as_json, detailed=bool(site_ids), fail_on_findings=fail_on_findings)
@@ -412,6 +364,7 @@ def demo(
     as_json: bool,
     fail_on_findings: bool,
     progress: bool | None,
+    keep_bodies_days: int,
     verbose: int,
     port: int,
     keep_targets: Path | None,
@@ -443,6 +396,7 @@ def demo(
                         now=now,
                         settings=settings,
                         show_progress=sys.stderr.isatty() if progress is None else progress,
+                        keep_bodies_days=keep_bodies_days,
                     )
                 )
         finally:
@@ -473,7 +427,7 @@ def db_upgrade(url: str | None) -> None:
     from storage.engine import create_engine, head_revision, resolve_database_url, upgrade
 
     async def go() -> str:
-        resolved = resolve_database_url(url, default_path=data_home() / "xunjian.sqlite3")
+        resolved = resolve_database_url(url, default_path=default_database_path())
         engine = create_engine(resolved)
         try:
             await upgrade(engine)

@@ -91,9 +91,11 @@ async def crawl(
     now: datetime,
     clock: Callable[[], datetime],
     progress: ProgressCallback | None = None,
+    keep_bodies_days: int | None = None,
 ) -> CrawlReport:
     """Crawl ``sites`` (a subset of ``all_sites``, the whole targets file); judge at ``now``.
 
+    ``keep_bodies_days``: after the run, drop stored bodies older than this (None keeps all).
     ``now`` is the check time the rules judge against (``--as-of``); ``clock`` stamps the
     run's own start and end.
     """
@@ -179,6 +181,8 @@ async def crawl(
                 findings=findings_of(verdicts),
                 created_at=finished_at,
             )
+            if keep_bodies_days is not None:
+                await repository.prune_bodies(session, keep_days=keep_bodies_days, now=finished_at)
             await repository.finish_run(
                 session,
                 run_id,

@@ -290,6 +290,8 @@ async def load_body(session: AsyncSession, digest: str) -> bytes | None:
 async def prune_bodies(session: AsyncSession, *, keep_days: int, now: datetime) -> int:
     """Delete bodies no snapshot of the last ``keep_days`` days refers to; returns how many.
 
+    The body of each page's newest ``ok`` snapshot is always kept: a page answering 304 for
+    longer than the retention still shows it, and it is the evidence of the current verdict.
     Snapshots keep their ``content_hash``; only the stored bytes go.
     """
     if keep_days < 0:
@@ -303,7 +305,17 @@ async def prune_bodies(session: AsyncSession, *, keep_days: int, now: datetime) 
         )
         .exists()
     )
-    result = await session.execute(delete(body_table).where(~still_shown))
+    newest_ok = (
+        select(func.max(snapshot_table.c.id))
+        .where(snapshot_table.c.outcome == Outcome.OK.value)
+        .group_by(snapshot_table.c.site_id, snapshot_table.c.column_id)
+    )
+    current = select(snapshot_table.c.content_hash).where(
+        snapshot_table.c.id.in_(newest_ok), snapshot_table.c.content_hash.is_not(None)
+    )
+    result = await session.execute(
+        delete(body_table).where(~still_shown, body_table.c.content_hash.not_in(current))
+    )
     pruned = int(result.rowcount)  # type: ignore[attr-defined]
     logger.info("pruned %d stored bodies not seen since %s", pruned, cutoff.isoformat())
     return pruned

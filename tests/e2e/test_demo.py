@@ -70,9 +70,10 @@ def test_recrawl_is_conditional_and_a_dead_fleet_is_never_stale(
     running = serve_in_thread(demo_fleet(date.today()))  # noqa: DTZ011 - the fleet's local today
     try:
         running.write_targets(targets)
-        first = run_crawl("--targets", str(targets), "--json", env=home)
+        fast = ("--per-host-delay", "0.05")
+        first = run_crawl("--targets", str(targets), "--json", *fast, env=home)
         assert first.returncode == 0, first.stderr
-        second = run_crawl("--targets", str(targets), "--json", env=home)
+        second = run_crawl("--targets", str(targets), "--json", *fast, env=home)
         assert second.returncode == 0, second.stderr
     finally:
         running.stop()

@@ -258,6 +258,29 @@ async def test_prune_bodies_keeps_recent_evidence_only(
         assert await repository.prune_bodies(session, keep_days=30, now=now) == 0
 
 
+async def test_prune_keeps_the_body_a_page_still_shows(
+    sessions: Sessions, site: Site, record: RecordFactory
+) -> None:
+    """A page answering 304 for longer than the retention keeps its last body: the evidence."""
+    run_id = await _run(sessions, [site])
+    shown, _ = await _page(
+        sessions, run_id, record(body=b"unchanged for months"), None, column_id="notice"
+    )
+    now = T0 + timedelta(days=100)
+    await _page(
+        sessions,
+        run_id,
+        record(outcome=Outcome.NOT_MODIFIED, status=304, body=None, fetched_at=now),
+        None,
+        column_id="notice",
+    )
+    async with sessions() as session, session.begin():
+        assert await repository.prune_bodies(session, keep_days=30, now=now) == 0
+    async with sessions() as session:
+        digest = repository.content_hash(b"unchanged for months")
+        assert await repository.load_body(session, digest) == b"unchanged for months"
+
+
 # --- items ---------------------------------------------------------------------------------
 
 
