@@ -14,17 +14,20 @@ import asyncio
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from crawler.extract import PageExtraction, extract_page
+from crawler.extract import PageExtraction
+from crawler.extraction_pool import ExtractionPool
 from crawler.fetch import Fetcher, FetchResult, FetchSettings
 from rules.freshness import PageVerdict, findings_of, judge_pages
 from rules.model import Column, Finding, Outcome, Site, local_date
 from storage import facts, repository
+from storage.pages import PageWrite, count_new_items, record_pages
 from storage.records import FetchRecord
 
 __all__ = ["CrawlReport", "PageJob", "SiteReport", "crawl"]
@@ -33,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 # Evidence kept of a page that failed (a challenge page, an error page): its first bytes.
 _FAILED_BODY_BYTES = 64 * 1024
+_WRITE_BATCH = 64
 _EMPTY_NOTICE = re.compile(
     r"暂无(相关)?(信息|内容|数据|记录|文章)|没有(找到)?(相关)?(信息|记录|数据)|无相关(信息|记录)"
 )
@@ -80,6 +84,7 @@ class CrawlReport:
 
 
 ProgressCallback = Callable[[PageJob, FetchResult], None]
+_Fetched = tuple[PageJob, FetchResult, PageExtraction | None]
 
 
 async def crawl(
@@ -122,52 +127,35 @@ async def crawl(
     status = "interrupted"
     try:
         async with sessions() as session:
-            validators = {
-                (job.site.id, job.column_id): await repository.last_validators(
-                    session, site_id=job.site.id, column_id=job.column_id
-                )
-                for job in jobs
-            }
-        queue: asyncio.Queue[tuple[PageJob, FetchResult, PageExtraction | None] | None]
+            validators = await repository.validators_by_page(
+                session, site_ids=[s.id for s in sites]
+            )
+        queue: asyncio.Queue[_Fetched | None]
         queue = asyncio.Queue(maxsize=fetch_settings.max_concurrency * 2)
 
         async def write_pages() -> None:
+            # Whatever has queued up is written in one transaction (at most _WRITE_BATCH pages):
+            # per-statement round trips, not bytes, bound the writes.
             nonlocal new_items
-            while (entry := await queue.get()) is not None:
-                job, result, extraction = entry
+            finished = False
+            while not finished:
+                batch = [await queue.get()]
+                while len(batch) < _WRITE_BATCH and not queue.empty():
+                    batch.append(queue.get_nowait())
+                pages = [entry for entry in batch if entry is not None]
+                finished = len(pages) < len(batch)  # None closes the queue
+                if not pages:
+                    continue
                 async with sessions() as session, session.begin():
-                    new_items += await _store_page(session, run_id, job, result, extraction)
-                outcomes[result.outcome.value] += 1
-                if progress is not None:
-                    progress(job, result)
+                    new_items += await _store_pages(session, run_id, pages)
+                for job, result, _ in pages:
+                    outcomes[result.outcome.value] += 1
+                    if progress is not None:
+                        progress(job, result)
 
         today = local_date(now)
-        async with Fetcher(fetch_settings) as fetcher:
-            pending = iter(jobs)
-
-            async def fetch_pages() -> None:
-                for job in pending:
-                    etag, last_modified = validators[(job.site.id, job.column_id)]
-                    result = await fetcher.fetch(
-                        job.url,
-                        etag=etag,
-                        last_modified=last_modified,
-                        respect_robots=job.site.respect_robots,
-                    )
-                    extraction = None
-                    if result.outcome is Outcome.OK and result.text is not None:
-                        extraction = await asyncio.to_thread(
-                            _extract, result.text, result.final_url, today, job.column
-                        )
-                    await queue.put((job, result, extraction))
-
-            async with asyncio.TaskGroup() as fetchers:
-                writer = fetchers.create_task(write_pages())
-                async with asyncio.TaskGroup() as workers:
-                    for _ in range(min(len(jobs), fetch_settings.max_concurrency)):
-                        workers.create_task(fetch_pages())
-                await queue.put(None)
-                await writer
+        with ExtractionPool(pages=len(jobs)) as pool:
+            await _fetch_all(jobs, validators, fetch_settings, pool, today, queue, write_pages)
 
         async with sessions() as session:
             pages = await facts.page_facts(session, run_id=run_id, sites=sites)
@@ -236,10 +224,45 @@ async def _finish_abnormally(
         logger.exception("could not record run %d as %s", run_id, status)
 
 
-def _extract(text: str, url: str, today: date, column: Column | None) -> PageExtraction:
-    return extract_page(
-        text, base_url=url, today=today, selector=column.selector if column else None
-    )
+async def _fetch_all(
+    jobs: Sequence[PageJob],
+    validators: dict[tuple[str, str | None], tuple[str | None, str | None]],
+    settings: FetchSettings,
+    pool: ExtractionPool,
+    today: date,
+    queue: asyncio.Queue[_Fetched | None],
+    write_pages: Callable[[], Coroutine[Any, Any, None]],
+) -> None:
+    """Fetch and extract every page with bounded workers; the writer drains the queue."""
+    pending = iter(jobs)
+    async with Fetcher(settings) as fetcher:
+
+        async def fetch_pages() -> None:
+            for job in pending:
+                etag, last_modified = validators.get((job.site.id, job.column_id), (None, None))
+                result = await fetcher.fetch(
+                    job.url,
+                    etag=etag,
+                    last_modified=last_modified,
+                    respect_robots=job.site.respect_robots,
+                )
+                extraction = None
+                if result.outcome is Outcome.OK and result.text is not None:
+                    extraction = await pool.extract(
+                        result.text,
+                        base_url=result.final_url,
+                        today=today,
+                        selector=job.column.selector if job.column else None,
+                    )
+                await queue.put((job, result, extraction))
+
+        async with asyncio.TaskGroup() as tasks:
+            writer = tasks.create_task(write_pages())
+            async with asyncio.TaskGroup() as workers:
+                for _ in range(min(len(jobs), settings.max_concurrency)):
+                    workers.create_task(fetch_pages())
+            await queue.put(None)
+            await writer
 
 
 def _is_empty_notice(extraction: PageExtraction, text: str | None) -> bool:
@@ -247,13 +270,7 @@ def _is_empty_notice(extraction: PageExtraction, text: str | None) -> bool:
     return not extraction.list_found and text is not None and bool(_EMPTY_NOTICE.search(text))
 
 
-async def _store_page(
-    session: AsyncSession,
-    run_id: int,
-    job: PageJob,
-    result: FetchResult,
-    extraction: PageExtraction | None,
-) -> int:
+def _page_write(job: PageJob, result: FetchResult, extraction: PageExtraction | None) -> PageWrite:
     empty = (
         extraction is not None
         and job.column is not None
@@ -281,28 +298,29 @@ async def _store_page(
         list_found=(extraction.list_found or empty) if extraction else False,
         meta=dict(extraction.meta) if extraction else {},
     )
-    snapshot_id = await repository.record_fetch(
-        session, run_id=run_id, site_id=job.site.id, column_id=job.column_id, record=record
-    )
-    if result.outcome is Outcome.NOT_MODIFIED:
-        await repository.carry_items(
-            session,
-            snapshot_id=snapshot_id,
-            site_id=job.site.id,
-            column_id=job.column_id,
-            seen_at=result.fetched_at,
-        )
-        return 0
-    if extraction is not None and extraction.items:
-        return await repository.record_items(
-            session,
-            snapshot_id=snapshot_id,
-            site_id=job.site.id,
-            column_id=job.column_id,
-            items=extraction.items,
-            seen_at=result.fetched_at,
-        )
-    return 0
+    items = extraction.items if extraction is not None else ()
+    return PageWrite(site_id=job.site.id, column_id=job.column_id, record=record, items=items)
+
+
+async def _store_pages(session: AsyncSession, run_id: int, pages: Sequence[_Fetched]) -> int:
+    """Store a batch of fetched pages; returns how many items were new."""
+    writes = [_page_write(job, result, extraction) for job, result, extraction in pages]
+    snapshot_ids = await record_pages(session, run_id=run_id, pages=writes)
+    for write, snapshot_id in zip(writes, snapshot_ids, strict=True):
+        if write.record.outcome is Outcome.NOT_MODIFIED:
+            await repository.carry_items(
+                session,
+                snapshot_id=snapshot_id,
+                site_id=write.site_id,
+                column_id=write.column_id,
+                seen_at=write.record.fetched_at,
+            )
+    fetched = [
+        snapshot_id
+        for write, snapshot_id in zip(writes, snapshot_ids, strict=True)
+        if write.record.outcome is Outcome.OK and write.items
+    ]
+    return await count_new_items(session, fetched)
 
 
 def _group_by_site(

@@ -9,13 +9,13 @@ are chunked to stay under SQLite's bound-parameter limit.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import socket
 import zlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, Table, and_, delete, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,6 +33,13 @@ from storage.models import (
     site_table,
     snapshot_table,
 )
+from storage.pages import (
+    item_rows,
+    snapshot_row,
+    store_bodies,
+    unique_items,
+    upsert_items,
+)
 from storage.records import FetchRecord, RunStatus
 
 logger = logging.getLogger(__name__)
@@ -41,9 +48,6 @@ ABANDONED_AFTER = timedelta(hours=24)
 """A 'running' run older than this is abandoned wherever it ran."""
 
 _READABLE = tuple(o.value for o in Outcome if o.readable)
-
-_ITEM_CHANGES = ("title", "published", "date_where", "date_text", "last_seen", "last_snapshot_id")
-"""What an upsert of a known item updates; ``first_seen`` stays."""
 
 
 def _same_page(table: Table, site_id: str, column_id: str | None) -> ColumnElement[bool]:
@@ -223,11 +227,6 @@ async def interrupt_abandoned_runs(session: AsyncSession, *, now: datetime) -> l
 # --- snapshots and bodies ------------------------------------------------------------------
 
 
-def content_hash(body: bytes) -> str:
-    """The key a body is stored under: the sha256 hex of the raw bytes."""
-    return hashlib.sha256(body).hexdigest()
-
-
 async def record_fetch(
     session: AsyncSession,
     *,
@@ -237,44 +236,17 @@ async def record_fetch(
     record: FetchRecord,
 ) -> int:
     """Store one fetch outcome and its body (once per distinct content); returns the snapshot id."""
-    digest = None
-    if record.body is not None:
-        digest = content_hash(record.body)
-        stmt = dialect_insert(session, body_table).values(
-            content_hash=digest,
-            data=zlib.compress(record.body, 6),
-            size=len(record.body),
-            first_stored_at=record.fetched_at,
-        )
-        await session.execute(
-            stmt.on_conflict_do_nothing(index_elements=[body_table.c.content_hash])
-        )
+    (digest,) = await store_bodies(session, [record])
+    row = snapshot_row(
+        run_id=run_id,
+        site_id=site_id,
+        column_id=column_id,
+        record=record,
+        digest=digest,
+        item_count=0,
+    )
     result = await session.execute(
-        snapshot_table.insert()
-        .values(
-            run_id=run_id,
-            site_id=site_id,
-            column_id=column_id,
-            url=record.url,
-            final_url=record.final_url,
-            fetched_at=record.fetched_at,
-            outcome=record.outcome.value,
-            status=record.status,
-            elapsed_s=record.elapsed_s,
-            attempts=record.attempts,
-            bytes_read=record.bytes_read,
-            encoding=record.encoding,
-            content_type=record.content_type,
-            etag=record.etag,
-            last_modified=record.last_modified,
-            detail=record.detail,
-            page_kind=record.page_kind,
-            list_found=record.list_found,
-            item_count=0,
-            meta=dict(record.meta) or None,
-            content_hash=digest,
-        )
-        .returning(snapshot_table.c.id)
+        snapshot_table.insert().values(row).returning(snapshot_table.c.id)
     )
     return int(result.scalar_one())
 
@@ -339,10 +311,8 @@ async def record_items(
     ``last_snapshot_id`` move to this snapshot and its title and date follow the page.
     The same URL twice on one page counts once (the first occurrence wins).
     """
-    unique: dict[str, Item] = {}
-    for item in items:
-        unique.setdefault(item.url, item)
-    urls = list(unique)
+    unique = unique_items(items)
+    urls = [item.url for item in unique]
     known: set[str] = set()
     for url_chunk in chunks(urls):
         found = await session.scalars(
@@ -351,37 +321,10 @@ async def record_items(
             )
         )
         known.update(found)
-
-    rows = [
-        {
-            "site_id": site_id,
-            "column_id": column_id,
-            "url": item.url,
-            "title": item.title,
-            "published": item.published,
-            "date_where": item.date_where,
-            "date_text": item.date_text,
-            "first_seen": seen_at,
-            "last_seen": seen_at,
-            "last_snapshot_id": snapshot_id,
-        }
-        for item in unique.values()
-    ]
-    for chunk in chunks(rows):
-        stmt = dialect_insert(session, item_table)
-        set_ = {name: stmt.excluded[name] for name in _ITEM_CHANGES}
-        if column_id is None:
-            stmt = stmt.on_conflict_do_update(
-                index_elements=[item_table.c.site_id, item_table.c.url],
-                index_where=item_table.c.column_id.is_(None),
-                set_=set_,
-            )
-        else:
-            stmt = stmt.on_conflict_do_update(
-                index_elements=[item_table.c.site_id, item_table.c.column_id, item_table.c.url],
-                set_=set_,
-            )
-        await session.execute(stmt, list(chunk))
+    rows = item_rows(
+        site_id=site_id, column_id=column_id, items=unique, snapshot_id=snapshot_id, seen_at=seen_at
+    )
+    await upsert_items(session, rows)
     await session.execute(
         update(snapshot_table)
         .where(snapshot_table.c.id == snapshot_id)
@@ -430,6 +373,50 @@ async def carry_items(
     return carried
 
 
+async def validators_by_page(
+    session: AsyncSession, *, site_ids: Sequence[str]
+) -> dict[tuple[str, str | None], tuple[str | None, str | None]]:
+    """``last_validators`` for every page of these sites at once, keyed by (site, column).
+
+    Pages never read are absent. Two grouped queries, whatever the number of pages.
+    """
+
+    async def newest(outcomes: Sequence[str]) -> dict[tuple[str, str | None], Any]:
+        found: dict[tuple[str, str | None], Any] = {}
+        for chunk in chunks(list(site_ids)):
+            newest_ids = (
+                select(func.max(snapshot_table.c.id))
+                .where(
+                    snapshot_table.c.site_id.in_(chunk),
+                    snapshot_table.c.outcome.in_(outcomes),
+                )
+                .group_by(snapshot_table.c.site_id, snapshot_table.c.column_id)
+            )
+            rows = await session.execute(
+                select(
+                    snapshot_table.c.site_id,
+                    snapshot_table.c.column_id,
+                    snapshot_table.c.outcome,
+                    snapshot_table.c.etag,
+                    snapshot_table.c.last_modified,
+                ).where(snapshot_table.c.id.in_(newest_ids))
+            )
+            found.update({(row.site_id, row.column_id): row for row in rows})
+        return found
+
+    readable = await newest(_READABLE)
+    full = await newest([Outcome.OK.value])
+    validators: dict[tuple[str, str | None], tuple[str | None, str | None]] = {}
+    for page, row in readable.items():
+        etag, last_modified = row.etag, row.last_modified
+        if row.outcome == Outcome.NOT_MODIFIED.value and page in full:
+            etag = etag if etag is not None else full[page].etag
+            if last_modified is None:
+                last_modified = full[page].last_modified
+        validators[page] = (etag, last_modified)
+    return validators
+
+
 async def last_validators(
     session: AsyncSession, *, site_id: str, column_id: str | None
 ) -> tuple[str | None, str | None]:
@@ -438,36 +425,8 @@ async def last_validators(
     When that snapshot is a 304 that did not repeat a validator, the one of the newest
     full fetch ('ok') stands.
     """
-    newest = (
-        await session.execute(
-            select(snapshot_table.c.outcome, snapshot_table.c.etag, snapshot_table.c.last_modified)
-            .where(
-                _same_page(snapshot_table, site_id, column_id),
-                snapshot_table.c.outcome.in_(_READABLE),
-            )
-            .order_by(snapshot_table.c.id.desc())
-            .limit(1)
-        )
-    ).first()
-    if newest is None:
-        return None, None
-    etag, last_modified = newest.etag, newest.last_modified
-    if newest.outcome == Outcome.NOT_MODIFIED.value and (etag is None or last_modified is None):
-        full = (
-            await session.execute(
-                select(snapshot_table.c.etag, snapshot_table.c.last_modified)
-                .where(
-                    _same_page(snapshot_table, site_id, column_id),
-                    snapshot_table.c.outcome == Outcome.OK.value,
-                )
-                .order_by(snapshot_table.c.id.desc())
-                .limit(1)
-            )
-        ).first()
-        if full is not None:
-            etag = etag if etag is not None else full.etag
-            last_modified = last_modified if last_modified is not None else full.last_modified
-    return etag, last_modified
+    found = await validators_by_page(session, site_ids=[site_id])
+    return found.get((site_id, column_id), (None, None))
 
 
 # --- findings ------------------------------------------------------------------------------

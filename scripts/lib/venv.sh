@@ -11,13 +11,15 @@ ensure_venv() {
         echo "creating the virtualenv in .venv" >&2
         "$py" -m venv .venv
     fi
-    # Reinstall only when pyproject.toml or the wanted extra changed.
-    local stamp=".venv/.xunjian-installed" want
-    want="$(sha256sum pyproject.toml | cut -d' ' -f1) $spec"
-    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    # Reinstall only when pyproject.toml changed or the wanted extra is missing; an install
+    # with the test extra also serves the plain one.
+    local stamp=".venv/.xunjian-installed" hash have=""
+    hash="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+    [ -f "$stamp" ] && have="$(cat "$stamp")"
+    if [ "$have" != "$hash ." ] && [ "$have" != "$hash .[test]" ] || { [ -n "$extra" ] && [ "$have" != "$hash $spec" ]; }; then
         echo "installing xunjian$([ -n "$extra" ] && echo " with [$extra]") into .venv" >&2
         .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
         .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$spec" >&2
-        echo "$want" > "$stamp"
+        echo "$hash $spec" > "$stamp"
     fi
 }

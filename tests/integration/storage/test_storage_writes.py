@@ -22,6 +22,7 @@ from storage.models import (
     site_table,
     snapshot_table,
 )
+from storage.pages import content_hash
 from storage.records import FetchRecord, RunStatus
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -215,7 +216,7 @@ async def test_bodies_are_stored_once_per_content(
                 await session.execute(select(snapshot_table.c.id, snapshot_table.c.content_hash))
             ).all()
         )
-        assert hashes[first] == hashes[second] == repository.content_hash(body)
+        assert hashes[first] == hashes[second] == content_hash(body)
         assert hashes[other] != hashes[first]
         assert hashes[failed] is None
         stored = (
@@ -249,7 +250,7 @@ async def test_prune_bodies_keeps_recent_evidence_only(
                 await session.execute(select(snapshot_table.c.id, snapshot_table.c.content_hash))
             ).all()
         )
-        assert hashes[old] == repository.content_hash(b"old page")  # the snapshot keeps its hash
+        assert hashes[old] == content_hash(b"old page")  # the snapshot keeps its hash
         assert await repository.load_body(session, hashes[old]) is None
         assert await repository.load_body(session, hashes[shared_old]) == b"still shown"
         assert await repository.load_body(session, hashes[recent]) == b"new page"
@@ -263,7 +264,7 @@ async def test_prune_keeps_the_body_a_page_still_shows(
 ) -> None:
     """A page answering 304 for longer than the retention keeps its last body: the evidence."""
     run_id = await _run(sessions, [site])
-    shown, _ = await _page(
+    await _page(
         sessions, run_id, record(body=b"unchanged for months"), None, column_id="notice"
     )
     now = T0 + timedelta(days=100)
@@ -277,7 +278,7 @@ async def test_prune_keeps_the_body_a_page_still_shows(
     async with sessions() as session, session.begin():
         assert await repository.prune_bodies(session, keep_days=30, now=now) == 0
     async with sessions() as session:
-        digest = repository.content_hash(b"unchanged for months")
+        digest = content_hash(b"unchanged for months")
         assert await repository.load_body(session, digest) == b"unchanged for months"
 
 
