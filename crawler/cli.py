@@ -27,7 +27,13 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from crawler.config import ConfigError, default_database_path, open_database, parse_as_of
+from crawler.config import (
+    ConfigError,
+    default_database_path,
+    demo_database_path,
+    open_database,
+    parse_as_of,
+)
 from crawler.fetch import FetchResult, FetchSettings
 from crawler.runner import CrawlReport, PageJob, crawl
 from crawler.targets import TargetsError, load_targets
@@ -111,9 +117,10 @@ async def _crawl_targets(
     settings: FetchSettings,
     show_progress: bool,
     keep_bodies_days: int,
+    default_db: Path | None = None,
 ) -> CrawlReport:
     selected = _select_sites(sites, wanted, source)
-    engine = await open_database(db)
+    engine = await open_database(db, default_path=default_db)
     try:
         total = len(selected) + sum(len(s.columns) for s in selected)
         with _progress(show_progress, total) as advance:
@@ -370,7 +377,10 @@ def demo(
     keep_targets: Path | None,
 ) -> None:
     """Start the bundled demo fleet (20 simulated government sites on 127.0.0.1), crawl all of
-    it into the database, print the summary and the findings, and stop the fleet."""
+    it, print the summary and the findings, and stop the fleet.
+
+    The demo keeps its own embedded database ($XUNJIAN_HOME/demo.sqlite3) unless --db is given,
+    so its sites never mix with real ones."""
     from crawler.demo import demo_fleet, serve_in_thread
 
     _configure_logging(verbose)
@@ -397,6 +407,7 @@ def demo(
                         settings=settings,
                         show_progress=sys.stderr.isatty() if progress is None else progress,
                         keep_bodies_days=keep_bodies_days,
+                        default_db=demo_database_path(),
                     )
                 )
         finally:

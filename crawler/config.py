@@ -23,7 +23,14 @@ from storage.engine import (
 )
 from storage.errors import StorageConfigError
 
-__all__ = ["ConfigError", "data_home", "default_database_path", "open_database", "parse_as_of"]
+__all__ = [
+    "ConfigError",
+    "data_home",
+    "default_database_path",
+    "demo_database_path",
+    "open_database",
+    "parse_as_of",
+]
 
 
 class ConfigError(Exception):
@@ -40,6 +47,11 @@ def data_home() -> Path:
 
 def default_database_path() -> Path:
     return data_home() / "xunjian.sqlite3"
+
+
+def demo_database_path() -> Path:
+    """The demo's own embedded database, so demo sites never mix with real ones."""
+    return data_home() / "demo.sqlite3"
 
 
 def parse_as_of(value: str | None) -> datetime:
@@ -61,14 +73,14 @@ def parse_as_of(value: str | None) -> datetime:
     return moment.astimezone(utc_now().tzinfo)
 
 
-async def open_database(url: str | None) -> AsyncEngine:
+async def open_database(url: str | None, *, default_path: Path | None = None) -> AsyncEngine:
     """An engine on a database at the current schema.
 
     The embedded SQLite database is migrated on the spot; a Postgres database must have been
     migrated with ``crawl db upgrade`` (never implicitly on a production database).
     """
     try:
-        resolved = resolve_database_url(url, default_path=default_database_path())
+        resolved = resolve_database_url(url, default_path=default_path or default_database_path())
     except StorageConfigError as exc:
         raise ConfigError(str(exc)) from exc
     engine = create_engine(resolved)
