@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from rich.console import Console
@@ -13,6 +14,8 @@ from crawler.runner import CrawlReport, SiteReport
 from rules.freshness import PageVerdict, Verdict
 from rules.model import SHANGHAI, Finding, Severity
 from rules.summary import problem_text
+from storage.lifecycle import finding_key
+from storage.records import FindingState
 
 __all__ = [
     "extraction_to_dict",
@@ -25,7 +28,7 @@ __all__ = [
 JSON_SCHEMA_VERSION = 1
 
 
-def finding_to_dict(finding: Finding) -> dict[str, Any]:
+def finding_to_dict(finding: Finding, first_seen: datetime | None = None) -> dict[str, Any]:
     return {
         "code": finding.code,
         "severity": finding.severity.value,
@@ -35,6 +38,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "column": finding.column_id,
         "column_name": finding.column_name,
         "evidence": finding.evidence.as_dict(),
+        "first_seen": first_seen.isoformat() if first_seen else None,
     }
 
 
@@ -57,7 +61,9 @@ def _page_to_dict(page: PageVerdict) -> dict[str, Any]:
     }
 
 
-def _site_to_dict(report: SiteReport) -> dict[str, Any]:
+def _site_to_dict(
+    report: SiteReport, first_seen: Mapping[str, datetime], resolved: Sequence[FindingState]
+) -> dict[str, Any]:
     home, *columns = report.pages
     return {
         "id": report.site.id,
@@ -68,7 +74,21 @@ def _site_to_dict(report: SiteReport) -> dict[str, Any]:
         "homepage_status": home.facts.status,
         "problems": problem_text(report.findings),
         "columns": [_page_to_dict(p) for p in columns],
-        "findings": [finding_to_dict(f) for f in report.findings],
+        "findings": [
+            finding_to_dict(f, first_seen.get(finding_key(f.code, f.site_id, f.column_id)))
+            for f in report.findings
+        ],
+        "resolved": [
+            {
+                "code": s.code,
+                "message": s.message,
+                "column": s.column_id,
+                "first_seen": s.first_seen.isoformat(),
+                "resolved_at": s.resolved_at.isoformat() if s.resolved_at else None,
+            }
+            for s in resolved
+            if s.site_id == report.site.id
+        ],
     }
 
 
@@ -87,9 +107,10 @@ def report_to_dict(report: CrawlReport) -> dict[str, Any]:
             "outcomes": report.outcomes,
             "new_items": report.new_items,
             "findings": len(findings),
+            "resolved": len(report.resolved),
             "problems": sum(1 for f in findings if f.severity is Severity.PROBLEM),
         },
-        "sites": [_site_to_dict(s) for s in report.sites],
+        "sites": [_site_to_dict(s, report.first_seen, report.resolved) for s in report.sites],
     }
 
 
@@ -116,6 +137,11 @@ def print_run(console: Console, report: CrawlReport, *, detailed: bool) -> None:
     else:
         _print_summary(console, report.sites)
     _print_findings(console, report.findings)
+    if report.resolved:
+        console.print(f"[bold]已整改 ({len(report.resolved)})[/bold]")
+        for state in report.resolved:
+            first = state.first_seen.astimezone(SHANGHAI).strftime("%Y-%m-%d")
+            console.print(f"  {state.site_name} · [green]{state.message}[/green] (自{first}起)")
     local = report.as_of.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
     problems = sum(1 for f in report.findings if f.severity is Severity.PROBLEM)
     unknown = len(report.findings) - problems
@@ -123,7 +149,8 @@ def print_run(console: Console, report: CrawlReport, *, detailed: bool) -> None:
     console.print(
         f"run {report.run_id} {report.status}: {len(report.sites)} sites, "
         f"{sum(report.outcomes.values())} pages ({outcomes}), {report.new_items} new items; "
-        f"{problems} problems, {unknown} not judged; checked as of {local} Asia/Shanghai"
+        f"{problems} problems, {unknown} not judged, {len(report.resolved)} resolved; "
+        f"checked as of {local} Asia/Shanghai"
     )
 
 

@@ -14,7 +14,7 @@ import asyncio
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -26,9 +26,9 @@ from crawler.extraction_pool import ExtractionPool
 from crawler.fetch import Fetcher, FetchResult, FetchSettings
 from rules.freshness import PageVerdict, findings_of, judge_pages
 from rules.model import Column, Finding, Outcome, Site, local_date
-from storage import facts, repository
+from storage import facts, lifecycle, repository
 from storage.pages import PageWrite, count_new_items, record_pages
-from storage.records import FetchRecord
+from storage.records import FetchRecord, FindingState
 
 __all__ = ["CrawlReport", "PageJob", "SiteReport", "crawl"]
 
@@ -77,6 +77,8 @@ class CrawlReport:
     sites: tuple[SiteReport, ...]
     outcomes: dict[str, int] = field(default_factory=dict)
     new_items: int = 0
+    resolved: tuple[FindingState, ...] = ()  # problems this run found fixed (rectified)
+    first_seen: Mapping[str, datetime] = field(default_factory=dict)  # finding key → first seen
 
     @property
     def findings(self) -> list[Finding]:
@@ -162,13 +164,15 @@ async def crawl(
         verdicts = judge_pages(pages, now=now)
         reports = _group_by_site(sites, verdicts)
         finished_at = clock()
+        findings = findings_of(verdicts)
         async with sessions() as session, session.begin():
             await repository.record_findings(
-                session,
-                run_id=run_id,
-                findings=findings_of(verdicts),
-                created_at=finished_at,
+                session, run_id=run_id, findings=findings, created_at=finished_at
             )
+            resolved = await lifecycle.track_findings(
+                session, run_id=run_id, findings=findings, pages=pages, now=finished_at
+            )
+            states = await lifecycle.finding_states(session, site_ids=[s.id for s in sites])
             if keep_bodies_days is not None:
                 await repository.prune_bodies(session, keep_days=keep_bodies_days, now=finished_at)
             await repository.finish_run(
@@ -176,7 +180,13 @@ async def crawl(
                 run_id,
                 status="completed",
                 finished_at=finished_at,
-                stats={"outcomes": dict(outcomes), "new_items": new_items, "pages": len(jobs)},
+                stats={
+                    "outcomes": dict(outcomes),
+                    "new_items": new_items,
+                    "pages": len(jobs),
+                    "findings": len(findings),
+                    "resolved": resolved,
+                },
             )
         status = "completed"
         logger.info("run %d completed: %d pages, %d new items", run_id, len(jobs), new_items)
@@ -190,6 +200,8 @@ async def crawl(
             sites=reports,
             outcomes=dict(outcomes),
             new_items=new_items,
+            resolved=tuple(s for s in states if s.resolved_at == finished_at),
+            first_seen={s.key: s.first_seen for s in states},
         )
     except BaseException as exc:
         status = (

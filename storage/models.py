@@ -190,6 +190,32 @@ class FindingRow(Base):
     created_at: Mapped[datetime]
 
 
+class FindingStateRow(Base):
+    """The lifecycle of one problem across runs: the same (code, site, subject) is one row.
+
+    ``resolved_at`` is set when a run judged the subject again and no longer found the
+    problem (rectification); a problem seen again reopens the same row.
+    """
+
+    __tablename__ = "finding_states"
+    __table_args__ = (Index("ix_finding_states_site_id_resolved_at", "site_id", "resolved_at"),)
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    code: Mapped[str] = mapped_column(String(60))
+    severity: Mapped[str] = mapped_column(String(20))
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"))
+    site_name: Mapped[str] = mapped_column(Text)
+    column_id: Mapped[str | None] = mapped_column(String(100))
+    column_name: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+    first_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    last_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+
+
 def table_of(model: type[Base]) -> Table:
     """The Core table behind a model, for bulk statements."""
     table = model.__table__
@@ -205,3 +231,4 @@ snapshot_table = table_of(SnapshotRow)
 body_table = table_of(BodyRow)
 item_table = table_of(ItemRow)
 finding_table = table_of(FindingRow)
+finding_state_table = table_of(FindingStateRow)

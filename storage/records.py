@@ -52,3 +52,27 @@ class RunInfo:
     pid: int | None
     hostname: str | None
     stats: Mapping[str, object]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FindingState:
+    """One problem across runs: when it was first and last seen, and when it was resolved."""
+
+    key: str
+    code: str
+    severity: str
+    site_id: str
+    site_name: str
+    column_id: str | None
+    column_name: str | None
+    message: str
+    evidence: Mapping[str, object]
+    first_seen: datetime
+    last_seen: datetime
+    resolved_at: datetime | None
+    first_run_id: int
+    last_run_id: int
+
+    @property
+    def open(self) -> bool:
+        return self.resolved_at is None

@@ -82,6 +82,19 @@ def test_recrawl_is_conditional_and_a_dead_fleet_is_never_stale(
     assert two["run"]["new_items"] == 0
     problems = {s["name"]: s["problems"] for s in one["sites"]}
     assert {s["name"]: s["problems"] for s in two["sites"]} == problems == NOTICE_PROBLEMS
+    # The same problems are the same findings: first seen in the first run.
+    first_seen = {
+        (f["code"], f["site"], f["column"]): f["first_seen"]
+        for s in one["sites"]
+        for f in s["findings"]
+    }
+    assert first_seen
+    assert {
+        (f["code"], f["site"], f["column"]): f["first_seen"]
+        for s in two["sites"]
+        for f in s["findings"]
+    } == first_seen
+    assert two["run"]["resolved"] == 0
 
     # The fleet is stopped now: every page is unreachable, and nothing is "not updated".
     dead = run_crawl("--targets", str(targets), "--json", "--site", "jyty", env=home)
@@ -92,6 +105,9 @@ def test_recrawl_is_conditional_and_a_dead_fleet_is_never_stale(
     codes = {f["code"] for f in site["findings"]}
     assert codes == {"site-unreachable", "column-unreachable"}
     assert all(c["verdict"] == "unreachable" for c in site["columns"])
+    # An unreachable column proves nothing: its earlier problem is not "resolved".
+    assert site["resolved"] == []
+    assert data["run"]["resolved"] == 0
 
 
 def test_demo_tables(home: dict[str, str]) -> None:
