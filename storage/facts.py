@@ -8,12 +8,14 @@ page, not every item.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import ColumnElement, Row, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rules.model import Finding, Item, Outcome, PageFacts, Severity, Site
+from storage.bulk import chunks
 from storage.errors import RunNotFoundError
 from storage.evidence import evidence_from_dict
 from storage.models import finding_table, item_table, run_table, snapshot_table
@@ -43,10 +45,46 @@ async def page_facts(
     )
     if started_at is None:
         raise RunNotFoundError(run_id)
-    snapshots = await _newest_snapshots(session, run_id)
+    snapshots = await _newest_snapshots(session, snapshot_table.c.run_id == run_id)
     counts = await _item_counts(session, run_id)
     newest = await _newest_items(session, run_id)
+    return _site_facts(sites, snapshots, counts, newest, not_checked_at=started_at)
 
+
+async def page_facts_as_of(
+    session: AsyncSession, *, sites: Sequence[Site], as_of: datetime
+) -> list[PageFacts]:
+    """Facts for every page of ``sites`` as the newest fetch at or before ``as_of`` saw it.
+
+    Re-evaluating a past moment needs no crawl: each page's newest snapshot up to ``as_of``
+    (from any run) gives the outcome, and the items on the page then are those first seen at
+    or before that fetch and last seen at or after it (an item seen on two fetches is taken
+    to have been on the page in between). Pages never fetched by then have outcome None.
+    """
+    site_ids = [s.id for s in sites]
+    s = snapshot_table
+    snapshots: dict[_PageKey, Row[Any]] = {}
+    for chunk in chunks(site_ids):
+        snapshots.update(
+            await _newest_snapshots(session, and_(s.c.site_id.in_(chunk), s.c.fetched_at <= as_of))
+        )
+    ids = [row.id for row in snapshots.values()]
+    counts: dict[int, tuple[int, int]] = {}
+    newest: dict[int, Item] = {}
+    for id_chunk in chunks(ids):
+        counts.update(await _item_counts_between(session, id_chunk))
+        newest.update(await _newest_items_between(session, id_chunk))
+    return _site_facts(sites, snapshots, counts, newest, not_checked_at=as_of)
+
+
+def _site_facts(
+    sites: Sequence[Site],
+    snapshots: Mapping[_PageKey, Row[Any]],
+    counts: Mapping[int, tuple[int, int]],
+    newest: Mapping[int, Item],
+    *,
+    not_checked_at: datetime,
+) -> list[PageFacts]:
     facts: list[PageFacts] = []
     for site in sites:
         pages: list[tuple[str | None, str | None, Any, int | None, str]] = [
@@ -65,7 +103,7 @@ async def page_facts(
             }
             snapshot = snapshots.get((site.id, column_id))
             if snapshot is None:
-                facts.append(PageFacts(**base, checked_at=started_at, outcome=None))
+                facts.append(PageFacts(**base, checked_at=not_checked_at, outcome=None))
                 continue
             facts.append(_facts_of(base, snapshot, counts, newest))
     return facts
@@ -104,8 +142,11 @@ def _facts_of(
     )
 
 
-async def _newest_snapshots(session: AsyncSession, run_id: int) -> dict[_PageKey, Row[Any]]:
-    """The newest snapshot of each page in the run, with the full fetch a 304 stands on."""
+async def _newest_snapshots(
+    session: AsyncSession, where: ColumnElement[bool]
+) -> dict[_PageKey, Row[Any]]:
+    """The newest snapshot of each page among those ``where`` selects, with the full fetch a
+    304 stands on."""
     s = snapshot_table
     ranked = (
         select(
@@ -124,7 +165,7 @@ async def _newest_snapshots(session: AsyncSession, run_id: int) -> dict[_PageKey
             )
             .label("rank"),
         )
-        .where(s.c.run_id == run_id)
+        .where(where)
         .subquery("ranked")
     )
     earlier = s.alias("earlier")
@@ -193,6 +234,68 @@ async def _newest_items(session: AsyncSession, run_id: int) -> dict[int, Item]:
     rows = (await session.execute(select(ranked).where(ranked.c.rank == 1))).all()
     return {
         row.last_snapshot_id: Item(
+            title=row.title,
+            url=row.url,
+            published=row.published,
+            date_where=row.date_where,
+            date_text=row.date_text,
+        )
+        for row in rows
+    }
+
+
+def _on_page_at(snapshots: Any) -> ColumnElement[bool]:
+    """Items of the snapshot's page that were on it when it was fetched."""
+    i = item_table
+    return and_(
+        i.c.site_id == snapshots.c.site_id,
+        i.c.column_id.is_not_distinct_from(snapshots.c.column_id),
+        i.c.first_seen <= snapshots.c.fetched_at,
+        i.c.last_seen >= snapshots.c.fetched_at,
+    )
+
+
+async def _item_counts_between(
+    session: AsyncSession, snapshot_ids: Sequence[int]
+) -> dict[int, tuple[int, int]]:
+    """Per snapshot: (items on its page then, dated items among them)."""
+    i, s = item_table, snapshot_table
+    query = (
+        select(s.c.id, func.count(), func.count(i.c.published))
+        .join(i, _on_page_at(s))
+        .where(s.c.id.in_(snapshot_ids))
+        .group_by(s.c.id)
+    )
+    return {row[0]: (row[1], row[2]) for row in (await session.execute(query)).all()}
+
+
+async def _newest_items_between(
+    session: AsyncSession, snapshot_ids: Sequence[int]
+) -> dict[int, Item]:
+    """Per snapshot: the newest dated item on its page then (ties: the one seen first)."""
+    i, s = item_table, snapshot_table
+    ranked = (
+        select(
+            s.c.id.label("snapshot_id"),
+            i.c.title,
+            i.c.url,
+            i.c.published,
+            i.c.date_where,
+            i.c.date_text,
+            func.row_number()
+            .over(
+                partition_by=s.c.id,
+                order_by=(i.c.published.desc(), i.c.first_seen, i.c.id),
+            )
+            .label("rank"),
+        )
+        .join(i, _on_page_at(s))
+        .where(s.c.id.in_(snapshot_ids), i.c.published.is_not(None))
+        .subquery("ranked_items")
+    )
+    rows = (await session.execute(select(ranked).where(ranked.c.rank == 1))).all()
+    return {
+        row.snapshot_id: Item(
             title=row.title,
             url=row.url,
             published=row.published,

@@ -246,3 +246,63 @@ async def test_page_facts_for_several_sites(
     ]
     assert pages[1].newest == _item(1, date(2024, 5, 30))
     assert pages[3].newest is None
+
+
+# --- facts as of a past moment ------------------------------------------------------------
+
+
+async def _as_of(sessions: Sessions, site: Site, at: datetime) -> PageFacts:
+    async with sessions() as session:
+        pages = await facts.page_facts_as_of(session, sites=[site], as_of=at)
+    return {p.column_id: p for p in pages}["news"]
+
+
+async def test_page_facts_as_of_replay_the_page_as_it_was(
+    sessions: Sessions, site: Site, record: RecordFactory
+) -> None:
+    url = "http://127.0.0.1:9/gov-a/news/"
+    a, b, c = _item(1, date(2024, 5, 1)), _item(2, date(2024, 5, 10)), _item(3, date(2024, 5, 20))
+    t1, t2, t3, t4 = T0, T0 + DAY, T0 + 2 * DAY, T0 + 3 * DAY
+    run1 = await _start(sessions, [site], t1)
+    await _store(sessions, run1, "news", record(url=url, fetched_at=t1), [a, b])
+    run2 = await _start(sessions, [site], t2)
+    await _store(sessions, run2, "news", record(url=url, fetched_at=t2), [b, c])  # a is gone
+    run3 = await _start(sessions, [site], t3)
+    await _store(
+        sessions,
+        run3,
+        "news",
+        record(url=url, fetched_at=t3, outcome=Outcome.NOT_MODIFIED, status=304, body=None),
+    )
+    run4 = await _start(sessions, [site], t4)
+    await _store(
+        sessions,
+        run4,
+        "news",
+        record(url=url, fetched_at=t4, outcome=Outcome.TIMEOUT, status=None, body=None),
+    )
+
+    before = await _as_of(sessions, site, t1 - DAY)
+    assert before.outcome is None
+
+    first = await _as_of(sessions, site, t1 + timedelta(hours=1))
+    assert (first.outcome, first.item_count, first.dated_count) == (Outcome.OK, 2, 2)
+    assert first.newest is not None
+    assert first.newest.published == date(2024, 5, 10)
+    assert first.checked_at == t1
+
+    second = await _as_of(sessions, site, t2)
+    assert second.item_count == 2  # b and c; a had left the page
+    assert second.newest is not None
+    assert second.newest.url == c.url
+
+    unchanged = await _as_of(sessions, site, t3)
+    assert unchanged.outcome is Outcome.NOT_MODIFIED
+    assert unchanged.item_count == 2
+    assert unchanged.newest is not None
+    assert unchanged.newest.url == c.url
+    assert unchanged.content_seen_at == t2
+
+    failed = await _as_of(sessions, site, t4 + DAY)
+    assert failed.outcome is Outcome.TIMEOUT
+    assert failed.newest is None
