@@ -20,12 +20,21 @@ Finding codes (documented in docs/rules.md):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from rules.model import Category, Evidence, Finding, Outcome, PageFacts, Severity, local_date
+from rules.model import (
+    Category,
+    Evidence,
+    Finding,
+    Outcome,
+    PageFacts,
+    Severity,
+    Window,
+    local_date,
+)
 
 __all__ = ["PageVerdict", "Verdict", "findings_of", "judge_page", "judge_pages"]
 
@@ -72,11 +81,23 @@ class PageVerdict:
     findings: tuple[Finding, ...]
 
 
-def judge_pages(pages: Iterable[PageFacts], *, now: datetime) -> list[PageVerdict]:
-    return [judge_page(page, now=now) for page in pages]
+def judge_pages(
+    pages: Iterable[PageFacts],
+    *,
+    now: datetime,
+    windows: Mapping[Category, Window] | None = None,
+) -> list[PageVerdict]:
+    return [judge_page(page, now=now, windows=windows) for page in pages]
 
 
-def judge_page(page: PageFacts, *, now: datetime) -> PageVerdict:
+def judge_page(
+    page: PageFacts, *, now: datetime, windows: Mapping[Category, Window] | None = None
+) -> PageVerdict:
+    """The verdict on one page at ``now``.
+
+    ``windows`` overrides the freshness window of a category (a profile's ``windows``);
+    categories it does not name keep the national window of ``Category.window``.
+    """
     today = local_date(now)
     newest = page.newest.published if page.newest is not None else None
     age = (today - newest).days if newest is not None else None
@@ -130,7 +151,7 @@ def judge_page(page: PageFacts, *, now: datetime) -> PageVerdict:
                 page, "column-empty", Severity.PROBLEM, f"{name}为空白栏目", _evidence(page, now)
             ),
         )
-    window = page.category.window(page.max_age_days)
+    window = (windows or {}).get(page.category) or page.category.window(page.max_age_days)
     assert window is not None  # static handled above
     cutoff = window.cutoff(today)
     threshold = f"{window.label}(最新信息日期不早于{cutoff.isoformat()})"

@@ -1,0 +1,101 @@
+"""The fixed set of measures a profile's rules may name, by name.
+
+Profiles choose among these and set their ``params``; a new kind of measurement is Python code
+here, never YAML. Each measure is pure: facts, ``now`` and the period in, a value or
+``Insufficient`` out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rules.measures.account import (
+    NewestPostParams,
+    WeeksBelowParams,
+    newest_post_age_days,
+    weeks_below,
+)
+from rules.measures.base import (
+    COMMON_FIELDS,
+    Context,
+    Insufficient,
+    Measurement,
+    MeasureResult,
+    MeasureSpec,
+)
+from rules.measures.columns import (
+    ColumnVerdictParams,
+    CountColumnVerdictsParams,
+    column_verdict,
+    count_column_verdicts,
+)
+from rules.measures.site import (
+    HomepageAgeParams,
+    ProbeFailureParams,
+    homepage_age_days,
+    probe_failure_ratio,
+)
+from rules.profile import ObjectKind
+
+__all__ = [
+    "COMMON_FIELDS",
+    "MEASURES",
+    "Context",
+    "Insufficient",
+    "MeasureResult",
+    "MeasureSpec",
+    "Measurement",
+]
+
+_SPECS: list[MeasureSpec[Any]] = [
+    MeasureSpec(
+        name="probe_failure_ratio",
+        object=ObjectKind.SITE,
+        params=ProbeFailureParams,
+        fields=frozenset({"failed", "probes", "days", "first_day", "last_day"}),
+        run=probe_failure_ratio,
+        summary="failed homepage probes / all probes over the whole days before the check date",
+    ),
+    MeasureSpec(
+        name="homepage_age_days",
+        object=ObjectKind.SITE,
+        params=HomepageAgeParams,
+        fields=frozenset({"newest_date", "age_days"}),
+        run=homepage_age_days,
+        summary="days from the homepage's newest dated item to the check date",
+    ),
+    MeasureSpec(
+        name="count_column_verdicts",
+        object=ObjectKind.SITE,
+        params=CountColumnVerdictsParams,
+        fields=frozenset({"columns", "unjudged", "in_scope"}),
+        run=count_column_verdicts,
+        summary="how many of the site's columns have one of the verdicts",
+    ),
+    MeasureSpec(
+        name="column_verdict",
+        object=ObjectKind.COLUMN,
+        params=ColumnVerdictParams,
+        fields=frozenset({"verdict", "newest_date", "age_days", "window"}),
+        run=column_verdict,
+        summary="1 for each matching column with one of the verdicts, else 0",
+    ),
+    MeasureSpec(
+        name="newest_post_age_days",
+        object=ObjectKind.ACCOUNT,
+        params=NewestPostParams,
+        fields=frozenset({"newest_date", "age_days"}),
+        run=newest_post_age_days,
+        summary="days from the account's newest post to the check date",
+    ),
+    MeasureSpec(
+        name="weeks_below",
+        object=ObjectKind.ACCOUNT,
+        params=WeeksBelowParams,
+        fields=frozenset({"weeks", "weeks_judged", "weeks_total", "min_posts"}),
+        run=weeks_below,
+        summary="complete natural weeks of the period with fewer than min_posts posts",
+    ),
+]
+
+MEASURES: dict[str, MeasureSpec[Any]] = {spec.name: spec for spec in _SPECS}

@@ -1,0 +1,186 @@
+"""Account rules: the newest post's age, and posts per natural week over the period."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from engine_builders import NOW, account
+
+from rules.engine import evaluate
+from rules.evaluation import ObjectResult, Result
+from rules.facts import AccountFacts
+from rules.model import SHANGHAI, Outcome
+from rules.period import Period
+from rules.profile import Profile
+from rules.profile_files import load_profile
+from rules.weeks import complete_weeks
+
+NATIONAL = load_profile("national-2019")
+JIYUAN = load_profile("jiyuan")
+Q2 = Period.parse("2022Q2")
+AFTER_Q2 = datetime(2022, 7, 5, 2, 0, tzinfo=UTC)  # a quarterly check in early July
+Q2_WEEKS = complete_weeks(Q2, AFTER_Q2)  # 12 weeks, 2022-04-04 .. 2022-06-20
+
+
+def judge(facts: AccountFacts, *, now: datetime = NOW, profile: Profile = NATIONAL) -> ObjectResult:
+    return evaluate([], [facts], profile, now=now, period=Q2).accounts[0]
+
+
+def reasons(result: ObjectResult, rule: str) -> list[str]:
+    return [item.reason for item in result.not_judged if item.rule == rule]
+
+
+# --- account-not-updated (veto > 14 days) and account-dormant (note > 365 days) -------------
+
+
+@pytest.mark.parametrize(
+    ("days", "codes", "passed"),
+    [
+        (14, [], True),
+        (15, ["account-not-updated"], False),
+        (365, ["account-not-updated"], False),
+        (366, ["account-not-updated", "account-dormant"], False),
+    ],
+)
+def test_newest_post_age(days: int, codes: list[str], passed: bool) -> None:
+    result = judge(account(newest_post=NOW - timedelta(days=days)))
+    assert [f.rule for f in result.findings] == codes
+    assert result.passed is passed
+    if codes:
+        finding = result.findings[0].finding
+        assert finding.message.startswith("监测时间点前2周内无更新(最新发布日期")
+        assert finding.evidence.url == "http://feeds.local/weibo/a1"
+        assert finding.evidence.age_days == days
+        assert finding.extra["platform"] == "weibo"
+        assert (finding.site_id, finding.site_name) == ("a1", "济源应急管理")
+
+
+def test_the_age_counts_shanghai_calendar_days() -> None:
+    # 2022-06-05 23:30 Shanghai is 15 days before 2022-06-20; 06-06 00:30 is 14 days.
+    late = datetime(2022, 6, 5, 23, 30, tzinfo=SHANGHAI)
+    assert judge(account(newest_post=late)).vetoes == ("account-not-updated",)
+    assert judge(account(newest_post=late + timedelta(hours=1))).vetoes == ()
+
+
+@pytest.mark.parametrize(
+    ("facts", "reason"),
+    [
+        (
+            account(outcome=Outcome.BLOCKED, newest_post=NOW - timedelta(days=100)),
+            "账号来源最近一次抓取失败(被反爬虫拦截),无法判断更新情况",
+        ),
+        (account(outcome=Outcome.TIMEOUT), "账号来源最近一次抓取失败(访问超时),无法判断更新情况"),
+        (account(outcome=None), "账号来源未抓取,无法判断更新情况"),
+        (account(newest_post=None), "未采集到该账号的任何发布内容,无法判断更新情况"),
+        (
+            account(checked_at=NOW - timedelta(days=4), newest_post=NOW - timedelta(days=30)),
+            "账号来源最近一次抓取在2022-06-16,距检查时间超过3天,无法判断更新情况",
+        ),
+    ],
+)
+def test_an_account_that_cannot_be_read_is_never_not_updated(
+    facts: AccountFacts, reason: str
+) -> None:
+    result = judge(facts)
+    assert result.result is Result.PASSED
+    assert result.findings == ()
+    assert reasons(result, "account-not-updated") == [reason]
+    assert reasons(result, "account-dormant") == [reason]
+
+
+# --- account-weekly-posts (jiyuan): fewer than 2 posts in a natural week, −5 each ------------
+
+
+def weekly(counts: dict[date, int], **kwargs: object) -> AccountFacts:
+    options: dict[str, object] = {"checked_at": AFTER_Q2, "newest_post": AFTER_Q2, **kwargs}
+    full = {week: 3 for week in Q2_WEEKS} | counts
+    return account(posts_per_week=full, **options)  # type: ignore[arg-type]
+
+
+def test_two_weeks_below_is_found_twice_and_scores_90() -> None:
+    result = judge(weekly({Q2_WEEKS[2]: 1, Q2_WEEKS[7]: 0}), now=AFTER_Q2, profile=JIYUAN)
+    assert result.result is Result.PASSED
+    assert result.score == 90
+    [finding] = result.findings
+    assert finding.finding.message == "“两微一端”每周更新的内容少于2次,发现2次(扣10分)"
+    assert (finding.occurrences, finding.points, finding.value) == (2, 10, 2)
+    assert "judged 12 of 12 complete weeks" in (finding.finding.evidence.detail or "")
+
+
+@pytest.mark.parametrize(("posts", "score"), [(2, 100), (1, 95), (0, 95)])
+def test_one_week_on_both_sides_of_two_posts(posts: int, score: int) -> None:
+    result = judge(weekly({Q2_WEEKS[0]: posts}), now=AFTER_Q2, profile=JIYUAN)
+    assert result.score == score
+    if score == 95:
+        assert result.findings[0].finding.message.endswith("发现1次(扣5分)")
+
+
+def test_a_week_missing_from_the_counts_had_no_posts() -> None:
+    facts = account(
+        posts_per_week={week: 2 for week in Q2_WEEKS[1:]},
+        checked_at=AFTER_Q2,
+        newest_post=AFTER_Q2,
+    )
+    assert judge(facts, now=AFTER_Q2, profile=JIYUAN).score == 95
+
+
+def test_history_starting_mid_period_judges_nothing() -> None:
+    since = datetime(2022, 5, 2, tzinfo=SHANGHAI)  # Monday of the fifth week
+    result = judge(
+        weekly({Q2_WEEKS[0]: 0, Q2_WEEKS[6]: 0}, history_since=since), now=AFTER_Q2, profile=JIYUAN
+    )
+    assert result.score == 100
+    assert result.findings == ()
+    assert reasons(result, "account-weekly-posts") == [
+        "2022年第二季度共12个完整自然周,发布记录完整的仅8周(记录自2022-05-02起),未判断"
+    ]
+
+
+def test_history_starting_mid_period_with_allow_partial(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "partial.yaml"
+    path.write_text(
+        "id: partial\nname: p\nextends: jiyuan\nrules:\n"
+        "  - code: account-weekly-posts\n    params: {allow_partial: true}\n",
+        encoding="utf-8",
+    )
+    since = datetime(2022, 5, 2, 0, 0, 1, tzinfo=SHANGHAI)  # one second late: week 5 uncovered
+    facts = weekly({Q2_WEEKS[0]: 0, Q2_WEEKS[6]: 0}, history_since=since)
+    result = judge(facts, now=AFTER_Q2, profile=load_profile(path))
+    assert result.score == 95  # only the covered week 7 counts
+    assert "judged 7 of 12" in (result.findings[0].finding.evidence.detail or "")
+
+
+def test_no_history_at_all_and_a_blocked_source() -> None:
+    none = judge(weekly({}, history_since=None), now=AFTER_Q2, profile=JIYUAN)
+    assert reasons(none, "account-weekly-posts")[0].endswith("发布记录完整的仅0周(记录无),未判断")
+    blocked = judge(weekly({Q2_WEEKS[0]: 0}, outcome=Outcome.BLOCKED), now=AFTER_Q2, profile=JIYUAN)
+    assert blocked.score == 100
+    assert reasons(blocked, "account-weekly-posts") == [
+        "账号来源最近一次抓取失败(被反爬虫拦截),无法判断更新情况"
+    ]
+
+
+def test_weeks_after_the_last_fetch_are_not_covered() -> None:
+    # fetched last on Friday 2022-06-24: the week of 06-20 had not ended when it was read
+    facts = weekly({}, checked_at=datetime(2022, 6, 24, tzinfo=UTC))
+    result = judge(facts, now=AFTER_Q2, profile=JIYUAN)
+    assert "发布记录完整的仅11周" in reasons(result, "account-weekly-posts")[0]
+
+
+def test_no_complete_week_yet() -> None:
+    early = datetime(2022, 4, 8, tzinfo=UTC)
+    result = judge(account(checked_at=early, newest_post=early), now=early, profile=JIYUAN)
+    assert reasons(result, "account-weekly-posts") == [
+        "2022年第二季度内尚无已结束的完整自然周,无法判断"
+    ]
+
+
+def test_weekly_deductions_floor_at_zero_and_fail_below_60() -> None:
+    result = judge(weekly({week: 0 for week in Q2_WEEKS}), now=AFTER_Q2, profile=JIYUAN)
+    assert result.deducted == 60
+    assert result.score == 40
+    assert result.result is Result.FAILED
+    assert result.vetoes == ()
