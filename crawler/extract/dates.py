@@ -8,6 +8,10 @@ Short dates (``05-20``, ``5/20``, ``05.20``, ``5月20日``) take their year from
 (the other items of the same list), else from ``today``; when that lands more than one day
 after ``today`` the previous year is used.
 
+English dates (``May 19, 2022``, ``19 May 2022``, as on the English pages of development zones)
+are full dates. A two-digit year (``22-05-18``, ASP.NET's ``yy-MM-dd``) is read only when the
+date is the whole text (a date cell), and always as 20YY.
+
 Year-month dates (``2022-05``, ``2022年5月``) give ``None``: the day is unknown and a guess could
 make a column look older or newer than it is. Document numbers (``〔2022〕5号``, ``2022年第3号``),
 phone numbers, ICP numbers and site codes are not dates. Dates before 1990-01-01 or more than
@@ -40,6 +44,38 @@ _FULL = re.compile(
     r"|\s*年\s*(?P<cm>\d{1,2})\s*月\s*(?P<cd>\d{1,2})\s*[日号]?)"
     r"(?!\d)"
     r"(?P<time>[T ]\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"
+)
+_MONTH_NAMES = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH_WORD = "|".join(sorted(_MONTH_NAMES, key=len, reverse=True))
+_NAMED = re.compile(
+    rf"(?<![A-Za-z])(?:(?P<mon>{_MONTH_WORD})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+"
+    rf"|(?<!\d)(?P<dfirst>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon2>{_MONTH_WORD})\.?,?\s+)"
+    r"(?P<y>(?:19|20)\d{2})(?!\d)",
+    re.IGNORECASE,
+)
+_TWO_DIGIT_YEAR = re.compile(
+    r"[\s\[(（【]*(?P<y>\d{2})(?P<sep>[-/.])(?P<m>\d{2})(?P=sep)(?P<d>\d{2})"
+    r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?[\s\])）】]*"
 )
 _MONTH_ONLY = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*(?:[-/.]|年)\s*\d{1,2}(?![\d])")
 _SHORT = re.compile(
@@ -101,8 +137,11 @@ def find_dates(
                     has_year=True,
                 )
             )
+    found.extend(_named_dates(text, folded, today=today))
+    if not found:
+        found.extend(_two_digit_year_date(text, folded, today=today))
     if found or not allow_short or _FULL.search(folded) or _MONTH_ONLY.search(folded):
-        return found
+        return sorted(found, key=lambda match: match.start)
     for match in _SHORT.finditer(folded):
         month = match["m"] or match["dm"] or match["cm"]
         day = match["d"] or match["dd"] or match["cd"]
@@ -118,6 +157,39 @@ def find_dates(
                 )
             )
     return found
+
+
+def _named_dates(text: str, folded: str, *, today: date) -> list[DateMatch]:
+    """``May 19, 2022`` and ``19 May 2022``."""
+    if not any(ch.isalpha() and ch.isascii() for ch in folded):
+        return []
+    out: list[DateMatch] = []
+    for match in _NAMED.finditer(folded):
+        month = _MONTH_NAMES[(match["mon"] or match["mon2"]).lower()]
+        value = _plausible(_make(match["y"], str(month), match["d"] or match["dfirst"]), today)
+        if value is not None:
+            out.append(
+                DateMatch(
+                    value=value,
+                    start=match.start(),
+                    end=match.end(),
+                    text=text[match.start() : match.end()].strip(),
+                    has_year=True,
+                )
+            )
+    return out
+
+
+def _two_digit_year_date(text: str, folded: str, *, today: date) -> list[DateMatch]:
+    """``22-05-18`` when it is all the text says (a date cell): 2022-05-18."""
+    whole = _TWO_DIGIT_YEAR.fullmatch(folded)
+    if whole is None:
+        return []
+    value = _plausible(_make(f"20{whole['y']}", whole["m"], whole["d"]), today)
+    if value is None:
+        return []
+    start, end = whole.start("y"), whole.end("d")
+    return [DateMatch(value=value, start=start, end=end, text=text[start:end], has_year=True)]
 
 
 def is_plausible(value: date, today: date) -> bool:

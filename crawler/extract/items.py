@@ -3,7 +3,9 @@
 The date is looked for in the entry's text outside the title link first (a ``span``, ``em``,
 ``font`` or table cell), preferring a ``发布`` label or a table's 发布日期 column; a date inside
 the link counts only when it stands apart from the title (its own element, or at the end in
-brackets). Short dates (``05-20``) are kept unresolved until the list's year is known.
+brackets). A date inside running text (a summary sentence: "4月28日，…2022年5月1日起…") is an
+event the text speaks of, not the entry's date, and is not read. Short dates (``05-20``) are
+kept unresolved until the list's year is known.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ _CLOSING = " ])）】］〕>》"
 _EMPTY_BRACKETS = re.compile(r"[\[(【（［〔]\s*[\])】）］〕]|[\s\-|·:：]+$")
 _DIGIT = re.compile(r"\d")
 _PUBLISH_LABEL = ("发布", "发表", "公开", "更新")
+_SENTENCE_MARKS = frozenset("，。；！？")
+_PROSE_REST_CHARS = 60  # more words than this around a date make it running text
 
 
 @dataclass(slots=True, kw_only=True)
@@ -112,7 +116,7 @@ def _date_hits(element: LexborNode, anchor: LexborNode, *, today: date) -> list[
             continue
         text = collapse(raw)
         found = find_dates(text, today=today, allow_short=True)
-        found = [match for match in found if _counts(text, match)]
+        found = [match for match in found if _counts(text, match) and not _in_prose(text, match)]
         if not found:
             continue
         holder = node.parent
@@ -133,6 +137,12 @@ def _date_hits(element: LexborNode, anchor: LexborNode, *, today: date) -> list[
 def _counts(text: str, match: DateMatch) -> bool:
     """A year-less date counts in a text that is little else, or set apart at one end."""
     return match.has_year or _short_date_alone(text, match) or _stands_apart(text, match)
+
+
+def _in_prose(text: str, match: DateMatch) -> bool:
+    """The date sits in a sentence (a summary or abstract), not in a date field."""
+    rest = text[: match.start] + text[match.end :]
+    return len(rest) > _PROSE_REST_CHARS or any(mark in rest for mark in _SENTENCE_MARKS)
 
 
 def _short_date_alone(text: str, match: DateMatch) -> bool:
@@ -160,20 +170,36 @@ def _stands_apart(text: str, match: DateMatch) -> bool:
 def _context(
     holder: LexborNode | None, *, anchor_id: int, element_id: int
 ) -> tuple[bool, int | None]:
-    """Whether the text is inside the title link, and the 1-based table cell holding it."""
+    """Whether the text is inside the title link, and the 1-based cell holding it: the table
+    cell, else the entry's child element (``li > span``), counting element children."""
     inside_link = False
     column: int | None = None
+    child: LexborNode | None = None
     node = holder
     while node is not None:
         node_id = node.mem_id
         if node_id == anchor_id:
             inside_link = True
         if column is None and node.tag in ("td", "th"):
-            column = int(position(node)[3:-1])
+            column = _cell_index(node)
         if node_id == element_id:
             break
+        child = node
         node = node.parent
+    if column is None and child is not None and child.is_element_node:
+        column = _cell_index(child)
     return inside_link, column
+
+
+def _cell_index(node: LexborNode) -> int:
+    """1-based position of ``node`` among its parent's element children."""
+    index = 1
+    sibling = node.prev
+    while sibling is not None:
+        if sibling.is_element_node:
+            index += 1
+        sibling = sibling.prev
+    return index
 
 
 def _where(holder: LexborNode | None, *, element_id: int) -> str:

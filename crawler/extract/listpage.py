@@ -29,6 +29,7 @@ from rules.model import Item
 
 MIN_ENTRIES = 3
 _MIN_SCORE = 1.0
+_MAX_LINKS_PER_ENTRY = 3.0  # entries holding more links are layout blocks, not list entries
 _UNDATED_MIN_TITLE_CHARS = 8  # undated entries this short on average are a menu, not a list
 _MAX_DEPTH = 6
 _SHORTLIST = 8  # candidates whose dates are read
@@ -180,27 +181,55 @@ def _read_entries(
 
 
 def _date_column(candidate: _Candidate) -> int | None:
-    """The 1-based cell of a table list whose header says 发布日期 (or the only 日期 header)."""
-    if candidate.tag != "tr":
+    """The 1-based cell whose header says 发布日期 (or the only 日期 header): in a table, its
+    first row; in a list of rows (``li > span`` cells), a header row without links that opens
+    the list or stands just before it (``ul.thead`` before ``ul.tbody``)."""
+    header = _header_row(candidate)
+    if header is None:
         return None
-    table: LexborNode | None = candidate.container
-    while table is not None and table.tag != "table":
-        table = table.parent
-    if table is None:
-        return None
-    header_row = table.css_first("tr")
-    if header_row is None:
-        return None
-    cells = [cell for cell in header_row.iter() if cell.tag in ("th", "td")]
     labelled = [
         (index, text)
-        for index, cell in enumerate(cells, start=1)
+        for index, cell in enumerate(_cells(header), start=1)
         if len(text := collapse(cell.text())) <= 8 and _DATE_HEADER.search(text)
     ]
     for index, text in labelled:
         if "发布" in text:
             return index
     return labelled[0][0] if len(labelled) == 1 else None
+
+
+def _header_row(candidate: _Candidate) -> LexborNode | None:
+    if candidate.tag == "tr":
+        table: LexborNode | None = candidate.container
+        while table is not None and table.tag != "table":
+            table = table.parent
+        return table.css_first("tr") if table is not None else None
+    first = _element_child(candidate.container)
+    if first is not None and first.mem_id not in candidate.entries and first.tag == candidate.tag:
+        return first if first.css_first("a") is None else None
+    before = _element_before(candidate.container)
+    if before is None or before.tag != candidate.container.tag or before.css_first("a") is not None:
+        return None
+    row = _element_child(before)
+    return row if row is not None and row.tag == candidate.tag else None
+
+
+def _cells(row: LexborNode) -> list[LexborNode]:
+    return [cell for cell in row.iter() if cell.is_element_node]
+
+
+def _element_child(node: LexborNode) -> LexborNode | None:
+    child = node.child
+    while child is not None and not child.is_element_node:
+        child = child.next
+    return child
+
+
+def _element_before(node: LexborNode) -> LexborNode | None:
+    sibling = node.prev
+    while sibling is not None and not sibling.is_element_node:
+        sibling = sibling.prev
+    return sibling
 
 
 def _score(candidate: _Candidate, read: list[tuple[LexborNode, Entry]]) -> float:
@@ -215,12 +244,20 @@ def _score(candidate: _Candidate, read: list[tuple[LexborNode, Entry]]) -> float
         return 0.0
     links = sum(len(candidate.links[element.mem_id]) for element, _ in read)
     per_entry = links / count
+    if per_entry > _MAX_LINKS_PER_ENTRY:
+        return 0.0
+    region = _region_factor(candidate.container)
+    heading = _heading_factor(candidate.container)
+    if region < 1.0 and heading < 1.0:
+        return 0.0  # a titled side box (热点推荐 in a sidebar): never the main list
     score = count * min(mean_title / _TITLE_CHARS_FULL, 2.0) / max(1.0, per_entry - 0.5)
     score *= 1.0 + 2.0 * dated / count
-    return score * _region_factor(candidate.container)
+    return score * region * heading
 
 
 def _region_factor(container: LexborNode) -> float:
+    """The discount of where the container sits (navigation, footer, sidebars…), or a bonus
+    for main-content hints; the box heading is judged apart, by ``_heading_factor``."""
     factor = 1.0
     main_seen = False
     node: LexborNode | None = container
@@ -237,7 +274,7 @@ def _region_factor(container: LexborNode) -> float:
                     factor *= 1.3
                     main_seen = True
         node = node.parent
-    return factor * _heading_factor(container)
+    return factor
 
 
 def _heading_factor(container: LexborNode) -> float:

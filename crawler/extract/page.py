@@ -23,7 +23,7 @@ from crawler.extract.anchors import document_base
 from crawler.extract.article import ArticleSigns, htmldate_fallback, read_article_signs
 from crawler.extract.listpage import FoundList, find_list, select_list
 from crawler.extract.meta import read_meta
-from crawler.extract.scripted import datastore_html, json_list
+from crawler.extract.scripted import datastore_html, json_list, written_html
 from rules.model import Item
 
 logger = logging.getLogger(__name__)
@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 _ARTICLE_PROSE_CHARS = 500  # running text that makes a headed page without date tags an article
 _PROSE_TO_LIST_RATIO = 3  # … when it is this many times the list's title text
 _DATASTORE_PREFIX = "script datastore: "
+_WRITTEN_PREFIX = "script document.write: "
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -120,27 +121,34 @@ def _best_list(
     in_html = find_list(root, base_url=base_url, today=today)
     if in_html is not None:
         choices.append(in_html)
-    records = datastore_html(scripts)
-    if records is not None:
-        fragment = LexborHTMLParser(records).body
-        if fragment is not None:
-            in_records = find_list(
-                fragment, base_url=base_url, today=today, prefix=_DATASTORE_PREFIX
-            )
-            if in_records is not None:
-                # the records' elements are not in the page tree: nothing to leave out there
-                choices.append(
-                    FoundList(
-                        items=in_records.items,
-                        score=in_records.score,
-                        containers=(),
-                        title_chars=in_records.title_chars,
-                    )
-                )
+    for fragment_html, prefix in (
+        (datastore_html(scripts), _DATASTORE_PREFIX),
+        (written_html(scripts), _WRITTEN_PREFIX),
+    ):
+        if fragment_html is not None:
+            in_fragment = _fragment_list(fragment_html, prefix, base_url=base_url, today=today)
+            if in_fragment is not None:
+                choices.append(in_fragment)
     in_json = json_list(scripts, base_url=base_url, today=today)
     if in_json is not None:
         choices.append(in_json)
     return max(choices, key=lambda found: found.score, default=None)
+
+
+def _fragment_list(
+    fragment_html: str, prefix: str, *, base_url: str, today: date
+) -> FoundList | None:
+    """The list in HTML that scripts render on the client."""
+    fragment = LexborHTMLParser(fragment_html).body
+    if fragment is None:
+        return None
+    found = find_list(fragment, base_url=base_url, today=today, prefix=prefix)
+    if found is None:
+        return None
+    # the fragment's elements are not in the page tree: nothing to leave out there
+    return FoundList(
+        items=found.items, score=found.score, containers=(), title_chars=found.title_chars
+    )
 
 
 def _outweighs(signs: ArticleSigns, found: FoundList) -> bool:

@@ -1,12 +1,15 @@
 """Lists that live in ``<script>`` elements rather than in the HTML.
 
-Two kinds are read:
+Three kinds are read:
 
 - JSON (or a JavaScript literal close to it) holding an array of objects with title-, url- and
   date-like keys: ``var data = [{"title": …, "url": …, "pubDate": …}, …]``;
 - Hanweb's ``<script type="text/xml"><datastore><recordset><record><![CDATA[<li>…</li>]]>``
   blocks, whose records are HTML entries rendered on the client: returned as HTML to be read
-  like any other list.
+  like any other list;
+- HTML written by ``document.write('<li><a href=…>…</a><span>2022-05-21</span></li>')`` calls:
+  the string literals of the calls, joined, are returned as HTML too (the parts computed at
+  run time are unknown and left out).
 """
 
 from __future__ import annotations
@@ -43,6 +46,12 @@ _JS_PARTS = re.compile(
     r"|,(\s*[}\]])"  # a trailing comma
 )
 _TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|[\[\]{}]')
+_WRITE_CALL = re.compile(r"document\.write(?:ln)?\s*\(")
+_MAX_WRITE_CALLS = 2_000
+_MAX_WRITE_ARGUMENT_CHARS = 20_000
+_JS_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|(.))", re.DOTALL)
+_JS_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "", "f": "", "v": "", "0": ""}
+_ANCHOR_TAG = re.compile(r"<a\s", re.IGNORECASE)
 _ENTRY_WORDS = re.compile(r"title|url|href|link|name", re.IGNORECASE)
 
 
@@ -62,6 +71,78 @@ def datastore_html(scripts: list[str]) -> str | None:
     if not records:
         return None
     return '<div class="datastore">' + "\n".join(records) + "</div>"
+
+
+def written_html(scripts: list[str]) -> str | None:
+    """The HTML that ``document.write`` calls in ``scripts`` write, or None if it has no links."""
+    parts: list[str] = []
+    calls = 0
+    for script in scripts:
+        if "document.write" not in script:
+            continue
+        for call in _WRITE_CALL.finditer(script[:_MAX_SCRIPT_CHARS]):
+            calls += 1
+            if calls > _MAX_WRITE_CALLS:
+                break
+            parts.extend(_literals_of_call(script, call.end()))
+    written = "".join(parts)
+    if not _ANCHOR_TAG.search(written):
+        return None
+    return '<div class="written">' + written + "</div>"
+
+
+def _literals_of_call(script: str, start: int) -> list[str]:
+    """The string literals in a call's arguments, from ``start`` (after the parenthesis) to
+    the closing one."""
+    literals: list[str] = []
+    depth = 0
+    index = start
+    end = min(len(script), start + _MAX_WRITE_ARGUMENT_CHARS)
+    while index < end:
+        char = script[index]
+        if char in "'\"":
+            close = _string_end(script, index, end)
+            if close is None:
+                break
+            literals.append(_unescape_js(script[index + 1 : close]))
+            index = close + 1
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        elif char == ";" and depth == 0:
+            break
+        index += 1
+    return literals
+
+
+def _string_end(script: str, begin: int, end: int) -> int | None:
+    quote = script[begin]
+    index = begin + 1
+    while index < end:
+        char = script[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == quote:
+            return index
+        if char == "\n":
+            return None
+        index += 1
+    return None
+
+
+def _unescape_js(body: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        code = match[1] or match[2]
+        if code is not None:
+            return chr(int(code, 16))
+        return _JS_SIMPLE_ESCAPES.get(match[3], match[3])
+
+    return _JS_ESCAPE.sub(replace, body)
 
 
 def json_list(scripts: list[str], *, base_url: str, today: date) -> FoundList | None:

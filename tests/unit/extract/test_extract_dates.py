@@ -157,3 +157,30 @@ def test_parse_date_round_trips_written_forms(value: date) -> None:
     ]
     for form in forms:
         assert parse_date(form, today=TODAY) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # English pages of development zones
+        ("May 19, 2022", date(2022, 5, 19)),
+        ("Apr 6, 2022", date(2022, 4, 6)),
+        ("Sept. 3, 2021", date(2021, 9, 3)),
+        ("19 May 2022", date(2022, 5, 19)),
+        ("Updated: December 30, 2021", date(2021, 12, 30)),
+        ("May 30, 2022", None),  # in the future
+        ("Mayor 5, 2022", None),
+        ("May 2022", None),  # month and year: no day
+        # two-digit years, only as a whole date cell (ASP.NET's yy-MM-dd)
+        ("22-05-18", date(2022, 5, 18)),
+        ("[22-05-18]", date(2022, 5, 18)),
+        ("22/05/18 10:30", date(2022, 5, 18)),
+        ("22-05-28", None),  # in the future
+        ("22-13-01", None),
+        ("第22-05-18号", None),
+        ("编号 22-05-18", None),
+        ("22-05", None),  # no month 22, and not a two-digit-year date
+    ],
+)
+def test_parse_date_english_and_two_digit_years(text: str, expected: date | None) -> None:
+    assert parse_date(text, today=TODAY) == expected
