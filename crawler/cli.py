@@ -36,10 +36,12 @@ from crawler.config import (
 )
 from crawler.fetch import FetchResult, FetchSettings
 from crawler.runner import CrawlReport, PageJob, crawl
-from crawler.targets import TargetsError, load_targets
+from crawler.targets import Targets, TargetsError, load_targets
 from rules.model import SHANGHAI, Severity, Site, utc_now
 
 __all__ = ["main"]
+
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -109,7 +111,7 @@ def _fetch_settings(
 
 async def _crawl_targets(
     *,
-    sites: tuple[Site, ...],
+    targets: Targets,
     wanted: tuple[str, ...],
     source: str,
     db: str | None,
@@ -119,14 +121,15 @@ async def _crawl_targets(
     keep_bodies_days: int,
     default_db: Path | None = None,
 ) -> CrawlReport:
-    selected = _select_sites(sites, wanted, source)
+    selected = _select_sites(targets.sites, wanted, source)
     engine = await open_database(db, default_path=default_db)
     try:
         total = len(selected) + sum(len(s.columns) for s in selected)
         with _progress(show_progress, total) as advance:
             return await crawl(
                 selected,
-                all_sites=sites,
+                all_sites=targets.sites,
+                profiles=targets.profiles,
                 engine=engine,
                 fetch_settings=settings,
                 now=now,
@@ -174,6 +177,15 @@ def _guard(func: Callable[[], T]) -> T:
     except KeyboardInterrupt:
         click.echo("interrupted: the run is recorded as interrupted; pages done are kept", err=True)
         sys.exit(130)
+    except Exception as exc:  # a bug: one line here, the traceback with -vv
+        logger.debug("internal error", exc_info=True)
+        click.echo(
+            f"error: internal error ({exc.__class__.__name__}: {exc}) — this is a bug; any run "
+            "is recorded as failed and every page stored so far is kept; rerun with -vv for "
+            "the traceback",
+            err=True,
+        )
+        sys.exit(EXIT_RUN)
 
 
 _COMMON = [
@@ -290,10 +302,10 @@ def main(
 
     def body() -> None:
         now = parse_as_of(as_of)
-        sites = load_targets(targets_path)
+        targets = load_targets(targets_path)
         report = _run(
             _crawl_targets(
-                sites=sites,
+                targets=targets,
                 wanted=site_ids,
                 source=str(targets_path),
                 db=db,
@@ -395,11 +407,11 @@ def demo(
                 running.write_targets(path)
                 if keep_targets:
                     running.write_targets(keep_targets)
-                sites = load_targets(path)
+                targets = load_targets(path)
                 settings = FetchSettings(per_host_delay_s=0.05, jitter_s=0.05)
                 report = _run(
                     _crawl_targets(
-                        sites=sites,
+                        targets=targets,
                         wanted=(),
                         source="demo",
                         db=db,

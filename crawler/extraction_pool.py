@@ -32,8 +32,12 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _extract(text: str, base_url: str, today: date, selector: str | None) -> PageExtraction:
-    extraction = extract_page(text, base_url=base_url, today=today, selector=selector)
+def _extract(
+    text: str, base_url: str, today: date, selector: str | None, homepage: bool
+) -> PageExtraction:
+    extraction = extract_page(
+        text, base_url=base_url, today=today, selector=selector, homepage=homepage
+    )
     # The meta tags come as a read-only proxy, which cannot cross a process boundary.
     return replace(extraction, meta=dict(extraction.meta))
 
@@ -62,9 +66,9 @@ class ExtractionPool:
             self._executor.shutdown(wait=exc is None, cancel_futures=True)
 
     async def extract(
-        self, text: str, *, base_url: str, today: date, selector: str | None
+        self, text: str, *, base_url: str, today: date, selector: str | None, homepage: bool
     ) -> PageExtraction:
+        args = (text, base_url, today, selector, homepage)
         if self._executor is None:
-            return await asyncio.to_thread(_extract, text, base_url, today, selector)
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, _extract, text, base_url, today, selector)
+            return await asyncio.to_thread(_extract, *args)
+        return await asyncio.get_running_loop().run_in_executor(self._executor, _extract, *args)

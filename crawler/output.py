@@ -37,6 +37,9 @@ def finding_to_dict(finding: Finding, first_seen: datetime | None = None) -> dic
         "site_name": finding.site_name,
         "column": finding.column_id,
         "column_name": finding.column_name,
+        "effect": finding.extra.get("effect"),
+        "points": finding.extra.get("points", 0),
+        "rule": finding.extra.get("rule"),
         "evidence": finding.evidence.as_dict(),
         "first_seen": first_seen.isoformat() if first_seen else None,
     }
@@ -72,6 +75,11 @@ def _site_to_dict(
         "site_code": report.site.site_code,
         "homepage_outcome": home.facts.outcome.value if home.facts.outcome else None,
         "homepage_status": home.facts.status,
+        "profile": report.profile.id,
+        "result": report.result.result.value,
+        "score": report.result.score,
+        "vetoes": list(report.result.vetoes),
+        "not_judged": [item.as_dict() for item in report.result.not_judged],
         "problems": problem_text(report.findings),
         "columns": [_page_to_dict(p) for p in columns],
         "findings": [
@@ -107,6 +115,8 @@ def report_to_dict(report: CrawlReport) -> dict[str, Any]:
             "outcomes": report.outcomes,
             "new_items": report.new_items,
             "findings": len(findings),
+            "checked": len(report.sites),
+            "passed": report.passed,
             "resolved": len(report.resolved),
             "problems": sum(1 for f in findings if f.severity is Severity.PROBLEM),
         },
@@ -158,20 +168,27 @@ def _print_summary(console: Console, sites: Sequence[SiteReport]) -> None:
     table = Table(title="政府网站检查情况", show_lines=False)
     table.add_column("序号", justify="right")
     table.add_column("网站名称", overflow="fold")
-    table.add_column("栏目数", justify="right")
+    table.add_column("检查结果")
+    table.add_column("分数", justify="right")
     table.add_column("存在问题", overflow="fold")
     table.add_column("未能检查", justify="right")
     for i, site in enumerate(sites, 1):
         findings = site.findings
         unknown = sum(1 for f in findings if f.severity is Severity.UNKNOWN)
+        result = site.result
+        style = "green" if result.passed else "red"
         table.add_row(
             str(i),
             site.site.name,
-            str(len(site.site.columns)),
+            f"[{style}]{result.result.value}[/{style}]",
+            str(result.score),
             problem_text(findings),
             str(unknown) if unknown else "",
         )
     console.print(table)
+    passed = sum(site.result.passed for site in sites)
+    rate = f"{passed / len(sites):.0%}" if sites else "-"
+    console.print(f"检查{len(sites)}个,合格{passed}个,合格率{rate}")
 
 
 def _print_site_detail(console: Console, site: SiteReport) -> None:

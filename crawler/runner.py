@@ -24,8 +24,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from crawler.extract import PageExtraction
 from crawler.extraction_pool import ExtractionPool
 from crawler.fetch import Fetcher, FetchResult, FetchSettings
-from rules.freshness import PageVerdict, findings_of, judge_pages
+from crawler.judging import SiteReport, judge_sites
 from rules.model import Column, Finding, Outcome, Site, local_date
+from rules.profile import Profile
 from storage import facts, lifecycle, repository
 from storage.pages import PageWrite, count_new_items, record_pages
 from storage.records import FetchRecord, FindingState
@@ -57,16 +58,6 @@ class PageJob:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SiteReport:
-    site: Site
-    pages: tuple[PageVerdict, ...]  # the homepage first, then the columns in file order
-
-    @property
-    def findings(self) -> list[Finding]:
-        return findings_of(self.pages)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class CrawlReport:
     run_id: int
     status: str
@@ -84,6 +75,10 @@ class CrawlReport:
     def findings(self) -> list[Finding]:
         return [f for site in self.sites for f in site.findings]
 
+    @property
+    def passed(self) -> int:
+        return sum(site.result.passed for site in self.sites)
+
 
 ProgressCallback = Callable[[PageJob, FetchResult], None]
 _Fetched = tuple[PageJob, FetchResult, PageExtraction | None]
@@ -93,6 +88,7 @@ async def crawl(
     sites: Sequence[Site],
     *,
     all_sites: Sequence[Site] | None = None,
+    profiles: Mapping[str, Profile],
     engine: AsyncEngine,
     fetch_settings: FetchSettings,
     now: datetime,
@@ -161,10 +157,9 @@ async def crawl(
 
         async with sessions() as session:
             pages = await facts.page_facts(session, run_id=run_id, sites=sites)
-        verdicts = judge_pages(pages, now=now)
-        reports = _group_by_site(sites, verdicts)
+        reports = judge_sites(sites, pages, profiles, now=now)
         finished_at = clock()
-        findings = findings_of(verdicts)
+        findings = [f for report in reports for f in report.findings]
         async with sessions() as session, session.begin():
             await repository.record_findings(
                 session, run_id=run_id, findings=findings, created_at=finished_at
@@ -265,6 +260,7 @@ async def _fetch_all(
                         base_url=result.final_url,
                         today=today,
                         selector=job.column.selector if job.column else None,
+                        homepage=job.column is None,
                     )
                 await queue.put((job, result, extraction))
 
@@ -333,12 +329,3 @@ async def _store_pages(session: AsyncSession, run_id: int, pages: Sequence[_Fetc
         if write.record.outcome is Outcome.OK and write.items
     ]
     return await count_new_items(session, fetched)
-
-
-def _group_by_site(
-    sites: Sequence[Site], verdicts: Sequence[PageVerdict]
-) -> tuple[SiteReport, ...]:
-    by_site: dict[str, list[PageVerdict]] = {s.id: [] for s in sites}
-    for verdict in verdicts:
-        by_site[verdict.facts.site_id].append(verdict)
-    return tuple(SiteReport(site=s, pages=tuple(by_site[s.id])) for s in sites)

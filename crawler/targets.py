@@ -8,6 +8,8 @@ problem is a ``TargetsError`` that names the file, the path inside it
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -15,11 +17,15 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from rules.model import Category, Column, Site
+from rules.profile import Profile, ProfileError
+from rules.profile_files import load_profile
 
-__all__ = ["TargetsError", "load_targets", "parse_targets"]
+__all__ = ["DEFAULT_PROFILE", "Targets", "TargetsError", "load_targets", "parse_targets"]
 
 # libyaml's loader where PyYAML was built with it: ~10x faster on a large targets file.
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+DEFAULT_PROFILE = "national-2019"
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
@@ -96,6 +102,7 @@ class _ColumnSpec(_Strict):
 
 class _SiteSpec(_Strict):
     id: str
+    profile: str | None = None
     name: Annotated[str, Field(min_length=1)]
     homepage: str
     site_code: str | None = None
@@ -115,6 +122,7 @@ class _SiteSpec(_Strict):
 
 class _TargetsSpec(_Strict):
     version: Literal[1] = 1
+    profile: str = DEFAULT_PROFILE
     sites: list[_SiteSpec]
 
 
@@ -135,8 +143,24 @@ def _loc(loc: tuple[int | str, ...]) -> str:
     return out
 
 
-def parse_targets(text: str, *, source: str = "targets.yaml") -> tuple[Site, ...]:
-    """Parse the text of a targets file into sites; raise TargetsError on any problem."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Targets:
+    """A parsed targets file: the sites, and the rule profiles they are judged by."""
+
+    sites: tuple[Site, ...]
+    profiles: Mapping[str, Profile]  # Site.profile → the loaded profile
+
+    def profile_of(self, site: Site) -> Profile:
+        return self.profiles[site.profile]
+
+
+def parse_targets(
+    text: str, *, source: str = "targets.yaml", base_dir: Path | None = None
+) -> Targets:
+    """Parse the text of a targets file; raise TargetsError on any problem.
+
+    Profile file paths are resolved against ``base_dir`` (the targets file's folder).
+    """
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader, C where available
     except yaml.YAMLError as exc:
@@ -160,10 +184,38 @@ def parse_targets(text: str, *, source: str = "targets.yaml") -> tuple[Site, ...
                 message = "required key is missing"
             problems.append(f"{_loc(err['loc'])}: {message}")
         raise TargetsError(source, problems) from exc
-    return _build_sites(spec, source)
+    sites = _build_sites(spec, source, base_dir)
+    return Targets(sites=sites, profiles=_load_profiles(spec, sites, source))
 
 
-def _build_sites(spec: _TargetsSpec, source: str) -> tuple[Site, ...]:
+def _profile_ref(ref: str, base_dir: Path | None) -> str:
+    """A bundled profile name as is; a profile file path made absolute."""
+    if "/" in ref or ref.endswith((".yaml", ".yml")):
+        path = Path(ref)
+        if not path.is_absolute() and base_dir is not None:
+            path = base_dir / path
+        return str(path)
+    return ref
+
+
+def _load_profiles(spec: _TargetsSpec, sites: Sequence[Site], source: str) -> dict[str, Profile]:
+    profiles: dict[str, Profile] = {}
+    problems: list[str] = []
+    wheres = {_profile_ref(spec.profile, None): "profile"} if not sites else {}
+    for i, (site_spec, site) in enumerate(zip(spec.sites, sites, strict=True)):
+        where = f"sites[{i}].profile" if site_spec.profile is not None else "profile"
+        wheres.setdefault(site.profile, where)
+    for ref, where in wheres.items():
+        try:
+            profiles[ref] = load_profile(ref)
+        except ProfileError as exc:
+            problems.append(f"{where}: {exc}")
+    if problems:
+        raise TargetsError(source, problems)
+    return profiles
+
+
+def _build_sites(spec: _TargetsSpec, source: str, base_dir: Path | None) -> tuple[Site, ...]:
     problems: list[str] = []
     seen_sites: dict[str, int] = {}
     sites: list[Site] = []
@@ -214,6 +266,7 @@ def _build_sites(spec: _TargetsSpec, source: str) -> tuple[Site, ...]:
                 site_code=site.site_code,
                 unit=site.unit,
                 respect_robots=site.robots == "respect",
+                profile=_profile_ref(site.profile or spec.profile, base_dir),
                 columns=tuple(columns),
             )
         )
@@ -222,7 +275,7 @@ def _build_sites(spec: _TargetsSpec, source: str) -> tuple[Site, ...]:
     return tuple(sites)
 
 
-def load_targets(path: Path) -> tuple[Site, ...]:
+def load_targets(path: Path) -> Targets:
     """Read and parse a targets file."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -233,4 +286,4 @@ def load_targets(path: Path) -> tuple[Site, ...]:
         ) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise TargetsError(str(path), [f"cannot read the file ({exc}) — save it as UTF-8"]) from exc
-    return parse_targets(text, source=str(path))
+    return parse_targets(text, source=str(path), base_dir=path.parent)

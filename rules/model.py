@@ -149,6 +149,7 @@ class Site:
     site_code: str | None = None  # 网站标识码
     unit: str | None = None  # owning unit (主办单位)
     respect_robots: bool = True
+    profile: str = "national-2019"  # the rule profile judging this site (a name or a file path)
     columns: tuple[Column, ...] = ()
 
 

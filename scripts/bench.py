@@ -41,14 +41,19 @@ def _serve(
 
 
 async def _crawl(targets: Path, db: str, concurrency: int) -> tuple[int, float]:
-    sites = load_targets(targets)
+    targets_file = load_targets(targets)
     engine = create_engine(db)
     await upgrade(engine)
     settings = FetchSettings(max_concurrency=concurrency, per_host_delay_s=0.0, jitter_s=0.0)
     started = time.perf_counter()
     try:
         report = await crawl(
-            sites, engine=engine, fetch_settings=settings, now=utc_now(), clock=utc_now
+            targets_file.sites,
+            profiles=targets_file.profiles,
+            engine=engine,
+            fetch_settings=settings,
+            now=utc_now(),
+            clock=utc_now,
         )
     finally:
         await engine.dispose()

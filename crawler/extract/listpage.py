@@ -33,6 +33,7 @@ _MAX_LINKS_PER_ENTRY = 3.0  # entries holding more links are layout blocks, not 
 _UNDATED_MIN_TITLE_CHARS = 8  # undated entries this short on average are a menu, not a list
 _MAX_DEPTH = 6
 _SHORTLIST = 8  # candidates whose dates are read
+_HOMEPAGE_SHORTLIST = 40  # a homepage has many blocks
 _STOP_TAGS = frozenset({"body", "html", "head", "form"})
 _TITLE_CHARS_FULL = 15  # a mean title this long counts fully
 _REGION_TAGS = {"nav": 0.1, "header": 0.15, "footer": 0.05, "aside": 0.3}
@@ -71,25 +72,11 @@ def find_list(
     body: LexborNode, *, base_url: str, today: date, prefix: str = ""
 ) -> FoundList | None:
     """The main list under ``body``, or None when no container looks like one."""
-    candidates: dict[tuple[int, str], _Candidate] = {}
-    for anchor in body.css("a"):
-        link = read_link(anchor, base_url=base_url)
-        if link is not None:
-            _vote(candidates, anchor, link)
-    shortlist = sorted(
-        (c for c in candidates.values() if len(c.entries) >= 2),
-        key=_shape_score,
-        reverse=True,
-    )[:_SHORTLIST]
-    best: tuple[float, _Candidate, list[tuple[LexborNode, Entry]]] | None = None
-    for candidate in shortlist:
-        entries = _read_entries(candidate, base_url=base_url, today=today)
-        score = _score(candidate, entries)
-        if score >= _MIN_SCORE and (best is None or score > best[0]):
-            best = (score, candidate, entries)
-    if best is None:
+    candidates = _candidates(body, base_url=base_url)
+    scored = _scored(candidates, base_url=base_url, today=today, shortlist=_SHORTLIST)
+    if not scored:
         return None
-    score, candidate, best_read = best
+    score, candidate, best_read = max(scored, key=lambda entry: entry[0])
     parts = _same_kind_siblings(candidate, candidates)
     read: list[tuple[LexborNode, Entry]] = []
     for part in parts:
@@ -104,6 +91,57 @@ def find_list(
         containers=tuple(containers),
         title_chars=sum(len(entry.title) for _, entry in read),
     )
+
+
+def find_lists(
+    body: LexborNode, *, base_url: str, today: date, prefix: str = ""
+) -> list[FoundList]:
+    """Every container under ``body`` that looks like a list, best first.
+
+    For a homepage, where information is updated in many blocks (要闻, 通知公告, 部门动态 …)
+    and no single one is "the" list.
+    """
+    candidates = _candidates(body, base_url=base_url)
+    scored = _scored(candidates, base_url=base_url, today=today, shortlist=_HOMEPAGE_SHORTLIST)
+    return [
+        FoundList(
+            items=_to_items(read, today=today, prefix=prefix),
+            score=score,
+            containers=(candidate.container,),
+            title_chars=sum(len(entry.title) for _, entry in read),
+        )
+        for score, candidate, read in sorted(scored, key=lambda entry: -entry[0])
+    ]
+
+
+_Scored = tuple[float, "_Candidate", list[tuple[LexborNode, Entry]]]
+
+
+def _candidates(body: LexborNode, *, base_url: str) -> dict[tuple[int, str], _Candidate]:
+    candidates: dict[tuple[int, str], _Candidate] = {}
+    for anchor in body.css("a"):
+        link = read_link(anchor, base_url=base_url)
+        if link is not None:
+            _vote(candidates, anchor, link)
+    return candidates
+
+
+def _scored(
+    candidates: dict[tuple[int, str], _Candidate], *, base_url: str, today: date, shortlist: int
+) -> list[_Scored]:
+    """The shortlisted candidates (by link shape) that score as lists, with their entries."""
+    ranked = sorted(
+        (c for c in candidates.values() if len(c.entries) >= 2),
+        key=_shape_score,
+        reverse=True,
+    )[:shortlist]
+    scored: list[_Scored] = []
+    for candidate in ranked:
+        entries = _read_entries(candidate, base_url=base_url, today=today)
+        score = _score(candidate, entries)
+        if score >= _MIN_SCORE:
+            scored.append((score, candidate, entries))
+    return scored
 
 
 def select_list(

@@ -21,8 +21,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from crawler.extract.anchors import document_base
 from crawler.extract.article import ArticleSigns, htmldate_fallback, read_article_signs
-from crawler.extract.listpage import FoundList, find_list, select_list
-from crawler.extract.meta import read_meta
+from crawler.extract.listpage import FoundList, find_list, find_lists, select_list
+from crawler.extract.meta import MetaTags, read_meta
 from crawler.extract.scripted import datastore_html, json_list, written_html
 from rules.model import Item
 
@@ -51,10 +51,22 @@ _NOTHING: Mapping[str, str] = MappingProxyType({})
 
 
 def extract_page(
-    html: str, *, base_url: str, today: date, selector: str | None = None
+    html: str,
+    *,
+    base_url: str,
+    today: date,
+    selector: str | None = None,
+    homepage: bool = False,
 ) -> PageExtraction:
-    """Extract the list (or the article date) of one decoded page. Never raises on page content."""
+    """Extract the list (or the article date) of one decoded page. Never raises on page content.
+
+    With ``homepage=True`` the items are those of EVERY list on the page, not only the main
+    one: a homepage is updated in many blocks (要闻, 通知公告, 部门动态 …), and "no new
+    information on the homepage" must look at all of them.
+    """
     try:
+        if homepage:
+            return _extract_homepage(html, base_url=base_url, today=today)
         return _extract(html, base_url=base_url, today=today, selector=selector)
     except RecursionError:
         logger.warning("page too deeply nested to extract: %s", base_url)
@@ -63,9 +75,17 @@ def extract_page(
     return _unknown(_NOTHING)
 
 
-def _extract(html: str, *, base_url: str, today: date, selector: str | None) -> PageExtraction:
-    if not html or not html.strip():
-        return _unknown(_NOTHING)
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    meta: MetaTags
+    base: str  # the URL links resolve against
+    scripts: list[str]
+    body: LexborNode | None
+    root: LexborNode | None  # the body, or the document when there is none
+
+
+def _parse(html: str, base_url: str) -> _Parsed:
+    """Parse once: meta tags, the base URL and the scripts' text, then drop non-content tags."""
     tree = LexborHTMLParser(html.replace("\x00", ""))
     meta = read_meta(tree)
     base_node = tree.css_first("base[href]")
@@ -73,7 +93,20 @@ def _extract(html: str, *, base_url: str, today: date, selector: str | None) -> 
     scripts = [node.text(deep=True) for node in tree.css("script")]
     tree.strip_tags(["script", "style", "noscript", "template"])
     body = tree.body
-    root = body if body is not None else tree.root
+    return _Parsed(meta, base, scripts, body, body if body is not None else tree.root)
+
+
+def _extract(html: str, *, base_url: str, today: date, selector: str | None) -> PageExtraction:
+    if not html or not html.strip():
+        return _unknown(_NOTHING)
+    parsed = _parse(html, base_url)
+    meta, base, scripts, body, root = (
+        parsed.meta,
+        parsed.base,
+        parsed.scripts,
+        parsed.body,
+        parsed.root,
+    )
 
     found: FoundList | None = None
     if root is not None:
@@ -114,13 +147,46 @@ def _extract(html: str, *, base_url: str, today: date, selector: str | None) -> 
     return _unknown(government)
 
 
+def _extract_homepage(html: str, *, base_url: str, today: date) -> PageExtraction:
+    if not html or not html.strip():
+        return _unknown(_NOTHING)
+    parsed = _parse(html, base_url)
+    base, scripts, root = parsed.base, parsed.scripts, parsed.root
+    government = MappingProxyType(dict(parsed.meta.government))
+    lists = find_lists(root, base_url=base, today=today) if root is not None else []
+    in_scripts = _best_list_in_scripts(scripts, base_url=base, today=today)
+    if in_scripts is not None:
+        lists.append(in_scripts)
+    if not lists:
+        return _unknown(government)
+    items: dict[str, Item] = {}
+    for found in lists:
+        for item in found.items:
+            items.setdefault(item.url, item)
+    dates = [item.published for item in items.values() if item.published is not None]
+    return PageExtraction(
+        kind="list",
+        items=tuple(items.values()),
+        list_found=True,
+        newest=max(dates) if dates else None,
+        published=None,
+        published_where=None,
+        meta=government,
+    )
+
+
 def _best_list(
     root: LexborNode, scripts: list[str], *, base_url: str, today: date
 ) -> FoundList | None:
-    choices: list[FoundList] = []
     in_html = find_list(root, base_url=base_url, today=today)
-    if in_html is not None:
-        choices.append(in_html)
+    in_scripts = _best_list_in_scripts(scripts, base_url=base_url, today=today)
+    choices = [found for found in (in_html, in_scripts) if found is not None]
+    return max(choices, key=lambda found: found.score, default=None)
+
+
+def _best_list_in_scripts(scripts: list[str], *, base_url: str, today: date) -> FoundList | None:
+    """The best list that scripts hold: datastore records, document.write HTML, JSON arrays."""
+    choices: list[FoundList] = []
     for fragment_html, prefix in (
         (datastore_html(scripts), _DATASTORE_PREFIX),
         (written_html(scripts), _WRITTEN_PREFIX),

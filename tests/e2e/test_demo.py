@@ -42,6 +42,14 @@ def test_demo_reproduces_the_notice(home: dict[str, str], tmp_path: Path) -> Non
     assert set(data["run"]["outcomes"]) == {"ok"}, data["run"]["outcomes"]
     problems = {site["name"]: site["problems"] for site in data["sites"]}
     assert problems == NOTICE_PROBLEMS
+    # As in the notice: all twenty sites 合格, the problems cost no points under national-2019.
+    assert {(site["result"], site["score"], site["vetoes"] == []) for site in data["sites"]} == {
+        ("合格", 100, True)
+    }
+    assert (data["run"]["checked"], data["run"]["passed"]) == (20, 20)
+    for site in data["sites"]:
+        # No probe data yet: the availability veto is not judged, and says so.
+        assert "site-unavailable" in {item["rule"] for item in site["not_judged"]}
     for site in data["sites"]:
         for finding in site["findings"]:
             assert finding["severity"] == "problem"

@@ -9,13 +9,15 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crawler.fetch import FetchSettings
-from crawler.runner import crawl
+from crawler.runner import CrawlReport, crawl
 from rules.model import SHANGHAI, Category, Column, Site, local_date
+from rules.profile_files import load_profile
 from tests.support.loopsite import CHALLENGE, list_page
 from tests.support.loopsite import Site as LoopSite
 
 NOW = datetime.now(UTC)
 TODAY = local_date(NOW)
+PROFILES = {"national-2019": load_profile("national-2019")}
 SETTINGS = FetchSettings(
     per_host_delay_s=0,
     jitter_s=0,
@@ -25,6 +27,17 @@ SETTINGS = FetchSettings(
     retry_max_wait_s=0.1,
     max_body_bytes=200_000,
 )
+
+
+async def crawl_at(sites: list[Site], engine: AsyncEngine, *, now: datetime) -> CrawlReport:
+    return await crawl(
+        sites,
+        engine=engine,
+        profiles=PROFILES,
+        fetch_settings=SETTINGS,
+        now=now,
+        clock=lambda: datetime.now(UTC),
+    )
 
 
 def days_ago(n: int) -> str:
@@ -77,9 +90,7 @@ def make_site(loop: LoopSite) -> Site:
 
 async def test_a_run_end_to_end(site: LoopSite, engine: AsyncEngine) -> None:
     target = make_site(site)
-    report = await crawl(
-        [target], engine=engine, fetch_settings=SETTINGS, now=NOW, clock=lambda: datetime.now(UTC)
-    )
+    report = await crawl_at([target], engine, now=NOW)
     assert report.status == "completed"
     (site_report,) = report.sites
     verdicts = {p.facts.column_id: p.verdict.value for p in site_report.pages}
@@ -125,9 +136,7 @@ async def test_a_run_end_to_end(site: LoopSite, engine: AsyncEngine) -> None:
     assert "关于开展第0次专项检查工作的通知" in titles  # GBK decoded
 
     # A second run: nothing duplicated, same verdicts.
-    again = await crawl(
-        [target], engine=engine, fetch_settings=SETTINGS, now=NOW, clock=lambda: datetime.now(UTC)
-    )
+    again = await crawl_at([target], engine, now=NOW)
     assert again.new_items == 0
     assert {p.facts.column_id: p.verdict.value for p in again.sites[0].pages} == verdicts
     async with engine.connect() as conn:
@@ -139,14 +148,10 @@ async def test_a_column_that_starts_failing_is_not_judged_from_old_items(
     site: LoopSite, engine: AsyncEngine
 ) -> None:
     target = make_site(site)
-    await crawl(
-        [target], engine=engine, fetch_settings=SETTINGS, now=NOW, clock=lambda: datetime.now(UTC)
-    )
+    await crawl_at([target], engine, now=NOW)
     # The stale column now times out: its old items must not make it "stale" any more.
     site.delay_s["/stale/"] = 5
-    report = await crawl(
-        [target], engine=engine, fetch_settings=SETTINGS, now=NOW, clock=lambda: datetime.now(UTC)
-    )
+    report = await crawl_at([target], engine, now=NOW)
     page = next(p for p in report.sites[0].pages if p.facts.column_id == "stale")
     assert page.verdict.value == "unreachable"
     assert page.findings[0].code == "column-unreachable"
@@ -158,21 +163,13 @@ async def test_check_time_in_the_past(site: LoopSite, engine: AsyncEngine) -> No
     target = make_site(site)
     # Judged 19 days ago, the column's newest item (20 days old today) was one day old then.
     as_of = datetime.combine(TODAY - timedelta(days=19), datetime.min.time(), tzinfo=SHANGHAI)
-    report = await crawl(
-        [target], engine=engine, fetch_settings=SETTINGS, now=as_of, clock=lambda: datetime.now(UTC)
-    )
+    report = await crawl_at([target], engine, now=as_of)
     page = next(p for p in report.sites[0].pages if p.facts.column_id == "stale")
     assert page.verdict.value == "fresh"
 
 
 async def test_run_rows_and_counts(site: LoopSite, engine: AsyncEngine) -> None:
-    await crawl(
-        [make_site(site)],
-        engine=engine,
-        fetch_settings=SETTINGS,
-        now=NOW,
-        clock=lambda: datetime.now(UTC),
-    )
+    await crawl_at([make_site(site)], engine, now=NOW)
     async with engine.connect() as conn:
         bodies = await conn.scalar(text("SELECT count(*) FROM bodies"))
         hashes = await conn.scalar(

@@ -33,7 +33,7 @@ sites:
 
 
 def test_a_good_file() -> None:
-    (site,) = parse_targets(GOOD)
+    (site,) = parse_targets(GOOD).sites
     assert site.id == "jyty"
     assert site.site_code == "4190000003"
     assert site.respect_robots
@@ -97,5 +97,33 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_the_example_file_is_valid() -> None:
-    sites = load_targets(Path(__file__).parents[3] / "targets.example.yaml")
-    assert sites
+    targets = load_targets(Path(__file__).parents[3] / "targets.example.yaml")
+    assert targets.sites
+    assert {s.profile for s in targets.sites} <= set(targets.profiles)
+
+
+def test_profiles_default_and_per_site() -> None:
+    text = GOOD.replace("sites:\n", "profile: jiyuan\nsites:\n", 1)
+    text += "  - {id: other, name: 其他, homepage: 'http://127.0.0.1:9/', profile: national-2019}\n"
+    targets = parse_targets(text)
+    assert [s.profile for s in targets.sites] == ["jiyuan", "national-2019"]
+    assert targets.profile_of(targets.sites[0]).id == "jiyuan"
+    assert parse_targets(GOOD).sites[0].profile == "national-2019"
+
+
+def test_unknown_profile_names_the_choices() -> None:
+    (problem,) = problems(GOOD.replace("sites:\n", "profile: nope\nsites:\n", 1))
+    assert problem.startswith("profile: ")
+    assert "national-2019" in problem
+
+
+def test_profile_file_is_relative_to_the_targets_file(tmp_path: Path) -> None:
+    (tmp_path / "local.yaml").write_text(
+        "id: local\nname: 本地\nextends: national-2019\nrules: []\n", encoding="utf-8"
+    )
+    path = tmp_path / "targets.yaml"
+    path.write_text(
+        GOOD.replace("    site_code:", "    profile: local.yaml\n    site_code:"), encoding="utf-8"
+    )
+    targets = load_targets(path)
+    assert targets.profile_of(targets.sites[0]).id == "local"

@@ -1,0 +1,90 @@
+"""Judging stored facts: each site by its rule profile, into the values the CLI reports.
+
+Used after a crawl and by ``crawl findings`` (re-evaluating any past moment): both read page
+facts from storage and hand them here. The rules stay pure; this module only groups sites by
+profile and keeps, beside each site's result, the per-column verdicts the tables show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from rules.engine import evaluate
+from rules.evaluation import ObjectResult, ScoredFinding
+from rules.facts import SiteFacts
+from rules.freshness import PageVerdict, judge_pages
+from rules.model import Finding, PageFacts, Site, local_date
+from rules.period import Period
+from rules.profile import Profile
+
+__all__ = ["SiteReport", "judge_sites", "quarter_of", "stored_finding"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SiteReport:
+    site: Site
+    profile: Profile
+    pages: tuple[PageVerdict, ...]  # the homepage first, then the columns in file order
+    result: ObjectResult
+
+    @property
+    def scored(self) -> tuple[ScoredFinding, ...]:
+        return self.result.findings
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [stored_finding(scored) for scored in self.result.findings]
+
+
+def stored_finding(scored: ScoredFinding) -> Finding:
+    """The finding with what it did to the score, as it is stored and exported."""
+    extra = {
+        **scored.finding.extra,
+        "rule": scored.rule,
+        "effect": scored.effect.value,
+        "points": scored.points,
+        "occurrences": scored.occurrences,
+    }
+    return replace(scored.finding, extra=extra)
+
+
+def quarter_of(moment: datetime) -> Period:
+    """The calendar quarter (Asia/Shanghai) a check time falls in: the default period."""
+    day = local_date(moment)
+    return Period.parse(f"{day.year}Q{(day.month - 1) // 3 + 1}")
+
+
+def judge_sites(
+    sites: Sequence[Site],
+    pages: Sequence[PageFacts],
+    profiles: Mapping[str, Profile],
+    *,
+    now: datetime,
+    period: Period | None = None,
+) -> tuple[SiteReport, ...]:
+    """Judge each site by its profile at ``now``; the reports keep the order of ``sites``."""
+    period = period or quarter_of(now)
+    by_site: dict[str, list[PageFacts]] = {s.id: [] for s in sites}
+    for page in pages:
+        by_site[page.site_id].append(page)
+    results: dict[str, ObjectResult] = {}
+    for ref, profile in profiles.items():
+        members = [s for s in sites if s.profile == ref]
+        if not members:
+            continue
+        facts = [SiteFacts(site=s, pages=tuple(by_site[s.id])) for s in members]
+        evaluation = evaluate(facts, [], profile, now=now, period=period)
+        results.update({result.id: result for result in evaluation.sites})
+    return tuple(
+        SiteReport(
+            site=site,
+            profile=profiles[site.profile],
+            pages=tuple(
+                judge_pages(by_site[site.id], now=now, windows=profiles[site.profile].windows)
+            ),
+            result=results[site.id],
+        )
+        for site in sites
+    )
