@@ -2,31 +2,33 @@
 
 ``crawl`` crawls every target; ``crawl --site ID`` checks one site and shows its columns.
 Data goes to stdout (tables, or JSON with ``--json``), diagnostics to stderr. Errors are one
-clear message and an exit status, never a traceback:
-
-    0  the run completed (findings or not, unless --fail-on-findings)
-    1  --fail-on-findings was given and there are problem findings
-    2  bad usage or configuration (targets file, database URL, options)
-    3  the run failed or was interrupted
+clear message and an exit status, never a traceback (see ``crawler.commandline``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from crawler.commandline import (
+    EXIT_CONFIG,
+    EXIT_FINDINGS,
+    EXIT_RUN,
+    configure_logging,
+    guard,
+    run_async,
+    stdout_console,
+)
 from crawler.config import (
     ConfigError,
     default_database_path,
@@ -35,33 +37,12 @@ from crawler.config import (
     parse_as_of,
 )
 from crawler.fetch import FetchResult, FetchSettings
+from crawler.output import print_run, report_to_dict
 from crawler.runner import CrawlReport, PageJob, crawl
-from crawler.targets import Targets, TargetsError, load_targets
+from crawler.targets import Targets, load_targets
 from rules.model import SHANGHAI, Severity, Site, utc_now
 
 __all__ = ["main"]
-
-logger = logging.getLogger(__name__)
-
-T = TypeVar("T")
-
-EXIT_FINDINGS = 1
-EXIT_CONFIG = 2
-EXIT_RUN = 3
-
-
-def _configure_logging(verbose: int) -> None:
-    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(
-        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-
-
-def _run(coro: Awaitable[T]) -> T:
-    async def runner() -> T:
-        return await coro
-
-    return asyncio.run(runner())
 
 
 @contextmanager
@@ -141,51 +122,14 @@ async def _crawl_targets(
         await engine.dispose()
 
 
-def _stdout_console() -> Console:
-    """Tables on stdout: the terminal's width, or a wide page when piped to a file."""
-    return Console() if sys.stdout.isatty() else Console(width=160)
-
-
 def _emit(report: CrawlReport, *, as_json: bool, detailed: bool, fail_on_findings: bool) -> None:
-    from crawler.output import print_run, report_to_dict
-
     if as_json:
         click.echo(json.dumps(report_to_dict(report), ensure_ascii=False, indent=2))
     else:
-        print_run(_stdout_console(), report, detailed=detailed)
+        print_run(stdout_console(), report, detailed=detailed)
     problems = [f for f in report.findings if f.severity is Severity.PROBLEM]
     if fail_on_findings and problems:
         sys.exit(EXIT_FINDINGS)
-
-
-def _guard(func: Callable[[], T]) -> T:
-    """Run a command body; turn known errors into one-line messages and exit codes."""
-    from crawler.fetch import FetchConfigError
-    from storage.errors import StorageError
-
-    try:
-        return func()
-    except ConfigError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_CONFIG)
-    except TargetsError as exc:
-        click.echo("error: " + str(exc).replace("\n", "\nerror: "), err=True)
-        sys.exit(EXIT_CONFIG)
-    except (StorageError, FetchConfigError) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_CONFIG)
-    except KeyboardInterrupt:
-        click.echo("interrupted: the run is recorded as interrupted; pages done are kept", err=True)
-        sys.exit(130)
-    except Exception as exc:  # a bug: one line here, the traceback with -vv
-        logger.debug("internal error", exc_info=True)
-        click.echo(
-            f"error: internal error ({exc.__class__.__name__}: {exc}) — this is a bug; any run "
-            "is recorded as failed and every page stored so far is kept; rerun with -vv for "
-            "the traceback",
-            err=True,
-        )
-        sys.exit(EXIT_RUN)
 
 
 _COMMON = [
@@ -298,12 +242,12 @@ def main(
     """
     if ctx.invoked_subcommand is not None:
         return
-    _configure_logging(verbose)
+    configure_logging(verbose)
 
     def body() -> None:
         now = parse_as_of(as_of)
         targets = load_targets(targets_path)
-        report = _run(
+        report = run_async(
             _crawl_targets(
                 targets=targets,
                 wanted=site_ids,
@@ -319,7 +263,7 @@ def main(
         if report.status != "completed":
             sys.exit(EXIT_RUN)
 
-    _guard(body)
+    guard(body)
 
 
 @main.command()
@@ -346,11 +290,11 @@ def extract(
         from crawler.output import extraction_to_dict, print_extraction
 
         today = parse_as_of(as_of).astimezone(SHANGHAI).date()
-        console = _stdout_console()
+        console = stdout_console()
         status = 0
         for source in sources:
             try:
-                text, encoding, url = _run(load_source(source, base_url=base_url))
+                text, encoding, url = run_async(load_source(source, base_url=base_url))
             except OSError as exc:
                 click.echo(f"error: {source}: {exc}", err=True)
                 status = EXIT_CONFIG
@@ -364,7 +308,7 @@ def extract(
                 print_extraction(console, source, extraction, encoding)
         sys.exit(status)
 
-    _guard(body)
+    guard(body)
 
 
 @main.command()
@@ -395,7 +339,7 @@ def demo(
     so its sites never mix with real ones."""
     from crawler.demo import demo_fleet, serve_in_thread
 
-    _configure_logging(verbose)
+    configure_logging(verbose)
 
     def body() -> None:
         now = parse_as_of(as_of)
@@ -409,7 +353,7 @@ def demo(
                     running.write_targets(keep_targets)
                 targets = load_targets(path)
                 settings = FetchSettings(per_host_delay_s=0.05, jitter_s=0.05)
-                report = _run(
+                report = run_async(
                     _crawl_targets(
                         targets=targets,
                         wanted=(),
@@ -428,7 +372,7 @@ def demo(
         if report.status != "completed":
             sys.exit(EXIT_RUN)
 
-    _guard(body)
+    guard(body)
 
 
 @main.group()
@@ -459,10 +403,10 @@ def db_upgrade(url: str | None) -> None:
         return resolved
 
     def body() -> None:
-        resolved = _run(go())
+        resolved = run_async(go())
         click.echo(f"database at revision {head_revision()}: {_redact(resolved)}")
 
-    _guard(body)
+    guard(body)
 
 
 def _redact(url: str) -> str:

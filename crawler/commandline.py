@@ -1,0 +1,91 @@
+"""Command-line plumbing shared by the commands: logging, exit codes, errors, consoles.
+
+Only the CLI turns errors into exit statuses; every known error is one line on stderr that
+says what and where, and a bug is one line too (its traceback with -vv):
+
+    0  done (findings or not, unless --fail-on-findings)
+    1  --fail-on-findings was given and there are problem findings
+    2  bad usage or configuration (targets file, profile, database URL, options)
+    3  the run failed or was interrupted, or an internal error
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import click
+from rich.console import Console
+
+from crawler.config import ConfigError
+from crawler.targets import TargetsError
+
+__all__ = [
+    "EXIT_CONFIG",
+    "EXIT_FINDINGS",
+    "EXIT_RUN",
+    "configure_logging",
+    "guard",
+    "run_async",
+    "stdout_console",
+]
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+EXIT_FINDINGS = 1
+EXIT_CONFIG = 2
+EXIT_RUN = 3
+
+
+def configure_logging(verbose: int) -> None:
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(
+        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+def run_async(coro: Awaitable[T]) -> T:
+    async def runner() -> T:
+        return await coro
+
+    return asyncio.run(runner())
+
+
+def stdout_console() -> Console:
+    """Tables on stdout: the terminal's width, or a wide page when piped to a file."""
+    return Console() if sys.stdout.isatty() else Console(width=160)
+
+
+def guard(func: Callable[[], T]) -> T:
+    """Run a command body; turn known errors into one-line messages and exit codes."""
+    from crawler.fetch import FetchConfigError
+    from storage.errors import StorageError
+
+    try:
+        return func()
+    except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_CONFIG)
+    except TargetsError as exc:
+        click.echo("error: " + str(exc).replace("\n", "\nerror: "), err=True)
+        sys.exit(EXIT_CONFIG)
+    except (StorageError, FetchConfigError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_CONFIG)
+    except KeyboardInterrupt:
+        click.echo("interrupted: the run is recorded as interrupted; pages done are kept", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: one line here, the traceback with -vv
+        logger.debug("internal error", exc_info=True)
+        click.echo(
+            f"error: internal error ({exc.__class__.__name__}: {exc}) — this is a bug; any run "
+            "is recorded as failed and every page stored so far is kept; rerun with -vv for "
+            "the traceback",
+            err=True,
+        )
+        sys.exit(EXIT_RUN)
