@@ -30,17 +30,17 @@ from crawler.commandline import (
     stdout_console,
 )
 from crawler.config import (
-    ConfigError,
     default_database_path,
     demo_database_path,
     open_database,
     parse_as_of,
 )
 from crawler.fetch import FetchResult, FetchSettings
+from crawler.findings_command import findings
 from crawler.output import print_run, report_to_dict
 from crawler.runner import CrawlReport, PageJob, crawl
 from crawler.targets import Targets, load_targets
-from rules.model import SHANGHAI, Severity, Site, utc_now
+from rules.model import SHANGHAI, Severity, utc_now
 
 __all__ = ["main"]
 
@@ -67,17 +67,6 @@ def _progress(enabled: bool, total: int) -> Iterator[Callable[[PageJob, FetchRes
         yield advance
 
 
-def _select_sites(sites: tuple[Site, ...], wanted: tuple[str, ...], source: str) -> list[Site]:
-    if not wanted:
-        return list(sites)
-    by_id = {s.id: s for s in sites}
-    unknown = [w for w in wanted if w not in by_id]
-    if unknown:
-        known = ", ".join(sorted(by_id)) or "none"
-        raise ConfigError(f"{source}: no site with id {', '.join(unknown)} — known ids: {known}")
-    return [by_id[w] for w in dict.fromkeys(wanted)]
-
-
 def _fetch_settings(
     user_agent: str | None, concurrency: int | None, per_host_delay: float | None
 ) -> FetchSettings:
@@ -102,7 +91,7 @@ async def _crawl_targets(
     keep_bodies_days: int,
     default_db: Path | None = None,
 ) -> CrawlReport:
-    selected = _select_sites(targets.sites, wanted, source)
+    selected = targets.select(wanted)
     engine = await open_database(db, default_path=default_db)
     try:
         total = len(selected) + sum(len(s.columns) for s in selected)
@@ -417,3 +406,6 @@ def _redact(url: str) -> str:
         if ":" in creds:
             return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}"
     return url
+
+
+main.add_command(findings)

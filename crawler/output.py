@@ -11,6 +11,7 @@ from rich.table import Table
 
 from crawler.extract import PageExtraction
 from crawler.runner import CrawlReport, SiteReport
+from rules.evaluation import Result
 from rules.freshness import PageVerdict, Verdict
 from rules.model import SHANGHAI, Finding, Severity
 from rules.summary import problem_text
@@ -45,7 +46,7 @@ def finding_to_dict(finding: Finding, first_seen: datetime | None = None) -> dic
     }
 
 
-def _page_to_dict(page: PageVerdict) -> dict[str, Any]:
+def page_to_dict(page: PageVerdict) -> dict[str, Any]:
     facts = page.facts
     return {
         "id": facts.column_id,
@@ -81,7 +82,7 @@ def _site_to_dict(
         "vetoes": list(report.result.vetoes),
         "not_judged": [item.as_dict() for item in report.result.not_judged],
         "problems": problem_text(report.findings),
-        "columns": [_page_to_dict(p) for p in columns],
+        "columns": [page_to_dict(p) for p in columns],
         "findings": [
             finding_to_dict(f, first_seen.get(finding_key(f.code, f.site_id, f.column_id)))
             for f in report.findings
@@ -115,8 +116,9 @@ def report_to_dict(report: CrawlReport) -> dict[str, Any]:
             "outcomes": report.outcomes,
             "new_items": report.new_items,
             "findings": len(findings),
-            "checked": len(report.sites),
+            "checked": sum(s.result.result is not Result.UNKNOWN for s in report.sites),
             "passed": report.passed,
+            "unknown": sum(s.result.result is Result.UNKNOWN for s in report.sites),
             "resolved": len(report.resolved),
             "problems": sum(1 for f in findings if f.severity is Severity.PROBLEM),
         },
@@ -145,8 +147,8 @@ def print_run(console: Console, report: CrawlReport, *, detailed: bool) -> None:
         for site in report.sites:
             _print_site_detail(console, site)
     else:
-        _print_summary(console, report.sites)
-    _print_findings(console, report.findings)
+        print_summary(console, report.sites)
+    print_findings(console, report.findings)
     if report.resolved:
         console.print(f"[bold]已整改 ({len(report.resolved)})[/bold]")
         for state in report.resolved:
@@ -164,7 +166,7 @@ def print_run(console: Console, report: CrawlReport, *, detailed: bool) -> None:
     )
 
 
-def _print_summary(console: Console, sites: Sequence[SiteReport]) -> None:
+def print_summary(console: Console, sites: Sequence[SiteReport]) -> None:
     table = Table(title="政府网站检查情况", show_lines=False)
     table.add_column("序号", justify="right")
     table.add_column("网站名称", overflow="fold")
@@ -176,7 +178,7 @@ def _print_summary(console: Console, sites: Sequence[SiteReport]) -> None:
         findings = site.findings
         unknown = sum(1 for f in findings if f.severity is Severity.UNKNOWN)
         result = site.result
-        style = "green" if result.passed else "red"
+        style = {"合格": "green", "不合格": "red"}.get(result.result.value, "yellow")
         table.add_row(
             str(i),
             site.site.name,
@@ -187,8 +189,11 @@ def _print_summary(console: Console, sites: Sequence[SiteReport]) -> None:
         )
     console.print(table)
     passed = sum(site.result.passed for site in sites)
-    rate = f"{passed / len(sites):.0%}" if sites else "-"
-    console.print(f"检查{len(sites)}个,合格{passed}个,合格率{rate}")
+    unknown = sum(site.result.result is Result.UNKNOWN for site in sites)
+    checked = len(sites) - unknown
+    rate = f"{passed / checked:.0%}" if checked else "-"
+    line = f"检查{checked}个,合格{passed}个,合格率{rate}"
+    console.print(line + (f";{unknown}个无法判定(未能访问)" if unknown else ""))
 
 
 def _print_site_detail(console: Console, site: SiteReport) -> None:
@@ -212,7 +217,7 @@ def _print_site_detail(console: Console, site: SiteReport) -> None:
     console.print(table)
 
 
-def _print_findings(console: Console, findings: Sequence[Finding]) -> None:
+def print_findings(console: Console, findings: Sequence[Finding]) -> None:
     if not findings:
         console.print("[green]未发现问题[/green]")
         return

@@ -150,8 +150,24 @@ class Targets:
     sites: tuple[Site, ...]
     profiles: Mapping[str, Profile]  # Site.profile → the loaded profile
 
+    source: str = "targets.yaml"
+
     def profile_of(self, site: Site) -> Profile:
         return self.profiles[site.profile]
+
+    def select(self, wanted: Sequence[str]) -> list[Site]:
+        """The sites with these ids in the order given (all sites when none is given)."""
+        if not wanted:
+            return list(self.sites)
+        by_id = {s.id: s for s in self.sites}
+        unknown = [w for w in wanted if w not in by_id]
+        if unknown:
+            known = ", ".join(sorted(by_id)) or "none"
+            raise TargetsError(
+                self.source,
+                [f"no site with id {', '.join(unknown)} — known ids: {known}"],
+            )
+        return [by_id[w] for w in dict.fromkeys(wanted)]
 
 
 def parse_targets(
@@ -185,7 +201,7 @@ def parse_targets(
             problems.append(f"{_loc(err['loc'])}: {message}")
         raise TargetsError(source, problems) from exc
     sites = _build_sites(spec, source, base_dir)
-    return Targets(sites=sites, profiles=_load_profiles(spec, sites, source))
+    return Targets(sites=sites, profiles=_load_profiles(spec, sites, source), source=source)
 
 
 def _profile_ref(ref: str, base_dir: Path | None) -> str:

@@ -70,7 +70,11 @@ def _evaluate_site(
         for finding in verdict.findings
         if finding.column_id is None or finding.column_id not in reported
     ]
-    return _result(ObjectKind.SITE, site.id, site.name, profile, scored + notes, not_judged)
+    home = facts.homepage
+    seen = home is not None and home.outcome is not None and home.outcome.readable
+    return _result(
+        ObjectKind.SITE, site.id, site.name, profile, scored + notes, not_judged, seen=seen
+    )
 
 
 def _evaluate_account(
@@ -85,7 +89,12 @@ def _evaluate_account(
         "unit": account.unit,
     }
     scored, not_judged = _apply(rules, context, account.id, account.name, extra)
-    return _result(ObjectKind.ACCOUNT, account.id, account.name, profile, scored, not_judged)
+    # Seen: the source was read and at least one rule could judge what it showed.
+    judged = {rule.code for rule in rules} - {item.rule for item in not_judged}
+    seen = facts.outcome is not None and facts.outcome.readable and bool(judged)
+    return _result(
+        ObjectKind.ACCOUNT, account.id, account.name, profile, scored, not_judged, seen=seen
+    )
 
 
 def _apply(
@@ -173,16 +182,25 @@ def _result(
     profile: Profile,
     findings: list[ScoredFinding],
     not_judged: list[NotJudged],
+    *,
+    seen: bool,
 ) -> ObjectResult:
+    """``seen``: the object itself (homepage, account source) was read at the check. When it
+    was not and nothing failed it, the result is 无法判定, never 合格: a site that could not be
+    loaded has not passed an inspection."""
     vetoes = tuple(dict.fromkeys(f.rule for f in findings if f.effect is Effect.VETO and f.rule))
     deducted = sum(finding.points for finding in findings)
     score = max(profile.base_score - deducted, 0)
     failed = bool(vetoes) or score < profile.pass_score
+    if failed:
+        result = Result.FAILED
+    else:
+        result = Result.PASSED if seen else Result.UNKNOWN
     return ObjectResult(
         kind=kind,
         id=object_id,
         name=name,
-        result=Result.FAILED if failed else Result.PASSED,
+        result=result,
         score=score,
         deducted=deducted,
         vetoes=vetoes,

@@ -23,6 +23,7 @@ __all__ = ["Evaluation", "NotJudged", "ObjectResult", "Result", "ScoredFinding"]
 class Result(StrEnum):
     PASSED = "合格"
     FAILED = "不合格"
+    UNKNOWN = "无法判定"  # the object itself could not be read at the check, and nothing failed it
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -139,6 +140,9 @@ class Evaluation:
 
 def _totals(results: tuple[ObjectResult, ...]) -> dict[str, object]:
     passed = sum(result.passed for result in results)
-    # 合格率 = 合格数 / 检查数, as the notices print it ("合格率为100%")
-    rate = round(passed / len(results), 4) if results else None
-    return {"checked": len(results), "passed": passed, "pass_rate": rate}
+    unknown = sum(result.result is Result.UNKNOWN for result in results)
+    checked = len(results) - unknown
+    # 合格率 = 合格数 / 检查数, as the notices print it ("合格率为100%"); what could not be
+    # judged was not checked.
+    rate = round(passed / checked, 4) if checked else None
+    return {"checked": checked, "passed": passed, "unknown": unknown, "pass_rate": rate}

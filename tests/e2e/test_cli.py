@@ -96,6 +96,7 @@ def test_unreachable_site_is_reported_not_stale(tmp_path: Path, home: dict[str, 
     assert [f["code"] for f in site["findings"]] == ["site-unreachable", "column-unreachable"]
     assert site["columns"][0]["outcome"] == "connect_error"
     assert site["problems"] == "无问题"
+    assert site["result"] == "无法判定"  # a site that could not be loaded has not passed
 
 
 def test_extract_json_shape(tmp_path: Path) -> None:

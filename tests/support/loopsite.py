@@ -36,5 +36,3 @@ class Site:
 
     def url(self, path: str) -> str:
         return self.base + path
-
-

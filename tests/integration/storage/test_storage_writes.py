@@ -264,9 +264,7 @@ async def test_prune_keeps_the_body_a_page_still_shows(
 ) -> None:
     """A page answering 304 for longer than the retention keeps its last body: the evidence."""
     run_id = await _run(sessions, [site])
-    await _page(
-        sessions, run_id, record(body=b"unchanged for months"), None, column_id="notice"
-    )
+    await _page(sessions, run_id, record(body=b"unchanged for months"), None, column_id="notice")
     now = T0 + timedelta(days=100)
     await _page(
         sessions,

@@ -116,7 +116,9 @@ def test_an_undated_homepage_counts_as_not_updated() -> None:
 )
 def test_an_unreadable_homepage_is_not_judged(homepage: PageFacts, reason: str) -> None:
     result = judge(site(homepage=homepage))
-    assert result.result is Result.PASSED
+    # A homepage that could not be loaded has not passed an inspection: 无法判定, never 合格.
+    readable = homepage.outcome is not None and homepage.outcome.readable
+    assert result.result is (Result.PASSED if readable else Result.UNKNOWN)
     assert result.vetoes == ()
     assert not_judged(result, "homepage-not-updated") == [reason]
 

@@ -1,0 +1,190 @@
+"""``crawl findings``: judge any past moment or period from stored history, and export it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime, time
+from pathlib import Path
+
+import click
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from crawler.commandline import configure_logging, guard, run_async, stdout_console
+from crawler.config import ConfigError, open_database, parse_as_of
+from crawler.findings_export import build_export, to_csv, write_xlsx
+from crawler.judging import SiteReport, judge_sites, quarter_of
+from crawler.output import print_findings, print_summary
+from crawler.targets import Targets, load_targets
+from rules.model import SHANGHAI, Site, utc_now
+from rules.period import Period
+from storage import facts, lifecycle
+from storage.records import FindingState
+
+__all__ = ["findings"]
+
+FORMATS = ("table", "json", "csv", "xlsx")
+
+
+def _day(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ConfigError(f"{option} {value!r} is not a date — use YYYY-MM-DD") from exc
+
+
+def resolve_moment(
+    *, as_of: str | None, period: str | None, start: str | None, end: str | None, now: datetime
+) -> tuple[datetime, Period]:
+    """The check time and the period judged, from the mutually exclusive options."""
+    chosen = [name for name, value in (("--as-of", as_of), ("--period", period)) if value]
+    if start or end:
+        chosen.append("--from/--to")
+    if len(chosen) > 1:
+        raise ConfigError(
+            f"give one of --as-of, --period or --from/--to, not {' and '.join(chosen)}"
+        )
+    if period or start or end:
+        if period:
+            try:
+                judged = Period.parse(period)
+            except ValueError as exc:
+                raise ConfigError(f"--period: {exc}") from exc
+        else:
+            if not (start and end):
+                raise ConfigError("--from and --to go together: give both dates")
+            first, last = _day(start, "--from"), _day(end, "--to")
+            if last < first:
+                raise ConfigError(f"--to {end} is before --from {start}")
+            judged = Period(start=first, end=last)
+        end_of_period = datetime.combine(judged.end, time(23, 59, 59), tzinfo=SHANGHAI)
+        return min(end_of_period.astimezone(now.tzinfo), now), judged
+    moment = parse_as_of(as_of) if as_of else now
+    return moment, quarter_of(moment)
+
+
+async def _judge(
+    targets: Targets, sites: list[Site], db: str | None, moment: datetime, period: Period
+) -> tuple[tuple[SiteReport, ...], list[FindingState], int]:
+    engine = await open_database(db)
+    try:
+        async with async_sessionmaker(engine)() as session:
+            pages = await facts.page_facts_as_of(session, sites=sites, as_of=moment)
+            states = await lifecycle.finding_states(session, site_ids=[s.id for s in sites])
+    finally:
+        await engine.dispose()
+    unchecked = sum(1 for page in pages if page.outcome is None)
+    reports = judge_sites(sites, pages, targets.profiles, now=moment, period=period)
+    return reports, states, unchecked
+
+
+@click.command("findings")
+@click.option(
+    "--targets",
+    "targets_path",
+    envvar="XUNJIAN_TARGETS",
+    default="targets.yaml",
+    show_default=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The targets file (its sites and their rule profiles). Env: XUNJIAN_TARGETS.",
+)
+@click.option(
+    "--site", "site_ids", multiple=True, metavar="ID", help="Only this site (repeatable)."
+)
+@click.option(
+    "--db", envvar="XUNJIAN_DATABASE_URL", metavar="URL", help="Database (see crawl --help)."
+)
+@click.option(
+    "--as-of", metavar="DATE", help="Judge this moment: YYYY-MM-DD (end of day) or ISO time."
+)
+@click.option(
+    "--period", metavar="P", help="Judge a period: 2022Q2, 2022-06 or 2022 (as of its end)."
+)
+@click.option("--from", "start", metavar="DATE", help="First day of a period (with --to).")
+@click.option("--to", "end", metavar="DATE", help="Last day of a period (with --from).")
+@click.option("--since", metavar="DATE", help="Only findings first seen on or after this date.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="table on the terminal; json (docs/findings-schema.md), csv or xlsx for other tools.",
+)
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
+@click.option("-v", "--verbose", count=True, help="Log to stderr.")
+def findings(
+    targets_path: Path,
+    site_ids: tuple[str, ...],
+    db: str | None,
+    as_of: str | None,
+    period: str | None,
+    start: str | None,
+    end: str | None,
+    since: str | None,
+    output_format: str,
+    out: Path | None,
+    verbose: int,
+) -> None:
+    """Judge any past moment or period from stored history, without crawling, and export the
+    findings: per site 合格/不合格, score, problems and each finding with its evidence.
+
+    \b
+    Examples:
+      crawl findings                              as of now
+      crawl findings --as-of 2022-06-20           as the pages stood then
+      crawl findings --period 2022Q2 --format xlsx --out 2022Q2.xlsx
+      crawl findings --site jyty --format json    one site, for another report tool
+      crawl findings --since 2022-06-01 --format csv   problems new since June
+    """
+    configure_logging(verbose)
+
+    def body() -> None:
+        moment, judged = resolve_moment(
+            as_of=as_of, period=period, start=start, end=end, now=utc_now()
+        )
+        since_day = _day(since, "--since") if since else None
+        if output_format == "xlsx" and out is None:
+            raise ConfigError("--format xlsx writes a workbook: give --out FILE.xlsx")
+        targets = load_targets(targets_path)
+        sites = targets.select(site_ids)
+        reports, states, unchecked = run_async(_judge(targets, sites, db, moment, judged))
+        if unchecked:
+            pages = len(sites) + sum(len(s.columns) for s in sites)
+            click.echo(
+                f"note: {unchecked} of {pages} pages have no stored fetch at or before "
+                f"{moment.astimezone(SHANGHAI):%Y-%m-%d %H:%M}; they are reported as not checked "
+                "(run `crawl` to fetch them)",
+                err=True,
+            )
+        export = build_export(
+            reports, states, as_of=moment, period=judged, generated_at=utc_now(), since=since_day
+        )
+        _write(export, reports, output_format, out)
+
+    guard(body)
+
+
+def _write(
+    export: dict[str, object], reports: tuple[SiteReport, ...], output_format: str, out: Path | None
+) -> None:
+    if output_format == "xlsx":
+        assert out is not None
+        write_xlsx(export, out)
+        click.echo(f"wrote {out}", err=True)
+        return
+    if output_format == "table":
+        console = stdout_console()
+        print_summary(console, reports)
+        print_findings(console, [f for report in reports for f in report.findings])
+        return
+    text = (
+        json.dumps(export, ensure_ascii=False, indent=2) + "\n"
+        if output_format == "json"
+        else to_csv(export)
+    )
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8-sig" if output_format == "csv" else "utf-8")
+        click.echo(f"wrote {out}", err=True)
