@@ -41,6 +41,7 @@ from crawler.output import print_run, report_to_dict
 from crawler.runner import CrawlReport, PageJob, crawl
 from crawler.targets import Targets, load_targets
 from rules.model import SHANGHAI, Severity, utc_now
+from rules.period import Period
 
 __all__ = ["main"]
 
@@ -83,15 +84,22 @@ async def _crawl_targets(
     *,
     targets: Targets,
     wanted: tuple[str, ...],
-    source: str,
+    wanted_accounts: tuple[str, ...] = (),
     db: str | None,
     now: datetime,
     settings: FetchSettings,
     show_progress: bool,
     keep_bodies_days: int,
     default_db: Path | None = None,
+    period: Period | None = None,
 ) -> CrawlReport:
-    selected = targets.select(wanted)
+    # Nothing chosen: everything. --site only: those sites; --account only: those accounts.
+    selected = targets.select(wanted) if wanted or not wanted_accounts else []
+    accounts = (
+        targets.select_accounts(wanted_accounts)
+        if wanted_accounts or not wanted
+        else []
+    )
     engine = await open_database(db, default_path=default_db)
     try:
         total = len(selected) + sum(len(s.columns) for s in selected)
@@ -106,6 +114,9 @@ async def _crawl_targets(
                 clock=utc_now,
                 progress=advance,
                 keep_bodies_days=keep_bodies_days,
+                accounts=accounts,
+                all_accounts=targets.accounts,
+                period=period,
             )
     finally:
         await engine.dispose()
@@ -186,6 +197,13 @@ def _common(func: Callable[..., Any]) -> Callable[..., Any]:
     help="Crawl only this site (repeatable) and show each of its columns.",
 )
 @click.option(
+    "--account",
+    "account_ids",
+    multiple=True,
+    metavar="ID",
+    help="Check only this new-media account (repeatable); with --site, both.",
+)
+@click.option(
     "--user-agent",
     envvar="XUNJIAN_USER_AGENT",
     help="User-Agent header sent with every request. Env: XUNJIAN_USER_AGENT.",
@@ -205,6 +223,7 @@ def main(
     ctx: click.Context,
     targets_path: Path,
     site_ids: tuple[str, ...],
+    account_ids: tuple[str, ...],
     user_agent: str | None,
     concurrency: int | None,
     per_host_delay: float | None,
@@ -224,6 +243,7 @@ def main(
     Examples:
       crawl                          crawl every site in ./targets.yaml
       crawl --site jyty              one site, column by column
+      crawl --account cl-weibo       one new-media account
       crawl --json > run.json        the run as JSON
       crawl --as-of 2022-06-20       judge as of a past date
       crawl extract page.html        what extraction finds on a page
@@ -240,7 +260,7 @@ def main(
             _crawl_targets(
                 targets=targets,
                 wanted=site_ids,
-                source=str(targets_path),
+                wanted_accounts=account_ids,
                 db=db,
                 now=now,
                 settings=_fetch_settings(user_agent, concurrency, per_host_delay),
@@ -321,18 +341,22 @@ def demo(
     port: int,
     keep_targets: Path | None,
 ) -> None:
-    """Start the bundled demo fleet (20 simulated government sites on 127.0.0.1), crawl all of
-    it, print the summary and the findings, and stop the fleet.
+    """Start the bundled demo fleet (20 simulated government sites and 98 new-media accounts on
+    127.0.0.1), crawl all of it, print the summary and the findings, and stop the fleet. The
+    accounts are judged over the last complete quarter, like a quarterly notice.
 
     The demo keeps its own embedded database ($XUNJIAN_HOME/demo.sqlite3) unless --db is given,
     so its sites never mix with real ones."""
-    from crawler.demo import demo_fleet, serve_in_thread
+    from crawler.demo import demo_fleet, demo_period, serve_in_thread, with_demo_accounts
 
     configure_logging(verbose)
 
     def body() -> None:
         now = parse_as_of(as_of)
-        fleet = demo_fleet(now.astimezone(SHANGHAI).date())
+        today = now.astimezone(SHANGHAI).date()
+        fleet = with_demo_accounts(demo_fleet(today))
+        if db is None:
+            _fresh_demo_database()
         running = serve_in_thread(fleet, first_port=port)
         try:
             with tempfile.TemporaryDirectory(prefix="xunjian-demo-") as tmp:
@@ -346,13 +370,14 @@ def demo(
                     _crawl_targets(
                         targets=targets,
                         wanted=(),
-                        source="demo",
                         db=db,
                         now=now,
                         settings=settings,
                         show_progress=sys.stderr.isatty() if progress is None else progress,
                         keep_bodies_days=keep_bodies_days,
                         default_db=demo_database_path(),
+                        # like a quarterly notice: the accounts' weeks of the last full quarter
+                        period=demo_period(today),
                     )
                 )
         finally:
@@ -409,3 +434,11 @@ def _redact(url: str) -> str:
 
 
 main.add_command(findings)
+
+
+def _fresh_demo_database() -> None:
+    """The demo starts from an empty database of its own: its histories are dated relative to
+    the day it runs, and posts kept from a run in another quarter would blur its weeks."""
+    path = demo_database_path()
+    for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        stale.unlink(missing_ok=True)

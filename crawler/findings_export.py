@@ -20,7 +20,7 @@ from rules.evaluation import Result
 from rules.model import SHANGHAI
 from rules.period import Period
 from rules.summary import problem_text
-from storage.lifecycle import finding_key
+from storage.lifecycle import key_of
 from storage.records import FindingState
 
 __all__ = ["SCHEMA", "build_export", "finding_rows", "to_csv", "write_xlsx"]
@@ -93,7 +93,7 @@ def _site(
 ) -> dict[str, Any]:
     findings = []
     for finding in report.findings:
-        state = states.get(finding_key(finding.code, finding.site_id, finding.column_id))
+        state = states.get(key_of(finding))
         if state is not None and state.first_seen > as_of:
             state = None  # first found after the moment judged: not part of its history
         if since is not None and (

@@ -11,15 +11,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from crawler.targets import AccountTarget
 from rules.engine import evaluate
 from rules.evaluation import ObjectResult, ScoredFinding
-from rules.facts import SiteFacts
+from rules.facts import AccountFacts, SiteFacts
 from rules.freshness import PageVerdict, judge_pages
 from rules.model import Finding, PageFacts, Site, local_date
 from rules.period import Period
 from rules.profile import Profile
 
-__all__ = ["SiteReport", "judge_sites", "quarter_of", "stored_finding"]
+__all__ = [
+    "AccountReport",
+    "SiteReport",
+    "judge_accounts",
+    "judge_sites",
+    "quarter_of",
+    "stored_finding",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -36,6 +44,38 @@ class SiteReport:
     @property
     def findings(self) -> list[Finding]:
         return [stored_finding(scored) for scored in self.result.findings]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccountReport:
+    target: AccountTarget
+    facts: AccountFacts
+    result: ObjectResult
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [stored_finding(scored) for scored in self.result.findings]
+
+
+def judge_accounts(
+    targets: Sequence[AccountTarget],
+    facts: Sequence[AccountFacts],
+    profiles: Mapping[str, Profile],
+    *,
+    now: datetime,
+    period: Period,
+) -> tuple[AccountReport, ...]:
+    """Judge each account by its profile over ``period`` at ``now``, in the order given."""
+    by_id = {f.account.id: f for f in facts}
+    results: dict[str, ObjectResult] = {}
+    for ref, profile in profiles.items():
+        members = [by_id[t.id] for t in targets if t.profile == ref]
+        if members:
+            evaluation = evaluate([], members, profile, now=now, period=period)
+            results.update({result.id: result for result in evaluation.accounts})
+    return tuple(
+        AccountReport(target=t, facts=by_id[t.id], result=results[t.id]) for t in targets
+    )
 
 
 def stored_finding(scored: ScoredFinding) -> Finding:

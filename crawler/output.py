@@ -9,13 +9,14 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from crawler.account_output import account_to_dict, print_accounts
 from crawler.extract import PageExtraction
 from crawler.runner import CrawlReport, SiteReport
 from rules.evaluation import Result
 from rules.freshness import PageVerdict, Verdict
 from rules.model import SHANGHAI, Finding, Severity
 from rules.summary import problem_text
-from storage.lifecycle import finding_key
+from storage.lifecycle import key_of
 from storage.records import FindingState
 
 __all__ = [
@@ -84,7 +85,7 @@ def _site_to_dict(
         "problems": problem_text(report.findings),
         "columns": [page_to_dict(p) for p in columns],
         "findings": [
-            finding_to_dict(f, first_seen.get(finding_key(f.code, f.site_id, f.column_id)))
+            finding_to_dict(f, first_seen.get(key_of(f)))
             for f in report.findings
         ],
         "resolved": [
@@ -119,10 +120,18 @@ def report_to_dict(report: CrawlReport) -> dict[str, Any]:
             "checked": sum(s.result.result is not Result.UNKNOWN for s in report.sites),
             "passed": report.passed,
             "unknown": sum(s.result.result is Result.UNKNOWN for s in report.sites),
+            "accounts": len(report.accounts),
+            "accounts_passed": sum(a.result.passed for a in report.accounts),
             "resolved": len(report.resolved),
             "problems": sum(1 for f in findings if f.severity is Severity.PROBLEM),
         },
+        "period": {
+            "start": report.period.start.isoformat(),
+            "end": report.period.end.isoformat(),
+            "label": report.period.label,
+        },
         "sites": [_site_to_dict(s, report.first_seen, report.resolved) for s in report.sites],
+        "accounts": [account_to_dict(a, report.first_seen) for a in report.accounts],
     }
 
 
@@ -148,7 +157,8 @@ def print_run(console: Console, report: CrawlReport, *, detailed: bool) -> None:
             _print_site_detail(console, site)
     else:
         print_summary(console, report.sites)
-    print_findings(console, report.findings)
+    print_findings(console, [f for site in report.sites for f in site.findings])
+    print_accounts(console, report.accounts)
     if report.resolved:
         console.print(f"[bold]已整改 ({len(report.resolved)})[/bold]")
         for state in report.resolved:

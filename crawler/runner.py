@@ -21,13 +21,17 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from crawler.account_crawl import crawl_accounts
 from crawler.extract import PageExtraction
 from crawler.extraction_pool import ExtractionPool
 from crawler.fetch import Fetcher, FetchResult, FetchSettings
-from crawler.judging import SiteReport, judge_sites
+from crawler.judging import AccountReport, SiteReport, judge_accounts, judge_sites, quarter_of
+from crawler.targets import AccountTarget
 from rules.model import Column, Finding, Outcome, Site, local_date
+from rules.period import Period
 from rules.profile import Profile
 from storage import facts, lifecycle, repository
+from storage.accounts import account_facts, sync_accounts
 from storage.pages import PageWrite, count_new_items, record_pages
 from storage.records import FetchRecord, FindingState
 
@@ -66,6 +70,8 @@ class CrawlReport:
     started_at: datetime
     finished_at: datetime
     sites: tuple[SiteReport, ...]
+    period: Period
+    accounts: tuple[AccountReport, ...] = ()
     outcomes: dict[str, int] = field(default_factory=dict)
     new_items: int = 0
     resolved: tuple[FindingState, ...] = ()  # problems this run found fixed (rectified)
@@ -73,7 +79,8 @@ class CrawlReport:
 
     @property
     def findings(self) -> list[Finding]:
-        return [f for site in self.sites for f in site.findings]
+        site_findings = [f for site in self.sites for f in site.findings]
+        return site_findings + [f for account in self.accounts for f in account.findings]
 
     @property
     def passed(self) -> int:
@@ -95,25 +102,35 @@ async def crawl(
     clock: Callable[[], datetime],
     progress: ProgressCallback | None = None,
     keep_bodies_days: int | None = None,
+    accounts: Sequence[AccountTarget] = (),
+    all_accounts: Sequence[AccountTarget] | None = None,
+    period: Period | None = None,
 ) -> CrawlReport:
     """Crawl ``sites`` (a subset of ``all_sites``, the whole targets file); judge at ``now``.
 
+    ``accounts`` (of ``all_accounts``) are the new-media accounts to check; ``period`` is what
+    period rules (weekly posts) judge, by default the quarter of ``now``.
     ``keep_bodies_days``: after the run, drop stored bodies older than this (None keeps all).
     ``now`` is the check time the rules judge against (``--as-of``); ``clock`` stamps the
     run's own start and end.
     """
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     started_at = clock()
-    scope = (
-        "all"
-        if all_sites is None or len(sites) == len(all_sites)
-        else "sites:" + ",".join(s.id for s in sites)
+    period = period or quarter_of(now)
+    whole = (all_sites is None or len(sites) == len(all_sites)) and (
+        all_accounts is None or len(accounts) == len(all_accounts)
     )
+    scope = "all" if whole else ",".join([*(s.id for s in sites), *(a.id for a in accounts)])
     async with sessions() as session, session.begin():
         abandoned = await repository.interrupt_abandoned_runs(session, now=started_at)
         if abandoned:
             logger.warning("marked earlier runs %s as interrupted", abandoned)
         await repository.sync_targets(session, list(all_sites or sites), now=started_at)
+        await sync_accounts(
+            session,
+            [(t.account, t.source_url) for t in (all_accounts or accounts)],
+            now=started_at,
+        )
         run_id = await repository.start_run(session, scope=scope, started_at=started_at)
     logger.info("run %d started: %d sites", run_id, len(sites))
 
@@ -155,19 +172,39 @@ async def crawl(
         with ExtractionPool(pages=len(jobs)) as pool:
             await _fetch_all(jobs, validators, fetch_settings, pool, today, queue, write_pages)
 
+        account_outcomes, new_posts = await crawl_accounts(
+            accounts, run_id=run_id, sessions=sessions, settings=fetch_settings
+        )
+        outcomes.update(account_outcomes)
+
         async with sessions() as session:
             pages = await facts.page_facts(session, run_id=run_id, sites=sites)
-        reports = judge_sites(sites, pages, profiles, now=now)
+            # What this run fetched is what is judged, whatever the check time: the
+            # accounts' facts are as of now, like the pages' (a run's own snapshots).
+            held = await account_facts(
+                session, accounts=[t.account for t in accounts], as_of=clock(), period=period
+            )
+        reports = judge_sites(sites, pages, profiles, now=now, period=period)
+        account_reports = judge_accounts(accounts, held, profiles, now=now, period=period)
         finished_at = clock()
-        findings = [f for report in reports for f in report.findings]
+        findings = [f for r in reports for f in r.findings]
+        findings += [f for a in account_reports for f in a.findings]
         async with sessions() as session, session.begin():
             await repository.record_findings(
                 session, run_id=run_id, findings=findings, created_at=finished_at
             )
             resolved = await lifecycle.track_findings(
-                session, run_id=run_id, findings=findings, pages=pages, now=finished_at
+                session,
+                run_id=run_id,
+                findings=findings,
+                pages=pages,
+                now=finished_at,
+                accounts_read=[a.target.id for a in account_reports if _read(a)],
+                accounts_fetched=[a.id for a in accounts],
             )
-            states = await lifecycle.finding_states(session, site_ids=[s.id for s in sites])
+            states = await lifecycle.finding_states(
+                session, site_ids=[s.id for s in sites], account_ids=[a.id for a in accounts]
+            )
             if keep_bodies_days is not None:
                 await repository.prune_bodies(session, keep_days=keep_bodies_days, now=finished_at)
             await repository.finish_run(
@@ -178,7 +215,9 @@ async def crawl(
                 stats={
                     "outcomes": dict(outcomes),
                     "new_items": new_items,
+                    "new_posts": new_posts,
                     "pages": len(jobs),
+                    "accounts": len(accounts),
                     "findings": len(findings),
                     "resolved": resolved,
                 },
@@ -193,6 +232,8 @@ async def crawl(
             started_at=started_at,
             finished_at=finished_at,
             sites=reports,
+            accounts=account_reports,
+            period=period,
             outcomes=dict(outcomes),
             new_items=new_items,
             resolved=tuple(s for s in states if s.resolved_at == finished_at),
@@ -329,3 +370,8 @@ async def _store_pages(session: AsyncSession, run_id: int, pages: Sequence[_Fetc
         if write.record.outcome is Outcome.OK and write.items
     ]
     return await count_new_items(session, fetched)
+
+
+def _read(report: AccountReport) -> bool:
+    """Whether the account's source was read at the check (its findings can be resolved)."""
+    return report.facts.outcome is not None and report.facts.outcome.readable

@@ -16,16 +16,45 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from crawler.platforms.sources import source_url
+from rules.facts import Account, Platform
 from rules.model import Category, Column, Site
 from rules.profile import Profile, ProfileError
 from rules.profile_files import load_profile
 
-__all__ = ["DEFAULT_PROFILE", "Targets", "TargetsError", "load_targets", "parse_targets"]
+__all__ = [
+    "DEFAULT_PROFILE",
+    "AccountTarget",
+    "Targets",
+    "TargetsError",
+    "load_targets",
+    "parse_targets",
+]
 
 # libyaml's loader where PyYAML was built with it: ~10x faster on a large targets file.
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 DEFAULT_PROFILE = "national-2019"
+
+# Platform names as they appear in notices (附件2's 类型 column), with the label to show.
+PLATFORM_ALIASES: dict[str, tuple[Platform, str | None]] = {
+    **{p.value: (p, None) for p in Platform},
+    "微博": (Platform.WEIBO, None),
+    "微信": (Platform.WECHAT, None),
+    "微信公众号": (Platform.WECHAT, None),
+    "公众号": (Platform.WECHAT, None),
+    "订阅号": (Platform.WECHAT, "订阅号"),
+    "服务号": (Platform.WECHAT, "服务号"),
+    "抖音": (Platform.DOUYIN, None),
+    "今日头条": (Platform.TOUTIAO, None),
+    "头条": (Platform.TOUTIAO, None),
+    "头条号": (Platform.TOUTIAO, "头条号"),
+    "快手": (Platform.KUAISHOU, None),
+    "哔哩哔哩": (Platform.BILIBILI, None),
+    "B站": (Platform.BILIBILI, None),
+    "客户端": (Platform.APP, None),
+    "其他": (Platform.OTHER, None),
+}
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
@@ -120,10 +149,55 @@ class _SiteSpec(_Strict):
         return str(value) if isinstance(value, int) else value
 
 
+class _SourceSpec(_Strict):
+    feed: str | None = None
+    rsshub: str | None = None
+    weibo_uid: str | None = None
+
+    _feed = field_validator("feed")(lambda v: None if v is None else _check_url(v))
+
+    @field_validator("weibo_uid", mode="before")
+    @classmethod
+    def _uid(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+    @field_validator("rsshub")
+    @classmethod
+    def _route(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("/"):
+            raise ValueError(f"{value!r} is not an RSSHub route — write it as /weibo/user/123")
+        return value
+
+
+class _AccountSpec(_Strict):
+    id: str
+    name: Annotated[str, Field(min_length=1)]
+    platform: str
+    unit: str | None = None
+    source: _SourceSpec
+    profile: str | None = None
+
+    _id = field_validator("id")(_check_id)
+
+    @field_validator("platform")
+    @classmethod
+    def _platform(cls, value: str) -> str:
+        if value not in PLATFORM_ALIASES:
+            choices = ", ".join(PLATFORM_ALIASES)
+            raise ValueError(f"unknown platform {value!r} — use one of: {choices}")
+        return value
+
+
 class _TargetsSpec(_Strict):
     version: Literal[1] = 1
     profile: str = DEFAULT_PROFILE
-    sites: list[_SiteSpec]
+    rsshub: str | None = None  # base URL of a self-hosted RSSHub, for `rsshub:` sources
+    weibo_api: str = "https://m.weibo.cn"
+    sites: list[_SiteSpec] = Field(default_factory=list)
+    accounts: list[_AccountSpec] = Field(default_factory=list)
+
+    _rsshub = field_validator("rsshub")(lambda v: None if v is None else _check_url(v))
+    _weibo = field_validator("weibo_api")(_check_url)
 
 
 def _column_id(spec: _ColumnSpec, index: int) -> str:
@@ -144,11 +218,27 @@ def _loc(loc: tuple[int | str, ...]) -> str:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class AccountTarget:
+    """A new-media account to check: who it is, and where its posts are read."""
+
+    account: Account
+    label: str  # 类型 as the notices print it: 微博, 订阅号, 抖音 …
+    source_kind: Literal["feed", "rsshub", "weibo"]
+    source_url: str
+    profile: str
+
+    @property
+    def id(self) -> str:
+        return self.account.id
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Targets:
     """A parsed targets file: the sites, and the rule profiles they are judged by."""
 
     sites: tuple[Site, ...]
-    profiles: Mapping[str, Profile]  # Site.profile → the loaded profile
+    profiles: Mapping[str, Profile]  # Site.profile / AccountTarget.profile → the loaded profile
+    accounts: tuple[AccountTarget, ...] = ()
 
     source: str = "targets.yaml"
 
@@ -166,6 +256,20 @@ class Targets:
             raise TargetsError(
                 self.source,
                 [f"no site with id {', '.join(unknown)} — known ids: {known}"],
+            )
+        return [by_id[w] for w in dict.fromkeys(wanted)]
+
+    def select_accounts(self, wanted: Sequence[str]) -> list[AccountTarget]:
+        """The accounts with these ids in the order given (all accounts when none is given)."""
+        if not wanted:
+            return list(self.accounts)
+        by_id = {a.id: a for a in self.accounts}
+        unknown = [w for w in wanted if w not in by_id]
+        if unknown:
+            known = ", ".join(sorted(by_id)) or "none"
+            raise TargetsError(
+                self.source,
+                [f"no account with id {', '.join(unknown)} — known ids: {known}"],
             )
         return [by_id[w] for w in dict.fromkeys(wanted)]
 
@@ -201,7 +305,13 @@ def parse_targets(
             problems.append(f"{_loc(err['loc'])}: {message}")
         raise TargetsError(source, problems) from exc
     sites = _build_sites(spec, source, base_dir)
-    return Targets(sites=sites, profiles=_load_profiles(spec, sites, source), source=source)
+    accounts = _build_accounts(spec, source, base_dir)
+    return Targets(
+        sites=sites,
+        accounts=accounts,
+        profiles=_load_profiles(spec, sites, accounts, source),
+        source=source,
+    )
 
 
 def _profile_ref(ref: str, base_dir: Path | None) -> str:
@@ -214,13 +324,20 @@ def _profile_ref(ref: str, base_dir: Path | None) -> str:
     return ref
 
 
-def _load_profiles(spec: _TargetsSpec, sites: Sequence[Site], source: str) -> dict[str, Profile]:
+def _load_profiles(
+    spec: _TargetsSpec, sites: Sequence[Site], accounts: Sequence[AccountTarget], source: str
+) -> dict[str, Profile]:
     profiles: dict[str, Profile] = {}
     problems: list[str] = []
-    wheres = {_profile_ref(spec.profile, None): "profile"} if not sites else {}
+    wheres: dict[str, str] = {}
     for i, (site_spec, site) in enumerate(zip(spec.sites, sites, strict=True)):
         where = f"sites[{i}].profile" if site_spec.profile is not None else "profile"
         wheres.setdefault(site.profile, where)
+    for i, (account_spec, target) in enumerate(zip(spec.accounts, accounts, strict=True)):
+        where = f"accounts[{i}].profile" if account_spec.profile is not None else "profile"
+        wheres.setdefault(target.profile, where)
+    if not wheres:
+        wheres[_profile_ref(spec.profile, None)] = "profile"
     for ref, where in wheres.items():
         try:
             profiles[ref] = load_profile(ref)
@@ -229,6 +346,53 @@ def _load_profiles(spec: _TargetsSpec, sites: Sequence[Site], source: str) -> di
     if problems:
         raise TargetsError(source, problems)
     return profiles
+
+
+def _build_accounts(
+    spec: _TargetsSpec, source: str, base_dir: Path | None
+) -> tuple[AccountTarget, ...]:
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    targets: list[AccountTarget] = []
+    for i, acc in enumerate(spec.accounts):
+        where = f"accounts[{i}]"
+        if acc.id in seen:
+            problems.append(
+                f"{where}.id: duplicate account id {acc.id!r} (also accounts[{seen[acc.id]}])"
+                " — give each account its own id"
+            )
+        seen.setdefault(acc.id, i)
+        given = [(k, v) for k, v in acc.source.model_dump().items() if v is not None]
+        if len(given) != 1:
+            problems.append(
+                f"{where}.source: give exactly one of feed: URL, rsshub: /route, weibo_uid: ID"
+            )
+            continue
+        key, value = given[0]
+        kind: Literal["feed", "rsshub", "weibo"] = (
+            "feed" if key == "feed" else "rsshub" if key == "rsshub" else "weibo"
+        )
+        if kind == "rsshub" and spec.rsshub is None:
+            problems.append(
+                f"{where}.source.rsshub: no RSSHub base URL — add `rsshub: http://host:1200` "
+                "at the top of the file"
+            )
+            continue
+        platform, label = PLATFORM_ALIASES[acc.platform]
+        targets.append(
+            AccountTarget(
+                account=Account(id=acc.id, name=acc.name, platform=platform, unit=acc.unit),
+                label=label or platform.label,
+                source_kind=kind,
+                source_url=source_url(
+                    kind, str(value), rsshub_base=spec.rsshub, weibo_api=spec.weibo_api
+                ),
+                profile=_profile_ref(acc.profile or spec.profile, base_dir),
+            )
+        )
+    if problems:
+        raise TargetsError(source, problems)
+    return tuple(targets)
 
 
 def _build_sites(spec: _TargetsSpec, source: str, base_dir: Path | None) -> tuple[Site, ...]:

@@ -315,7 +315,7 @@ async def run_findings(session: AsyncSession, *, run_id: int) -> list[Finding]:
             code=row.code,
             severity=Severity(row.severity),
             message=row.message,
-            site_id=row.site_id,
+            site_id=row.site_id if row.site_id is not None else row.account_id,
             site_name=row.site_name,
             column_id=row.column_id,
             column_name=row.column_name,

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rules.model import Finding, PageFacts, Severity
@@ -44,6 +44,16 @@ def finding_key(code: str, site_id: str, subject: str | None) -> str:
     return f"{code}|{site_id}|{subject or ''}"
 
 
+def is_account_finding(finding: Finding) -> bool:
+    """Account findings carry the account in ``site_id`` and say so in ``extra``."""
+    return finding.extra.get("object") == "account"
+
+
+def key_of(finding: Finding) -> str:
+    owner = f"account:{finding.site_id}" if is_account_finding(finding) else finding.site_id
+    return finding_key(finding.code, owner, finding.column_id)
+
+
 async def track_findings(
     session: AsyncSession,
     *,
@@ -51,18 +61,26 @@ async def track_findings(
     findings: Sequence[Finding],
     pages: Sequence[PageFacts],
     now: datetime,
+    accounts_read: Sequence[str] = (),
+    accounts_fetched: Sequence[str] = (),
 ) -> int:
-    """Record this run's findings in their lifecycle; returns how many open ones it resolved."""
+    """Record this run's findings in their lifecycle; returns how many open ones it resolved.
+
+    ``accounts_read`` / ``accounts_fetched``: the accounts whose source this run read, or
+    at least tried — the account counterpart of the pages.
+    """
     rows: dict[str, dict[str, Any]] = {}
     for f in findings:
-        key = finding_key(f.code, f.site_id, f.column_id)
+        key = key_of(f)
+        account = is_account_finding(f)
         rows.setdefault(
             key,
             {
                 "key": key,
                 "code": f.code,
                 "severity": f.severity.value,
-                "site_id": f.site_id,
+                "site_id": None if account else f.site_id,
+                "account_id": f.site_id if account else None,
                 "site_name": f.site_name,
                 "column_id": f.column_id,
                 "column_name": f.column_name,
@@ -86,6 +104,21 @@ async def track_findings(
     fetched = {(p.site_id, p.column_id) for p in pages if p.outcome is not None}
     site_ids = sorted({site for site, _ in fetched})
     to_resolve: list[str] = []
+    for account_chunk in chunks(sorted(accounts_fetched)):
+        account_states = await session.execute(
+            select(
+                finding_state_table.c.key,
+                finding_state_table.c.severity,
+                finding_state_table.c.account_id,
+            ).where(
+                finding_state_table.c.account_id.in_(account_chunk),
+                finding_state_table.c.resolved_at.is_(None),
+            )
+        )
+        for key, severity, account_id in account_states:
+            seen_accounts = accounts_read if severity == Severity.PROBLEM.value else account_chunk
+            if key not in rows and account_id in seen_accounts:
+                to_resolve.append(key)
     for site_chunk in chunks(site_ids):
         open_states = await session.execute(
             select(
@@ -114,14 +147,20 @@ async def track_findings(
 
 
 async def finding_states(
-    session: AsyncSession, *, site_ids: Sequence[str] | None = None, include_resolved: bool = True
+    session: AsyncSession,
+    *,
+    site_ids: Sequence[str] | None = None,
+    account_ids: Sequence[str] = (),
+    include_resolved: bool = True,
 ) -> list[FindingState]:
-    """The lifecycle of findings, oldest first; optionally only some sites or only open ones."""
-    query = select(finding_state_table).order_by(
-        finding_state_table.c.first_seen, finding_state_table.c.key
-    )
+    """The lifecycle of findings, oldest first; optionally only some sites (and accounts) or
+    only open ones."""
+    t = finding_state_table
+    query = select(t).order_by(t.c.first_seen, t.c.key)
     if site_ids is not None:
-        query = query.where(finding_state_table.c.site_id.in_(list(site_ids)))
+        query = query.where(
+            or_(t.c.site_id.in_(list(site_ids)), t.c.account_id.in_(list(account_ids)))
+        )
     if not include_resolved:
         query = query.where(finding_state_table.c.resolved_at.is_(None))
     rows = await session.execute(query)

@@ -5,6 +5,8 @@ leaves it). ``runs`` are crawls. ``snapshots`` hold one row per fetch outcome, f
 not; the body behind a snapshot is stored once per distinct content in ``bodies``.
 ``items`` are list entries with their history (first and last seen, and the snapshot that
 last showed them). ``findings`` are what the rules concluded in a run.
+``accounts`` are 政务新媒体 accounts; ``account_fetches`` hold one row per fetch of an
+account's source, and ``posts`` the posts with their history, like ``items``.
 
 The homepage of a site is the page with ``column_id`` NULL. Because SQL treats NULLs as
 distinct in unique constraints, homepage items get their own partial unique index.
@@ -180,7 +182,8 @@ class FindingRow(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
     code: Mapped[str] = mapped_column(String(60))
     severity: Mapped[str] = mapped_column(String(20))
-    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"))
+    site_id: Mapped[str | None] = mapped_column(ForeignKey("sites.id"))  # None: an account's
+    account_id: Mapped[str | None] = mapped_column(ForeignKey("accounts.id"))
     site_name: Mapped[str] = mapped_column(Text)
     column_id: Mapped[str | None] = mapped_column(String(100))
     column_name: Mapped[str | None] = mapped_column(Text)
@@ -203,7 +206,8 @@ class FindingStateRow(Base):
     key: Mapped[str] = mapped_column(String(400), primary_key=True)
     code: Mapped[str] = mapped_column(String(60))
     severity: Mapped[str] = mapped_column(String(20))
-    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"))
+    site_id: Mapped[str | None] = mapped_column(ForeignKey("sites.id"))  # None: an account's
+    account_id: Mapped[str | None] = mapped_column(ForeignKey("accounts.id"))
     site_name: Mapped[str] = mapped_column(Text)
     column_id: Mapped[str | None] = mapped_column(String(100))
     column_name: Mapped[str | None] = mapped_column(Text)
@@ -214,6 +218,65 @@ class FindingStateRow(Base):
     resolved_at: Mapped[datetime | None]
     first_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
     last_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+
+
+class AccountRow(Base):
+    """A 政务新媒体 account from the targets (inactive, never deleted, when it leaves them)."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    platform: Mapped[str] = mapped_column(String(20))
+    unit: Mapped[str | None] = mapped_column(Text)
+    source_url: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime]
+
+
+class AccountFetchRow(Base):
+    """One fetch of an account's source, failed or not; the body is kept in ``bodies``."""
+
+    __tablename__ = "account_fetches"
+    __table_args__ = (
+        Index("ix_account_fetches_account_id_fetched_at", "account_id", "fetched_at"),
+        Index("ix_account_fetches_run_id", "run_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    url: Mapped[str] = mapped_column(Text)
+    fetched_at: Mapped[datetime]
+    outcome: Mapped[str] = mapped_column(String(30))
+    status: Mapped[int | None] = mapped_column(Integer)
+    elapsed_s: Mapped[float] = mapped_column(Float)
+    detail: Mapped[str | None] = mapped_column(Text)
+    post_count: Mapped[int] = mapped_column(Integer)  # distinct posts the fetch showed
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class PostRow(Base):
+    """A post of an account with its history: first and last seen, and the fetch that last
+    showed it. ``key`` is stable per account (platform id, else guid, else link)."""
+
+    __tablename__ = "posts"
+    __table_args__ = (
+        UniqueConstraint("account_id", "key"),
+        Index("ix_posts_account_id_published", "account_id", "published"),
+        Index("ix_posts_last_fetch_id", "last_fetch_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    key: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    published: Mapped[datetime]
+    is_repost: Mapped[bool | None] = mapped_column(Boolean)  # None: the source does not say
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+    last_fetch_id: Mapped[int] = mapped_column(ForeignKey("account_fetches.id"))
 
 
 def table_of(model: type[Base]) -> Table:
@@ -232,3 +295,6 @@ body_table = table_of(BodyRow)
 item_table = table_of(ItemRow)
 finding_table = table_of(FindingRow)
 finding_state_table = table_of(FindingStateRow)
+account_table = table_of(AccountRow)
+account_fetch_table = table_of(AccountFetchRow)
+post_table = table_of(PostRow)

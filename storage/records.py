@@ -61,8 +61,9 @@ class FindingState:
     key: str
     code: str
     severity: str
-    site_id: str
-    site_name: str
+    site_id: str | None  # None for an account's finding
+    account_id: str | None
+    site_name: str  # the site's or the account's name
     column_id: str | None
     column_name: str | None
     message: str

@@ -24,6 +24,7 @@ from rules.model import Finding, Item, Outcome, Site
 from storage.bulk import chunks, dialect_insert
 from storage.errors import RunNotFoundError
 from storage.evidence import to_json_value
+from storage.lifecycle import is_account_finding
 from storage.models import (
     body_table,
     column_table,
@@ -435,13 +436,14 @@ async def last_validators(
 async def record_findings(
     session: AsyncSession, *, run_id: int, findings: Sequence[Finding], created_at: datetime
 ) -> None:
-    """Store what the rules concluded in a run."""
+    """Store what the rules concluded in a run (account findings under their account)."""
     rows = [
         {
             "run_id": run_id,
             "code": f.code,
             "severity": f.severity.value,
-            "site_id": f.site_id,
+            "site_id": None if is_account_finding(f) else f.site_id,
+            "account_id": f.site_id if is_account_finding(f) else None,
             "site_name": f.site_name,
             "column_id": f.column_id,
             "column_name": f.column_name,

@@ -9,40 +9,66 @@ one port per site, and the returned ``RunningFleet`` writes the matching targets
         running.write_targets(Path("targets.yaml"))
         ...  # crawl
 
+``with_demo_accounts(fleet)`` adds the 98 政务新媒体 accounts of 附件2 (problems in
+``EXPECTED_ACCOUNT_PROBLEMS``, judged over ``demo_period(today)``); the server then also runs
+an RSSHub and a Weibo API on loopback, and the targets file lists the accounts.
+
 Modules: ``model`` (data), ``fleet`` (the 20 sites), ``generated`` (benchmark fleets),
 ``assembly`` / ``dating`` / ``wording`` (building dated sites), ``styles`` (CMS page
-renderers), ``pages`` (a site's pages as bytes), ``server`` (HTTP), ``targets`` (YAML).
+renderers), ``pages`` (a site's pages as bytes), ``accounts`` (the 98 accounts),
+``posting`` (their dated posts), ``account_feeds`` (their feeds and Weibo API pages as
+bytes), ``server`` (HTTP), ``targets`` (YAML).
 """
 
 from __future__ import annotations
 
+from crawler.demo.accounts import (
+    ATTACHMENT_2,
+    EXPECTED_ACCOUNT_PROBLEMS,
+    NoticeRow,
+    demo_accounts,
+    with_demo_accounts,
+)
 from crawler.demo.fleet import EXPECTED_PROBLEM_KINDS, EXPECTED_PROBLEMS, demo_fleet
 from crawler.demo.generated import generated_fleet
 from crawler.demo.model import (
+    AccountSource,
     Charset,
+    DemoAccount,
     DemoColumn,
     DemoItem,
+    DemoPost,
     DemoSite,
     Fleet,
     Freshness,
     ProblemKind,
 )
+from crawler.demo.posting import demo_period
 from crawler.demo.server import FleetServerError, RunningFleet, serve_in_thread, start_fleet
 
 __all__ = [
+    "ATTACHMENT_2",
+    "EXPECTED_ACCOUNT_PROBLEMS",
     "EXPECTED_PROBLEMS",
     "EXPECTED_PROBLEM_KINDS",
+    "AccountSource",
     "Charset",
+    "DemoAccount",
     "DemoColumn",
     "DemoItem",
+    "DemoPost",
     "DemoSite",
     "Fleet",
     "FleetServerError",
     "Freshness",
+    "NoticeRow",
     "ProblemKind",
     "RunningFleet",
+    "demo_accounts",
     "demo_fleet",
+    "demo_period",
     "generated_fleet",
     "serve_in_thread",
     "start_fleet",
+    "with_demo_accounts",
 ]

@@ -1,22 +1,27 @@
-"""The demo fleet's data model: simulated sites, their columns and their dated list items.
+"""The demo fleet's data model: simulated sites, their columns and their dated list items,
+and simulated 政务新媒体 accounts with their posts.
 
 A ``Fleet`` is plain data, fully dated at construction (relative to its ``today``); the
-renderers in ``crawler.demo.styles`` turn it into pages and ``crawler.demo.server`` serves
-them. Nothing here does I/O.
+renderers in ``crawler.demo.styles`` and ``crawler.demo.account_feeds`` turn it into pages
+and feeds, and ``crawler.demo.server`` serves them. Nothing here does I/O.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 from enum import StrEnum
 
+from rules.facts import Platform
 from rules.model import Category
 
 __all__ = [
+    "AccountSource",
     "Charset",
+    "DemoAccount",
     "DemoColumn",
     "DemoItem",
+    "DemoPost",
     "DemoSite",
     "Fleet",
     "Freshness",
@@ -124,13 +129,56 @@ class DemoSite:
         raise KeyError(f"site {self.id!r} has no column {column_id!r}")
 
 
+class AccountSource(StrEnum):
+    """Where the demo serves an account's posts (the targets file's ``source`` key)."""
+
+    RSSHUB = "rsshub"  # an RSS 2.0 feed in RSSHub's shape, on the fleet's RSSHub port
+    WEIBO_UID = "weibo_uid"  # m.weibo.cn's container API, on the fleet's Weibo API port
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DemoPost:
+    """One post of an account: a 微博, a 公众号 article, a short video, a 动态."""
+
+    id: str  # the platform's id of the post (Weibo mid, video id, article token)
+    url: str
+    text: str
+    published: datetime  # aware UTC
+    repost_of_user: str | None = None  # a 转发: the original's author (Weibo only)
+    repost_of_text: str | None = None  # a 转发: the original's text
+
+    @property
+    def is_repost(self) -> bool:
+        return self.repost_of_user is not None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DemoAccount:
+    id: str  # [a-z0-9-]+, unique among the fleet's accounts
+    name: str  # the account's display name, exactly as the notice prints it
+    platform: Platform
+    kind: str  # the notice's 类型: 微博, 订阅号, 服务号, 抖音, 今日头条, 快手, 哔哩哔哩
+    unit: str  # 主办单位
+    source: AccountSource
+    handle: str  # the account's id on its platform: uid, biz, sec_uid, token
+    weeks_below: int = 0  # complete weeks of the judged period built with fewer than 2 posts
+    posts: tuple[DemoPost, ...] = ()  # newest first
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Fleet:
     today: date  # the date every item is dated relative to, and the header widget shows
     sites: tuple[DemoSite, ...]
+    accounts: tuple[DemoAccount, ...] = ()  # 政务新媒体, served on two extra ports
 
     def site(self, site_id: str) -> DemoSite:
         for site in self.sites:
             if site.id == site_id:
                 return site
         raise KeyError(f"the fleet has no site {site_id!r}")
+
+    def account(self, account_id: str) -> DemoAccount:
+        for account in self.accounts:
+            if account.id == account_id:
+                return account
+        raise KeyError(f"the fleet has no account {account_id!r}")

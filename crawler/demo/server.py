@@ -3,7 +3,9 @@
 Each site listens on its own port (the crawler's politeness limits are per host:port, so
 the sites can be crawled in parallel like distinct hosts); requests are routed by the port
 they arrived on. Pages are prepared bytes (``crawler.demo.pages``), with ETag and
-Last-Modified and 304 answers to ``If-None-Match`` / ``If-Modified-Since``.
+Last-Modified and 304 answers to ``If-None-Match`` / ``If-Modified-Since``. A fleet with
+政务新媒体 accounts gets two more ports: an RSSHub instance serving their feeds and a stand-in
+for m.weibo.cn's container API (``crawler.demo.account_feeds``).
 
 ``start_fleet`` runs the server in the current event loop; ``serve_in_thread`` runs it on a
 background thread with its own loop, for synchronous callers (the CLI's demo command, tests
@@ -21,10 +23,12 @@ from concurrent.futures import Future
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from types import MappingProxyType, TracebackType
+from typing import Protocol
 
 from aiohttp import web
 
-from crawler.demo.model import Fleet
+from crawler.demo.account_feeds import RsshubPages, WeiboApiPages, source_path
+from crawler.demo.model import AccountSource, Fleet
 from crawler.demo.pages import Page, SitePages
 from crawler.demo.styles import style_for
 from crawler.demo.targets import render_targets
@@ -92,11 +96,15 @@ def _not_modified(request: web.Request, page: Page) -> bool:
     return moment.tzinfo is not None and page.last_modified <= moment
 
 
+class _PageSource(Protocol):
+    def get(self, path: str) -> Page | None: ...
+
+
 class _Router:
     """Finds the page for a request from the port it arrived on and its path."""
 
     def __init__(self) -> None:
-        self.by_port: dict[int, SitePages] = {}
+        self.by_port: dict[int, _PageSource] = {}
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         transport = request.transport
@@ -120,7 +128,8 @@ class _Router:
 
 
 class RunningFleet:
-    """A started fleet: its sites' homepage URLs and targets file; stop it when done.
+    """A started fleet: its sites' homepage URLs (and, with accounts, the RSSHub and Weibo API
+    base URLs) and targets file; stop it when done.
 
     A context manager (``with serve_in_thread(...)``) and an async one
     (``async with await start_fleet(...)``). In the loop that started it, prefer
@@ -135,9 +144,13 @@ class RunningFleet:
         runner: web.AppRunner,
         loop: asyncio.AbstractEventLoop,
         thread: threading.Thread | None = None,
+        rsshub_url: str | None = None,
+        weibo_api_url: str | None = None,
     ) -> None:
         self.fleet = fleet
         self.base_urls: Mapping[str, str] = MappingProxyType(dict(base_urls))
+        self.rsshub_url = rsshub_url  # None: the fleet has no accounts
+        self.weibo_api_url = weibo_api_url
         self._runner = runner
         self._loop = loop
         self._thread = thread
@@ -150,8 +163,21 @@ class RunningFleet:
         path = style_for(site.style).column_path(site.column(column_id))
         return self.base_urls[site_id].rstrip("/") + path
 
+    def account_url(self, account_id: str) -> str:
+        """The URL an account's posts are served at (its feed, or its Weibo API page)."""
+        account = self.fleet.account(account_id)
+        base = self.weibo_api_url if account.source is AccountSource.WEIBO_UID else self.rsshub_url
+        if base is None:
+            raise FleetServerError(f"account {account_id!r} is not being served")
+        return base + source_path(account)
+
     def targets_yaml(self) -> str:
-        return render_targets(self.fleet, self.base_urls)
+        return render_targets(
+            self.fleet,
+            self.base_urls,
+            rsshub_url=self.rsshub_url,
+            weibo_api_url=self.weibo_api_url,
+        )
 
     def write_targets(self, path: Path) -> None:
         path.write_text(self.targets_yaml(), encoding="utf-8")
@@ -215,40 +241,61 @@ async def _serve(
     site_pages = await asyncio.to_thread(
         lambda: [SitePages(site, fleet.today) for site in fleet.sites]
     )
-    sockets = _bind_sockets(host, len(site_pages), first_port)
+    extra = 2 if fleet.accounts else 0  # the RSSHub and Weibo API ports
+    sockets = _bind_sockets(host, len(site_pages) + extra, first_port)
     router = _Router()
     app = web.Application()
     app.router.add_route("*", "/{path:.*}", router.handle)
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT_S)
     await runner.setup()
     base_urls: dict[str, str] = {}
+    shown = f"[{host}]" if ":" in host else host
+    rsshub_url = weibo_api_url = None
     try:
-        for pages, sock in zip(site_pages, sockets, strict=True):
+        for pages, sock in zip(site_pages, sockets, strict=False):
             port = sock.getsockname()[1]
             router.by_port[port] = pages
             await web.SockSite(runner, sock).start()
-            shown = f"[{host}]" if ":" in host else host
             base_urls[pages.site.id] = f"http://{shown}:{port}/"
+        if extra:
+            rsshub_sock, weibo_sock = sockets[len(site_pages) :]
+            rsshub_url = f"http://{shown}:{rsshub_sock.getsockname()[1]}"
+            weibo_api_url = f"http://{shown}:{weibo_sock.getsockname()[1]}"
+            rsshub, weibo = await asyncio.to_thread(
+                lambda: (RsshubPages(fleet.accounts, rsshub_url), WeiboApiPages(fleet.accounts))
+            )
+            router.by_port[rsshub_sock.getsockname()[1]] = rsshub
+            router.by_port[weibo_sock.getsockname()[1]] = weibo
+            await web.SockSite(runner, rsshub_sock).start()
+            await web.SockSite(runner, weibo_sock).start()
     except BaseException:
         await runner.cleanup()
         for sock in sockets:
             sock.close()
         raise
-    logger.info("demo fleet of %d sites serving on %s", len(base_urls), host)
+    logger.info(
+        "demo fleet of %d sites and %d accounts serving on %s",
+        len(base_urls),
+        len(fleet.accounts),
+        host,
+    )
     return RunningFleet(
         fleet=fleet,
         base_urls=base_urls,
         runner=runner,
         loop=asyncio.get_running_loop(),
         thread=thread,
+        rsshub_url=rsshub_url,
+        weibo_api_url=weibo_api_url,
     )
 
 
 async def start_fleet(
     fleet: Fleet, *, host: str = "127.0.0.1", first_port: int | None = None
 ) -> RunningFleet:
-    """Serve ``fleet`` in the running loop, one port per site: ``first_port`` and up, or an
-    ephemeral port where ``first_port`` is None or 0 or a port is busy."""
+    """Serve ``fleet`` in the running loop, one port per site (then RSSHub and the Weibo API
+    when it has accounts): ``first_port`` and up, or an ephemeral port where ``first_port`` is
+    None or 0 or a port is busy."""
     return await _serve(fleet, host, first_port, None)
 
 

@@ -1,4 +1,8 @@
-"""The targets file for a running demo fleet, in the shape ``crawler.targets`` loads."""
+"""The targets file for a running demo fleet, in the shape ``crawler.targets`` loads.
+
+A fleet with 政务新媒体 accounts adds the top-level ``rsshub`` and ``weibo_api`` base URLs and
+an ``accounts`` list, each account's ``source`` an RSSHub route or a Weibo uid.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ import json
 import re
 from collections.abc import Mapping
 
-from crawler.demo.model import Fleet
+from crawler.demo.account_feeds import rsshub_route
+from crawler.demo.model import AccountSource, DemoAccount, Fleet
 from crawler.demo.styles import style_for
 from rules.model import Category
 
@@ -23,14 +28,33 @@ def _scalar(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def render_targets(fleet: Fleet, base_urls: Mapping[str, str]) -> str:
-    """A complete targets file for ``fleet`` served at ``base_urls`` (site id → homepage)."""
+def render_targets(
+    fleet: Fleet,
+    base_urls: Mapping[str, str],
+    *,
+    rsshub_url: str | None = None,
+    weibo_api_url: str | None = None,
+) -> str:
+    """A complete targets file for ``fleet`` served at ``base_urls`` (site id → homepage),
+    its accounts at ``rsshub_url`` and ``weibo_api_url`` (both needed when it has any)."""
     lines = [
         "# The xunjian demo fleet: the 20 sites of 附件1 (2022年第二季度政府网站检查情况),",
         f"# simulated on this machine and dated relative to {fleet.today.isoformat()}.",
         "version: 1",
-        "sites:",
     ]
+    if fleet.accounts:
+        if rsshub_url is None or weibo_api_url is None:
+            raise ValueError(
+                "a fleet with accounts needs rsshub_url and weibo_api_url: serve it first"
+            )
+        lines += [
+            "# The 98 政务新媒体 of 附件2 (2022年第二季度政务新媒体检查情况), served on two ports,",
+            "# judged by the local profile of the notice (每周更新少于2次 −5).",
+            "profile: jiyuan",
+            f"rsshub: {rsshub_url}",
+            f"weibo_api: {weibo_api_url}",
+        ]
+    lines.append("sites:")
     for site in fleet.sites:
         homepage = base_urls[site.id]
         origin = homepage.rstrip("/")
@@ -53,4 +77,23 @@ def render_targets(fleet: Fleet, base_urls: Mapping[str, str]) -> str:
             ]
             if column.category is Category.UPDATE:
                 lines.append(f"        max_age_days: {column.max_age_days}")
+    if fleet.accounts:
+        lines.append("accounts:")
+    for account in fleet.accounts:
+        if account.source is AccountSource.WEIBO_UID:
+            source = f"{{weibo_uid: {json.dumps(account.handle)}}}"
+        else:
+            source = f"{{rsshub: {_scalar(rsshub_route(account))}}}"
+        lines += [
+            f"  - id: {account.id}",
+            f"    name: {_scalar(account.name)}",
+            f"    platform: {_platform(account)}",
+            f"    unit: {_scalar(account.unit)}",
+            f"    source: {source}",
+        ]
     return "\n".join(lines) + "\n"
+
+
+def _platform(account: DemoAccount) -> str:
+    """订阅号 and 服务号 name the platform (微信) and the 类型 the notices print."""
+    return account.kind if account.kind in ("订阅号", "服务号") else account.platform.value

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from tests.support.cli import run_crawl
-from tests.support.notice import NOTICE_PROBLEMS
+from tests.support.notice import NOTICE_ACCOUNT_ROWS, NOTICE_PROBLEMS
 
 
 def test_demo_reproduces_the_notice(home: dict[str, str], tmp_path: Path) -> None:
@@ -23,6 +23,23 @@ def test_demo_reproduces_the_notice(home: dict[str, str], tmp_path: Path) -> Non
         ("合格", 100, True)
     }
     assert (data["run"]["checked"], data["run"]["passed"]) == (20, 20)
+
+    # 附件2: the 98 accounts, all 合格, and exactly the notice's rows have problems.
+    accounts = data["accounts"]
+    assert len(accounts) == 98
+    assert {a["result"] for a in accounts} == {"合格"}
+    assert {a["outcome"] for a in accounts} == {"ok"}
+    rows = sorted(
+        (a["name"], a["type"], a["score"], a["problems"])
+        for a in accounts
+        if a["problems"] != "无问题"
+    )
+    assert rows == NOTICE_ACCOUNT_ROWS
+    assert all(a["score"] == 100 for a in accounts if a["problems"] == "无问题")
+    for account in accounts:
+        for finding in account["findings"]:
+            assert finding["code"] == "account-weekly-posts"
+            assert finding["evidence"]["url"].startswith("http://127.0.0.1:")
     for site in data["sites"]:
         # No probe data yet: the availability veto is not judged, and says so.
         assert "site-unavailable" in {item["rule"] for item in site["not_judged"]}

@@ -127,3 +127,62 @@ def test_profile_file_is_relative_to_the_targets_file(tmp_path: Path) -> None:
     )
     targets = load_targets(path)
     assert targets.profile_of(targets.sites[0]).id == "local"
+
+
+ACCOUNTS = """
+profile: jiyuan
+rsshub: http://127.0.0.1:1200
+weibo_api: http://127.0.0.1:1300
+accounts:
+  - id: cl-weibo
+    name: 济源市承留镇
+    platform: 微博
+    unit: 承留镇人民政府
+    source: {rsshub: /weibo/user/5551234}
+  - id: sl-water
+    name: 济源水利
+    platform: 订阅号
+    source: {feed: "http://127.0.0.1:1400/feed.xml"}
+  - id: cl-weibo-2
+    name: 济源市承留镇
+    platform: weibo
+    source: {weibo_uid: 5559999}
+    profile: national-2019
+"""
+
+
+def test_accounts_and_their_sources() -> None:
+    targets = parse_targets(ACCOUNTS)
+    assert targets.sites == ()
+    one, two, three = targets.accounts
+    assert (one.account.platform.value, one.label, one.source_kind) == ("weibo", "微博", "rsshub")
+    assert one.source_url == "http://127.0.0.1:1200/weibo/user/5551234"
+    assert (two.account.platform.value, two.label) == ("wechat", "订阅号")
+    assert two.source_url == "http://127.0.0.1:1400/feed.xml"
+    assert three.source_kind == "weibo"
+    assert "5559999" in three.source_url
+    assert three.source_url.startswith("http://127.0.0.1:1300/")
+    assert [a.profile for a in targets.accounts] == ["jiyuan", "jiyuan", "national-2019"]
+    # Two accounts may share a display name; their ids differ.
+    assert one.account.name == three.account.name
+    assert targets.select_accounts(["cl-weibo-2"]) == [three]
+
+
+def test_account_mistakes_name_the_path() -> None:
+    (problem,) = problems(ACCOUNTS.replace("platform: 微博", "platform: 微信视频"))
+    assert problem.startswith("accounts[0].platform: unknown platform '微信视频'")
+    (problem,) = problems(ACCOUNTS.replace("rsshub: http://127.0.0.1:1200\n", ""))
+    assert problem.startswith("accounts[0].source.rsshub: no RSSHub base URL")
+    (problem,) = problems(
+        ACCOUNTS.replace("source: {rsshub: /weibo/user/5551234}", "source: {rsshub: weibo/5}")
+    )
+    assert problem.startswith("accounts[0].source.rsshub: ")
+    (problem,) = problems(
+        ACCOUNTS.replace(
+            "source: {rsshub: /weibo/user/5551234}",
+            "source: {rsshub: /weibo/user/1, weibo_uid: '1'}",
+        )
+    )
+    assert problem.startswith("accounts[0].source: give exactly one of")
+    (problem,) = problems(ACCOUNTS.replace("id: sl-water", "id: cl-weibo"))
+    assert "duplicate account id 'cl-weibo'" in problem
