@@ -18,9 +18,7 @@ from storage.lifecycle import key_of
 __all__ = ["account_to_dict", "print_accounts"]
 
 
-def account_to_dict(
-    report: AccountReport, first_seen: Mapping[str, datetime]
-) -> dict[str, Any]:
+def account_to_dict(report: AccountReport, first_seen: Mapping[str, datetime]) -> dict[str, Any]:
     from crawler.output import finding_to_dict
 
     facts, result, target = report.facts, report.result, report.target
@@ -44,10 +42,7 @@ def account_to_dict(
         "vetoes": list(result.vetoes),
         "not_judged": [item.as_dict() for item in result.not_judged],
         "problems": problem_text(report.findings),
-        "findings": [
-            finding_to_dict(f, first_seen.get(key_of(f)))
-            for f in report.findings
-        ],
+        "findings": [finding_to_dict(f, first_seen.get(key_of(f))) for f in report.findings],
     }
 
 

@@ -95,11 +95,7 @@ async def _crawl_targets(
 ) -> CrawlReport:
     # Nothing chosen: everything. --site only: those sites; --account only: those accounts.
     selected = targets.select(wanted) if wanted or not wanted_accounts else []
-    accounts = (
-        targets.select_accounts(wanted_accounts)
-        if wanted_accounts or not wanted
-        else []
-    )
+    accounts = targets.select_accounts(wanted_accounts) if wanted_accounts or not wanted else []
     engine = await open_database(db, default_path=default_db)
     try:
         total = len(selected) + sum(len(s.columns) for s in selected)

@@ -10,15 +10,17 @@ from pathlib import Path
 import click
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from crawler.account_output import print_accounts
 from crawler.commandline import configure_logging, guard, run_async, stdout_console
 from crawler.config import ConfigError, open_database, parse_as_of
 from crawler.findings_export import build_export, to_csv, write_xlsx
-from crawler.judging import SiteReport, judge_sites, quarter_of
+from crawler.judging import AccountReport, SiteReport, judge_accounts, judge_sites, quarter_of
 from crawler.output import print_findings, print_summary
-from crawler.targets import Targets, load_targets
+from crawler.targets import AccountTarget, Targets, load_targets
 from rules.model import SHANGHAI, Site, utc_now
 from rules.period import Period
 from storage import facts, lifecycle
+from storage.accounts import account_facts
 from storage.records import FindingState
 
 __all__ = ["findings"]
@@ -36,14 +38,14 @@ def _day(value: str, option: str) -> date:
 def resolve_moment(
     *, as_of: str | None, period: str | None, start: str | None, end: str | None, now: datetime
 ) -> tuple[datetime, Period]:
-    """The check time and the period judged, from the mutually exclusive options."""
-    chosen = [name for name, value in (("--as-of", as_of), ("--period", period)) if value]
-    if start or end:
-        chosen.append("--from/--to")
-    if len(chosen) > 1:
-        raise ConfigError(
-            f"give one of --as-of, --period or --from/--to, not {' and '.join(chosen)}"
-        )
+    """The check time and the period judged.
+
+    A period alone is judged as of its end (or now, if it has not ended); with --as-of, as of
+    that moment — a quarter's notice is often written weeks after the quarter, from what the
+    pages and accounts showed then.
+    """
+    if period and (start or end):
+        raise ConfigError("give one of --period or --from/--to, not both")
     if period or start or end:
         if period:
             try:
@@ -57,6 +59,8 @@ def resolve_moment(
             if last < first:
                 raise ConfigError(f"--to {end} is before --from {start}")
             judged = Period(start=first, end=last)
+        if as_of:
+            return parse_as_of(as_of), judged
         end_of_period = datetime.combine(judged.end, time(23, 59, 59), tzinfo=SHANGHAI)
         return min(end_of_period.astimezone(now.tzinfo), now), judged
     moment = parse_as_of(as_of) if as_of else now
@@ -64,18 +68,30 @@ def resolve_moment(
 
 
 async def _judge(
-    targets: Targets, sites: list[Site], db: str | None, moment: datetime, period: Period
-) -> tuple[tuple[SiteReport, ...], list[FindingState], int]:
+    targets: Targets,
+    sites: list[Site],
+    accounts: list[AccountTarget],
+    db: str | None,
+    moment: datetime,
+    period: Period,
+) -> tuple[tuple[SiteReport, ...], tuple[AccountReport, ...], list[FindingState], int]:
     engine = await open_database(db)
     try:
         async with async_sessionmaker(engine)() as session:
             pages = await facts.page_facts_as_of(session, sites=sites, as_of=moment)
-            states = await lifecycle.finding_states(session, site_ids=[s.id for s in sites])
+            held = await account_facts(
+                session, accounts=[a.account for a in accounts], as_of=moment, period=period
+            )
+            states = await lifecycle.finding_states(
+                session, site_ids=[s.id for s in sites], account_ids=[a.id for a in accounts]
+            )
     finally:
         await engine.dispose()
     unchecked = sum(1 for page in pages if page.outcome is None)
+    unchecked += sum(1 for fact in held if fact.outcome is None)
     reports = judge_sites(sites, pages, targets.profiles, now=moment, period=period)
-    return reports, states, unchecked
+    account_reports = judge_accounts(accounts, held, targets.profiles, now=moment, period=period)
+    return reports, account_reports, states, unchecked
 
 
 @click.command("findings")
@@ -92,13 +108,21 @@ async def _judge(
     "--site", "site_ids", multiple=True, metavar="ID", help="Only this site (repeatable)."
 )
 @click.option(
+    "--account", "account_ids", multiple=True, metavar="ID", help="Only this account (repeatable)."
+)
+@click.option(
     "--db", envvar="XUNJIAN_DATABASE_URL", metavar="URL", help="Database (see crawl --help)."
 )
 @click.option(
-    "--as-of", metavar="DATE", help="Judge this moment: YYYY-MM-DD (end of day) or ISO time."
+    "--as-of",
+    metavar="DATE",
+    help="Judge this moment: YYYY-MM-DD (end of day) or ISO time; with --period, the period "
+    "as it stood then.",
 )
 @click.option(
-    "--period", metavar="P", help="Judge a period: 2022Q2, 2022-06 or 2022 (as of its end)."
+    "--period",
+    metavar="P",
+    help="Judge a period: 2022Q2, 2022-06 or 2022 (as of its end, unless --as-of).",
 )
 @click.option("--from", "start", metavar="DATE", help="First day of a period (with --to).")
 @click.option("--to", "end", metavar="DATE", help="Last day of a period (with --from).")
@@ -116,6 +140,7 @@ async def _judge(
 def findings(
     targets_path: Path,
     site_ids: tuple[str, ...],
+    account_ids: tuple[str, ...],
     db: str | None,
     as_of: str | None,
     period: str | None,
@@ -147,10 +172,13 @@ def findings(
         if output_format == "xlsx" and out is None:
             raise ConfigError("--format xlsx writes a workbook: give --out FILE.xlsx")
         targets = load_targets(targets_path)
-        sites = targets.select(site_ids)
-        reports, states, unchecked = run_async(_judge(targets, sites, db, moment, judged))
+        sites = targets.select(site_ids) if site_ids or not account_ids else []
+        accounts = targets.select_accounts(account_ids) if account_ids or not site_ids else []
+        reports, account_reports, states, unchecked = run_async(
+            _judge(targets, sites, accounts, db, moment, judged)
+        )
         if unchecked:
-            pages = len(sites) + sum(len(s.columns) for s in sites)
+            pages = len(sites) + sum(len(s.columns) for s in sites) + len(accounts)
             click.echo(
                 f"note: {unchecked} of {pages} pages have no stored fetch at or before "
                 f"{moment.astimezone(SHANGHAI):%Y-%m-%d %H:%M}; they are reported as not checked "
@@ -158,15 +186,25 @@ def findings(
                 err=True,
             )
         export = build_export(
-            reports, states, as_of=moment, period=judged, generated_at=utc_now(), since=since_day
+            reports,
+            account_reports,
+            states,
+            as_of=moment,
+            period=judged,
+            generated_at=utc_now(),
+            since=since_day,
         )
-        _write(export, reports, output_format, out)
+        _write(export, reports, account_reports, output_format, out)
 
     guard(body)
 
 
 def _write(
-    export: dict[str, object], reports: tuple[SiteReport, ...], output_format: str, out: Path | None
+    export: dict[str, object],
+    reports: tuple[SiteReport, ...],
+    accounts: tuple[AccountReport, ...],
+    output_format: str,
+    out: Path | None,
 ) -> None:
     if output_format == "xlsx":
         assert out is not None
@@ -175,8 +213,10 @@ def _write(
         return
     if output_format == "table":
         console = stdout_console()
-        print_summary(console, reports)
-        print_findings(console, [f for report in reports for f in report.findings])
+        if reports:
+            print_summary(console, reports)
+            print_findings(console, [f for report in reports for f in report.findings])
+        print_accounts(console, accounts)
         return
     text = (
         json.dumps(export, ensure_ascii=False, indent=2) + "\n"

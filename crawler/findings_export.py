@@ -14,10 +14,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from crawler.judging import SiteReport
+from crawler.account_output import account_to_dict
+from crawler.judging import AccountReport, SiteReport
 from crawler.output import finding_to_dict, page_to_dict
 from rules.evaluation import Result
-from rules.model import SHANGHAI
+from rules.model import SHANGHAI, Finding
 from rules.period import Period
 from rules.summary import problem_text
 from storage.lifecycle import key_of
@@ -49,6 +50,7 @@ _ROW_FIELDS = (
 
 def build_export(
     reports: Sequence[SiteReport],
+    accounts: Sequence[AccountReport],
     states: Sequence[FindingState],
     *,
     as_of: datetime,
@@ -59,9 +61,7 @@ def build_export(
     """The export document. With ``since``, only findings first seen on or after that date."""
     by_key = {state.key: state for state in states}
     sites = [_site(report, by_key, as_of, since) for report in reports]
-    passed = sum(1 for site in sites if site["result"] == Result.PASSED.value)
-    unknown = sum(1 for site in sites if site["result"] == Result.UNKNOWN.value)
-    checked = len(sites) - unknown
+    account_entries = [_account(report, by_key, as_of, since) for report in accounts]
     return {
         "schema": SCHEMA,
         "generated_at": generated_at.isoformat(),
@@ -72,27 +72,32 @@ def build_export(
             "label": period.label,
         },
         "since": since.isoformat() if since else None,
-        "totals": {
-            "sites": {
-                "checked": checked,
-                "passed": passed,
-                "unknown": unknown,
-                "pass_rate": round(passed / checked, 4) if checked else None,
-            }
-        },
+        "totals": {"sites": _totals(sites), "accounts": _totals(account_entries)},
         "sites": sites,
-        "accounts": [],
+        "accounts": account_entries,
     }
 
 
-def _site(
-    report: SiteReport,
+def _totals(entries: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    passed = sum(1 for entry in entries if entry["result"] == Result.PASSED.value)
+    unknown = sum(1 for entry in entries if entry["result"] == Result.UNKNOWN.value)
+    checked = len(entries) - unknown
+    return {
+        "checked": checked,
+        "passed": passed,
+        "unknown": unknown,
+        "pass_rate": round(passed / checked, 4) if checked else None,
+    }
+
+
+def _findings(
+    findings: Sequence[Finding],
     states: Mapping[str, FindingState],
     as_of: datetime,
     since: date | None,
-) -> dict[str, Any]:
-    findings = []
-    for finding in report.findings:
+) -> list[dict[str, Any]]:
+    entries = []
+    for finding in findings:
         state = states.get(key_of(finding))
         if state is not None and state.first_seen > as_of:
             state = None  # first found after the moment judged: not part of its history
@@ -103,7 +108,28 @@ def _site(
         entry = finding_to_dict(finding, state.first_seen if state else None)
         entry["last_seen"] = state.last_seen.isoformat() if state else None
         entry["occurrences"] = finding.extra.get("occurrences", 1)
-        findings.append(entry)
+        entries.append(entry)
+    return entries
+
+
+def _account(
+    report: AccountReport,
+    states: Mapping[str, FindingState],
+    as_of: datetime,
+    since: date | None,
+) -> dict[str, Any]:
+    entry = account_to_dict(report, {})
+    entry["findings"] = _findings(report.findings, states, as_of, since)
+    return entry
+
+
+def _site(
+    report: SiteReport,
+    states: Mapping[str, FindingState],
+    as_of: datetime,
+    since: date | None,
+) -> dict[str, Any]:
+    findings = _findings(report.findings, states, as_of, since)
     site, result = report.site, report.result
     return {
         "id": site.id,
@@ -126,7 +152,7 @@ def _site(
 def finding_rows(export: Mapping[str, Any]) -> list[dict[str, Any]]:
     """One flat row per finding, with the Chinese headers as keys (CSV and XLSX)."""
     rows = []
-    for site in export["sites"]:
+    for site in [*export["sites"], *export["accounts"]]:
         for finding in site["findings"]:
             evidence = finding["evidence"]
             flat = {
@@ -168,12 +194,17 @@ def write_xlsx(export: Mapping[str, Any], path: Path) -> None:
     details.append([header for _, header in _ROW_FIELDS])
     for row in rows:
         details.append(list(row.values()))
+    accounts = workbook.create_sheet("政务新媒体检查情况")
+    accounts.append(["序号", "名称", "类型", "检查结果", "分数", "存在问题"])
+    for n, account in enumerate(export["accounts"], 1):
+        keys = ("name", "type", "result", "score", "problems")
+        accounts.append([n, *(account[key] for key in keys)])
     unjudged = workbook.create_sheet("未能判定")
     unjudged.append(["网站名称", "规则", "栏目", "原因"])
-    for site in export["sites"]:
-        for item in site["not_judged"]:
-            unjudged.append([site["name"], item["rule"], item["column_name"], item["reason"]])
-    for sheet in (sites, details, unjudged):
+    for entry in [*export["sites"], *export["accounts"]]:
+        for item in entry["not_judged"]:
+            unjudged.append([entry["name"], item["rule"], item["column_name"], item["reason"]])
+    for sheet in (sites, details, accounts, unjudged):
         for row in sheet.iter_rows():
             for cell in row:
                 cell.font = Font(name=font.name, bold=cell.row == 1)

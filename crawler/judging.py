@@ -73,9 +73,7 @@ def judge_accounts(
         if members:
             evaluation = evaluate([], members, profile, now=now, period=period)
             results.update({result.id: result for result in evaluation.accounts})
-    return tuple(
-        AccountReport(target=t, facts=by_id[t.id], result=results[t.id]) for t in targets
-    )
+    return tuple(AccountReport(target=t, facts=by_id[t.id], result=results[t.id]) for t in targets)
 
 
 def stored_finding(scored: ScoredFinding) -> Finding:

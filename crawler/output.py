@@ -84,10 +84,7 @@ def _site_to_dict(
         "not_judged": [item.as_dict() for item in report.result.not_judged],
         "problems": problem_text(report.findings),
         "columns": [page_to_dict(p) for p in columns],
-        "findings": [
-            finding_to_dict(f, first_seen.get(key_of(f)))
-            for f in report.findings
-        ],
+        "findings": [finding_to_dict(f, first_seen.get(key_of(f))) for f in report.findings],
         "resolved": [
             {
                 "code": s.code,

@@ -6,16 +6,28 @@ import csv
 import io
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 
 import jsonschema
 import pytest
 from openpyxl import load_workbook
 
+from crawler.demo import demo_period
+from rules.model import SHANGHAI
 from tests.support.cli import run_crawl
-from tests.support.notice import NOTICE_PROBLEMS
+from tests.support.notice import NOTICE_ACCOUNT_ROWS, NOTICE_PROBLEMS
 
 ROOT = Path(__file__).parents[2]
+TODAY = datetime.now(SHANGHAI).date()
+_QUARTER = demo_period(TODAY)
+# The demo judges its accounts over the last complete quarter, with what it crawled today.
+DEMO_QUARTER = (
+    "--period",
+    f"{_QUARTER.start.year}Q{(_QUARTER.start.month - 1) // 3 + 1}",
+    "--as-of",
+    TODAY.isoformat(),
+)
 
 
 def documented_schema() -> dict[str, object]:
@@ -45,7 +57,7 @@ def findings(crawled: tuple[dict[str, str], Path, Path], *args: str) -> tuple[in
 def test_json_export_follows_the_documented_schema(
     crawled: tuple[dict[str, str], Path, Path],
 ) -> None:
-    code, out, err = findings(crawled, "--format", "json")
+    code, out, err = findings(crawled, *DEMO_QUARTER, "--format", "json")
     assert code == 0, err
     export = json.loads(out)
     jsonschema.validate(export, documented_schema())
@@ -56,6 +68,18 @@ def test_json_export_follows_the_documented_schema(
         "unknown": 0,
         "pass_rate": 1.0,
     }
+    assert export["totals"]["accounts"] == {
+        "checked": 98,
+        "passed": 98,
+        "unknown": 0,
+        "pass_rate": 1.0,
+    }
+    rows = sorted(
+        (a["name"], a["type"], a["score"], a["problems"])
+        for a in export["accounts"]
+        if a["problems"] != "无问题"
+    )
+    assert rows == NOTICE_ACCOUNT_ROWS
     first_seen = [f["first_seen"] for s in export["sites"] for f in s["findings"]]
     assert first_seen
     assert all(first_seen)
@@ -90,14 +114,19 @@ def test_xlsx_holds_the_notice_rows(
     crawled: tuple[dict[str, str], Path, Path], tmp_path: Path
 ) -> None:
     out = tmp_path / "report.xlsx"
-    code, _, err = findings(crawled, "--period", "2026Q4", "--format", "xlsx", "--out", str(out))
+    code, _, err = findings(crawled, *DEMO_QUARTER, "--format", "xlsx", "--out", str(out))
     assert code == 0, err
     book = load_workbook(out)
-    assert book.sheetnames == ["网站检查情况", "问题明细", "未能判定"]
+    assert book.sheetnames == ["网站检查情况", "问题明细", "政务新媒体检查情况", "未能判定"]
     rows = list(book["网站检查情况"].iter_rows(values_only=True))
     assert rows[0] == ("序号", "网站名称", "检查结果", "分数", "存在问题")
     assert {row[1]: row[4] for row in rows[1:]} == NOTICE_PROBLEMS
     assert {row[2] for row in rows[1:]} == {"合格"}
+    accounts = list(book["政务新媒体检查情况"].iter_rows(values_only=True))
+    assert accounts[0] == ("序号", "名称", "类型", "检查结果", "分数", "存在问题")
+    assert len(accounts) == 99
+    problems = sorted((r[1], r[2], r[4], r[5]) for r in accounts[1:] if r[5] != "无问题")
+    assert problems == NOTICE_ACCOUNT_ROWS
 
 
 def test_since_keeps_only_new_problems(crawled: tuple[dict[str, str], Path, Path]) -> None:
@@ -111,7 +140,7 @@ def test_since_keeps_only_new_problems(crawled: tuple[dict[str, str], Path, Path
     [
         (("--period", "2022Q9"), "--period: "),
         (("--format", "xlsx"), "give --out FILE.xlsx"),
-        (("--as-of", "2022-06-20", "--period", "2022Q2"), "give one of --as-of, --period"),
+        (("--period", "2022Q2", "--from", "2022-06-01", "--to", "2022-06-30"), "give one of"),
         (("--from", "2022-06-01"), "--from and --to go together"),
         (("--site", "nope"), "no site with id nope"),
     ],
