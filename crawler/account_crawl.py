@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -37,8 +37,13 @@ async def crawl_accounts(
     sessions: async_sessionmaker[AsyncSession],
     settings: FetchSettings,
     progress: AccountProgress | None = None,
+    source_headers: Mapping[str, Mapping[str, str]] | None = None,
 ) -> tuple[Counter[str], int]:
-    """Fetch and store every account's source; returns (outcomes, new posts)."""
+    """Fetch and store every account's source; returns (outcomes, new posts).
+
+    ``source_headers`` by source kind: e.g. Weibo's cookie, read from the environment by the
+    CLI, sent with every Weibo request and never logged or stored.
+    """
     outcomes: Counter[str] = Counter()
     new_posts = 0
     if not targets:
@@ -50,7 +55,11 @@ async def crawl_accounts(
             nonlocal new_posts
             for target in pending:
                 # Feeds and platform APIs are the sources the office configured: no robots.txt.
-                result = await fetcher.fetch(target.source_url, respect_robots=False)
+                result = await fetcher.fetch(
+                    target.source_url,
+                    respect_robots=False,
+                    headers=(source_headers or {}).get(target.source_kind),
+                )
                 parsed = _parse(target, result)
                 outcome = _outcome(result, parsed)
                 record = _record(result, parsed, outcome)

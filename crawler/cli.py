@@ -8,6 +8,7 @@ clear message and an exit status, never a traceback (see ``crawler.commandline``
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -113,6 +114,7 @@ async def _crawl_targets(
                 accounts=accounts,
                 all_accounts=targets.accounts,
                 period=period,
+                source_headers=_source_headers(),
             )
     finally:
         await engine.dispose()
@@ -438,3 +440,10 @@ def _fresh_demo_database() -> None:
     path = demo_database_path()
     for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         stale.unlink(missing_ok=True)
+
+
+def _source_headers() -> dict[str, dict[str, str]]:
+    """Credentials for account sources, from the environment only (never a file, never logged):
+    XUNJIAN_WEIBO_COOKIE is sent as the Cookie of Weibo API requests."""
+    cookie = os.environ.get("XUNJIAN_WEIBO_COOKIE")
+    return {"weibo": {"Cookie": cookie}} if cookie else {}

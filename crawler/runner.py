@@ -105,6 +105,7 @@ async def crawl(
     accounts: Sequence[AccountTarget] = (),
     all_accounts: Sequence[AccountTarget] | None = None,
     period: Period | None = None,
+    source_headers: Mapping[str, Mapping[str, str]] | None = None,
 ) -> CrawlReport:
     """Crawl ``sites`` (a subset of ``all_sites``, the whole targets file); judge at ``now``.
 
@@ -173,7 +174,11 @@ async def crawl(
             await _fetch_all(jobs, validators, fetch_settings, pool, today, queue, write_pages)
 
         account_outcomes, new_posts = await crawl_accounts(
-            accounts, run_id=run_id, sessions=sessions, settings=fetch_settings
+            accounts,
+            run_id=run_id,
+            sessions=sessions,
+            settings=fetch_settings,
+            source_headers=source_headers,
         )
         outcomes.update(account_outcomes)
 

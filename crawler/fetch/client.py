@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import TracebackType
 
@@ -110,8 +111,13 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         respect_robots: bool = True,
+        headers: Mapping[str, str] | None = None,
     ) -> FetchResult:
-        """Fetch ``url``; never raises for network or HTTP failures (see ``FetchResult``)."""
+        """Fetch ``url``; never raises for network or HTTP failures (see ``FetchResult``).
+
+        ``headers`` are sent as given (a platform's cookie, say); they are never logged and
+        never stored.
+        """
         target = check_url(url)
         client = self._open_client(url)
         if respect_robots:
@@ -120,17 +126,18 @@ class Fetcher:
                 result = _robots_refused(url, target, refusal)
                 _log(result)
                 return result
-        headers: dict[str, str] = {}
+        sent: dict[str, str] = dict(headers or {})
         if etag:
-            headers["If-None-Match"] = etag
+            sent["If-None-Match"] = etag
         if last_modified:
-            headers["If-Modified-Since"] = last_modified
+            sent["If-Modified-Since"] = last_modified
         clock = _Clock(timeout_s=self._settings.timeout_s)
         last, count = await retry_transient(
             lambda: self._attempt(
                 client,
                 str(target),
-                headers=headers,
+                headers=sent,
+                validators_sent=bool(etag or last_modified),
                 clock=clock,
                 respect_robots=respect_robots,
                 expect_document=True,
@@ -155,6 +162,7 @@ class Fetcher:
         respect_robots: bool,
         expect_document: bool,
         max_body_bytes: int,
+        validators_sent: bool | None = None,
     ) -> Attempt:
         progress = Progress(url=url, final_url=url, fetched_at=utc_now())
         try:
@@ -169,7 +177,9 @@ class Fetcher:
                         respect_robots=respect_robots,
                         expect_document=expect_document,
                         max_body_bytes=max_body_bytes,
-                        validators_sent=bool(headers),
+                        validators_sent=bool(headers)
+                        if validators_sent is None
+                        else validators_sent,
                     )
                 except _TRANSPORT_ERRORS as exc:
                     outcome, detail = describe_failure(exc, self._settings)

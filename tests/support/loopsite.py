@@ -33,6 +33,7 @@ class Site:
         default_factory=dict
     )  # path → status, type, body
     delay_s: dict[str, float] = field(default_factory=dict)
+    requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # path, headers
 
     def url(self, path: str) -> str:
         return self.base + path

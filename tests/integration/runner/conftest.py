@@ -17,6 +17,7 @@ async def site() -> AsyncIterator[Site]:
 
     async def handle(request: web.Request) -> web.StreamResponse:
         path = request.path
+        state.requests.append((path, dict(request.headers)))
         if path == "/robots.txt":
             return web.Response(text="User-agent: *\nAllow: /\n")
         if delay := state.delay_s.get(path):

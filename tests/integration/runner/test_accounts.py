@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -52,7 +54,11 @@ def target(loop: LoopSite, account_id: str, path: str, kind: str = "feed") -> Ac
     )
 
 
-async def run(targets: list[AccountTarget], engine: AsyncEngine) -> CrawlReport:
+async def run(
+    targets: list[AccountTarget],
+    engine: AsyncEngine,
+    source_headers: dict[str, dict[str, str]] | None = None,
+) -> CrawlReport:
     # The last 8 whole days: no complete natural week needs judging in most of them, so the
     # national 2-week rule is what decides here.
     period = Period(start=(NOW - timedelta(days=1)).date(), end=NOW.date())
@@ -65,6 +71,7 @@ async def run(targets: list[AccountTarget], engine: AsyncEngine) -> CrawlReport:
         now=NOW,
         clock=lambda: datetime.now(UTC),
         period=period,
+        source_headers=source_headers,
     )
 
 
@@ -133,3 +140,18 @@ async def test_account_outcomes(site: LoopSite, engine: AsyncEngine) -> None:
         assert await conn.scalar(text("SELECT count(*) FROM posts")) == 9
         stored = await conn.scalar(text("SELECT count(*) FROM findings WHERE account_id = 'quiet'"))
     assert stored == 2  # the veto, both runs
+
+
+async def test_a_platform_cookie_is_sent_and_never_logged_or_stored(
+    site: LoopSite, engine: AsyncEngine, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = "SUB=secret-cookie-value"
+    site.pages = {"/weibo": (200, "application/json", json.dumps({"ok": 1, "data": {"cards": []}}))}
+    caplog.set_level(logging.DEBUG)
+    await run([target(site, "w", "/weibo", "weibo")], engine, {"weibo": {"Cookie": secret}})
+    assert [h.get("Cookie") for path, h in site.requests if path == "/weibo"] == [secret]
+    assert secret not in caplog.text
+    async with engine.connect() as conn:
+        for table in ("account_fetches", "snapshots", "findings", "runs"):
+            rows = (await conn.execute(text(f"SELECT * FROM {table}"))).all()
+            assert secret not in repr(rows), table
