@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crawler.fetch import Fetcher, FetchResult, FetchSettings
+from crawler.kept import fetch_record
 from crawler.platforms import SourceParse, parse_source
 from crawler.targets import AccountTarget
 from rules.model import Outcome
@@ -24,8 +25,6 @@ from storage.records import FetchRecord
 __all__ = ["crawl_accounts"]
 
 logger = logging.getLogger(__name__)
-
-_KEPT_BODY_BYTES = 64 * 1024
 
 AccountProgress = Callable[[AccountTarget, Outcome], None]
 
@@ -107,28 +106,13 @@ def _outcome(result: FetchResult, parsed: SourceParse | None) -> Outcome:
 
 
 def _record(result: FetchResult, parsed: SourceParse | None, outcome: Outcome) -> FetchRecord:
-    body = result.body
-    if body is not None and outcome is not Outcome.OK:
-        body = body[:_KEPT_BODY_BYTES]
     detail = result.detail
     if parsed is not None and parsed.detail:
         detail = parsed.detail if detail is None else f"{detail}; {parsed.detail}"
-    return FetchRecord(
-        url=result.url,
-        final_url=result.final_url,
-        fetched_at=result.fetched_at,
+    return fetch_record(
+        result,
         outcome=outcome,
-        status=result.status,
-        elapsed_s=result.elapsed_s,
-        attempts=result.attempts,
-        bytes_read=result.bytes_read,
-        body=body,
-        encoding=result.encoding,
-        content_type=result.content_type,
-        etag=result.etag,
-        last_modified=result.last_modified,
         detail=detail,
         page_kind="feed",
         list_found=bool(parsed and parsed.posts),
-        meta={},
     )

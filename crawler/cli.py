@@ -29,6 +29,7 @@ from crawler.commandline import (
     guard,
     run_async,
     stdout_console,
+    targets_option,
 )
 from crawler.config import (
     default_database_path,
@@ -178,15 +179,7 @@ def _common(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--targets",
-    "targets_path",
-    envvar="XUNJIAN_TARGETS",
-    default="targets.yaml",
-    show_default=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The targets file (sites and columns). Env: XUNJIAN_TARGETS.",
-)
+@targets_option
 @click.option(
     "--site",
     "site_ids",

@@ -15,6 +15,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TypeVar
 
 import click
@@ -31,6 +32,7 @@ __all__ = [
     "guard",
     "run_async",
     "stdout_console",
+    "targets_option",
 ]
 
 logger = logging.getLogger(__name__)
@@ -89,3 +91,15 @@ def guard(func: Callable[[], T]) -> T:
             err=True,
         )
         sys.exit(EXIT_RUN)
+
+
+targets_option = click.option(
+    "--targets",
+    "targets_path",
+    envvar="XUNJIAN_TARGETS",
+    default="targets.yaml",
+    show_default=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The targets file: sites, columns, accounts and their rule profiles. "
+    "Env: XUNJIAN_TARGETS.",
+)

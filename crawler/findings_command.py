@@ -11,7 +11,13 @@ import click
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from crawler.account_output import print_accounts
-from crawler.commandline import configure_logging, guard, run_async, stdout_console
+from crawler.commandline import (
+    configure_logging,
+    guard,
+    run_async,
+    stdout_console,
+    targets_option,
+)
 from crawler.config import ConfigError, open_database, parse_as_of
 from crawler.findings_export import build_export, to_csv, write_xlsx
 from crawler.judging import AccountReport, SiteReport, judge_accounts, judge_sites, quarter_of
@@ -95,15 +101,7 @@ async def _judge(
 
 
 @click.command("findings")
-@click.option(
-    "--targets",
-    "targets_path",
-    envvar="XUNJIAN_TARGETS",
-    default="targets.yaml",
-    show_default=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The targets file (its sites and their rule profiles). Env: XUNJIAN_TARGETS.",
-)
+@targets_option
 @click.option(
     "--site", "site_ids", multiple=True, metavar="ID", help="Only this site (repeatable)."
 )

@@ -26,6 +26,7 @@ from crawler.extract import PageExtraction
 from crawler.extraction_pool import ExtractionPool
 from crawler.fetch import Fetcher, FetchResult, FetchSettings
 from crawler.judging import AccountReport, SiteReport, judge_accounts, judge_sites, quarter_of
+from crawler.kept import fetch_record
 from crawler.targets import AccountTarget
 from rules.model import Column, Finding, Outcome, Site, local_date
 from rules.period import Period
@@ -33,14 +34,12 @@ from rules.profile import Profile
 from storage import facts, lifecycle, repository
 from storage.accounts import account_facts, sync_accounts
 from storage.pages import PageWrite, count_new_items, record_pages
-from storage.records import FetchRecord, FindingState
+from storage.records import FindingState
 
 __all__ = ["CrawlReport", "PageJob", "SiteReport", "crawl"]
 
 logger = logging.getLogger(__name__)
 
-# Evidence kept of a page that failed (a challenge page, an error page): its first bytes.
-_FAILED_BODY_BYTES = 64 * 1024
 _WRITE_BATCH = 64
 _EMPTY_NOTICE = re.compile(
     r"暂无(相关)?(信息|内容|数据|记录|文章)|没有(找到)?(相关)?(信息|记录|数据)|无相关(信息|记录)"
@@ -330,27 +329,11 @@ def _page_write(job: PageJob, result: FetchResult, extraction: PageExtraction | 
         and job.column is not None
         and _is_empty_notice(extraction, result.text)
     )
-    body = result.body
-    if body is not None and result.outcome is not Outcome.OK:
-        body = body[:_FAILED_BODY_BYTES]
-    record = FetchRecord(
-        url=result.url,
-        final_url=result.final_url,
-        fetched_at=result.fetched_at,
-        outcome=result.outcome,
-        status=result.status,
-        elapsed_s=result.elapsed_s,
-        attempts=result.attempts,
-        bytes_read=result.bytes_read,
-        body=body,
-        encoding=result.encoding,
-        content_type=result.content_type,
-        etag=result.etag,
-        last_modified=result.last_modified,
-        detail=result.detail,
+    record = fetch_record(
+        result,
         page_kind=extraction.kind if extraction else None,
         list_found=(extraction.list_found or empty) if extraction else False,
-        meta=dict(extraction.meta) if extraction else {},
+        meta=extraction.meta if extraction else None,
     )
     items = extraction.items if extraction is not None else ()
     return PageWrite(site_id=job.site.id, column_id=job.column_id, record=record, items=items)

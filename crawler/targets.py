@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -247,31 +247,32 @@ class Targets:
 
     def select(self, wanted: Sequence[str]) -> list[Site]:
         """The sites with these ids in the order given (all sites when none is given)."""
-        if not wanted:
-            return list(self.sites)
-        by_id = {s.id: s for s in self.sites}
-        unknown = [w for w in wanted if w not in by_id]
-        if unknown:
-            known = ", ".join(sorted(by_id)) or "none"
-            raise TargetsError(
-                self.source,
-                [f"no site with id {', '.join(unknown)} — known ids: {known}"],
-            )
-        return [by_id[w] for w in dict.fromkeys(wanted)]
+        return _pick(self.sites, wanted, "site", self.source)
 
     def select_accounts(self, wanted: Sequence[str]) -> list[AccountTarget]:
         """The accounts with these ids in the order given (all accounts when none is given)."""
-        if not wanted:
-            return list(self.accounts)
-        by_id = {a.id: a for a in self.accounts}
-        unknown = [w for w in wanted if w not in by_id]
-        if unknown:
-            known = ", ".join(sorted(by_id)) or "none"
-            raise TargetsError(
-                self.source,
-                [f"no account with id {', '.join(unknown)} — known ids: {known}"],
-            )
-        return [by_id[w] for w in dict.fromkeys(wanted)]
+        return _pick(self.accounts, wanted, "account", self.source)
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_Picked = TypeVar("_Picked", bound=_HasId)
+
+
+def _pick(
+    choices: Sequence[_Picked], wanted: Sequence[str], noun: str, source: str
+) -> list[_Picked]:
+    if not wanted:
+        return list(choices)
+    by_id = {choice.id: choice for choice in choices}
+    unknown = [w for w in wanted if w not in by_id]
+    if unknown:
+        known = ", ".join(sorted(by_id)) or "none"
+        raise TargetsError(source, [f"no {noun} with id {', '.join(unknown)} — known ids: {known}"])
+    return [by_id[w] for w in dict.fromkeys(wanted)]
 
 
 def parse_targets(
