@@ -40,6 +40,7 @@ from crawler.config import (
 from crawler.fetch import FetchResult, FetchSettings
 from crawler.findings_command import findings
 from crawler.output import print_run, report_to_dict
+from crawler.probe_command import probe
 from crawler.runner import CrawlReport, PageJob, crawl
 from crawler.targets import Targets, load_targets
 from rules.model import SHANGHAI, Severity, utc_now
@@ -425,6 +426,7 @@ def _redact(url: str) -> str:
 
 
 main.add_command(findings)
+main.add_command(probe)
 
 
 def _fresh_demo_database() -> None:

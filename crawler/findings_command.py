@@ -27,6 +27,7 @@ from rules.model import SHANGHAI, Site, utc_now
 from rules.period import Period
 from storage import facts, lifecycle
 from storage.accounts import account_facts
+from storage.probes import probe_stats
 from storage.records import FindingState
 
 __all__ = ["findings"]
@@ -85,6 +86,7 @@ async def _judge(
     try:
         async with async_sessionmaker(engine)() as session:
             pages = await facts.page_facts_as_of(session, sites=sites, as_of=moment)
+            probed = await probe_stats(session, site_ids=[s.id for s in sites], now=moment)
             held = await account_facts(
                 session, accounts=[a.account for a in accounts], as_of=moment, period=period
             )
@@ -95,7 +97,7 @@ async def _judge(
         await engine.dispose()
     unchecked = sum(1 for page in pages if page.outcome is None)
     unchecked += sum(1 for fact in held if fact.outcome is None)
-    reports = judge_sites(sites, pages, targets.profiles, now=moment, period=period)
+    reports = judge_sites(sites, pages, targets.profiles, now=moment, period=period, probes=probed)
     account_reports = judge_accounts(accounts, held, targets.profiles, now=moment, period=period)
     return reports, account_reports, states, unchecked
 

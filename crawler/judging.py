@@ -14,7 +14,7 @@ from datetime import datetime
 from crawler.targets import AccountTarget
 from rules.engine import evaluate
 from rules.evaluation import ObjectResult, ScoredFinding
-from rules.facts import AccountFacts, SiteFacts
+from rules.facts import AccountFacts, ProbeStats, SiteFacts
 from rules.freshness import PageVerdict, judge_pages
 from rules.model import Finding, PageFacts, Site, local_date
 from rules.period import Period
@@ -101,8 +101,12 @@ def judge_sites(
     *,
     now: datetime,
     period: Period | None = None,
+    probes: Mapping[str, ProbeStats] | None = None,
 ) -> tuple[SiteReport, ...]:
-    """Judge each site by its profile at ``now``; the reports keep the order of ``sites``."""
+    """Judge each site by its profile at ``now``; the reports keep the order of ``sites``.
+
+    ``probes``: each site's availability probes over the trailing window (none: not judged).
+    """
     period = period or quarter_of(now)
     by_site: dict[str, list[PageFacts]] = {s.id: [] for s in sites}
     for page in pages:
@@ -112,7 +116,10 @@ def judge_sites(
         members = [s for s in sites if s.profile == ref]
         if not members:
             continue
-        facts = [SiteFacts(site=s, pages=tuple(by_site[s.id])) for s in members]
+        facts = [
+            SiteFacts(site=s, pages=tuple(by_site[s.id]), probes=(probes or {}).get(s.id))
+            for s in members
+        ]
         evaluation = evaluate(facts, [], profile, now=now, period=period)
         results.update({result.id: result for result in evaluation.sites})
     return tuple(

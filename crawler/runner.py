@@ -34,6 +34,7 @@ from rules.profile import Profile
 from storage import facts, lifecycle, repository
 from storage.accounts import account_facts, sync_accounts
 from storage.pages import PageWrite, count_new_items, record_pages
+from storage.probes import probe_stats
 from storage.records import FindingState
 
 __all__ = ["CrawlReport", "PageJob", "SiteReport", "crawl"]
@@ -183,12 +184,13 @@ async def crawl(
 
         async with sessions() as session:
             pages = await facts.page_facts(session, run_id=run_id, sites=sites)
+            probed = await probe_stats(session, site_ids=[s.id for s in sites], now=now)
             # What this run fetched is what is judged, whatever the check time: the
             # accounts' facts are as of now, like the pages' (a run's own snapshots).
             held = await account_facts(
                 session, accounts=[t.account for t in accounts], as_of=clock(), period=period
             )
-        reports = judge_sites(sites, pages, profiles, now=now, period=period)
+        reports = judge_sites(sites, pages, profiles, now=now, period=period, probes=probed)
         account_reports = judge_accounts(accounts, held, profiles, now=now, period=period)
         finished_at = clock()
         findings = [f for r in reports for f in r.findings]

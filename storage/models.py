@@ -7,6 +7,7 @@ not; the body behind a snapshot is stored once per distinct content in ``bodies`
 last showed them). ``findings`` are what the rules concluded in a run.
 ``accounts`` are 政务新媒体 accounts; ``account_fetches`` hold one row per fetch of an
 account's source, and ``posts`` the posts with their history, like ``items``.
+``probes`` are homepage availability probes, one row per probe whatever it showed.
 
 The homepage of a site is the page with ``column_id`` NULL. Because SQL treats NULLs as
 distinct in unique constraints, homepage items get their own partial unique index.
@@ -298,3 +299,29 @@ finding_state_table = table_of(FindingStateRow)
 account_table = table_of(AccountRow)
 account_fetch_table = table_of(AccountFetchRow)
 post_table = table_of(PostRow)
+
+
+class ProbeRow(Base):
+    """One availability probe of a homepage: a single GET, never retried.
+
+    ``ok`` is True when the homepage loaded within the probe's limit, False when it did not
+    (timeout, refused connection, an HTTP error …), and NULL when the probe could not tell
+    (an anti-bot page, robots.txt refused the request): such a probe is neither counted nor
+    failed. ``latency_s`` is NULL when no request was made.
+    """
+
+    __tablename__ = "probes"
+    __table_args__ = (Index("ix_probes_site_id_probed_at", "site_id", "probed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"))
+    url: Mapped[str] = mapped_column(Text)
+    probed_at: Mapped[datetime]
+    ok: Mapped[bool | None] = mapped_column(Boolean)
+    status: Mapped[int | None] = mapped_column(Integer)
+    latency_s: Mapped[float | None] = mapped_column(Float)
+    outcome: Mapped[str] = mapped_column(String(30))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+probe_table = table_of(ProbeRow)

@@ -176,3 +176,37 @@ async def test_run_rows_and_counts(site: LoopSite, engine: AsyncEngine) -> None:
             select(func.count(func.distinct(text("content_hash")))).select_from(text("snapshots"))
         )
     assert bodies == hashes
+
+
+async def test_stored_probes_decide_the_availability_veto(
+    site: LoopSite, engine: AsyncEngine
+) -> None:
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from crawler.probes import ProbeResult
+    from rules.model import Outcome
+    from storage.probes import record_probes, register_sites
+
+    target = make_site(site)
+    probes = [
+        ProbeResult(
+            site_id=target.id,
+            url=target.homepage,
+            probed_at=datetime.combine(TODAY - timedelta(days=day), datetime.min.time(), SHANGHAI)
+            + timedelta(minutes=30 * n + 5),
+            ok=not (day == 3 and n < 8),  # 8 of 140 probes failed: 5.7% ≥ 5%
+            outcome=Outcome.OK if not (day == 3 and n < 8) else Outcome.TIMEOUT,
+            status=200,
+            latency_s=0.2,
+            detail=None,
+        )
+        for day in range(1, 8)
+        for n in range(20)
+    ]
+    async with async_sessionmaker(engine)() as session, session.begin():
+        await register_sites(session, [target], now=NOW)
+        await record_probes(session, probes)
+    report = await crawl_at([target], engine, now=NOW)
+    (result,) = (s.result for s in report.sites)
+    assert "site-unavailable" in result.vetoes
+    assert result.result.value == "不合格"
