@@ -222,6 +222,16 @@ def _print_site_detail(console: Console, site: SiteReport) -> None:
             _verdict_cell(page),
         )
     console.print(table)
+    result = site.result
+    style = {"合格": "green", "不合格": "red"}.get(result.result.value, "yellow")
+    vetoes = f",否决:{'、'.join(result.vetoes)}" if result.vetoes else ""
+    console.print(
+        f"检查结果 [{style}]{result.result.value}[/{style}] {result.score}分"
+        f"(规则 {site.profile.id}{vetoes})"
+    )
+    for item in result.not_judged:
+        where = f"{item.column_name}: " if item.column_name else ""
+        console.print(f"  [yellow]未能判定[/yellow] {item.rule} — {where}{item.reason}")
 
 
 def print_findings(console: Console, findings: Sequence[Finding]) -> None:
