@@ -8,18 +8,13 @@ clear message and an exit status, never a traceback (see ``crawler.commandline``
 from __future__ import annotations
 
 import json
-import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import datetime
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from crawler.commandline import (
     EXIT_CONFIG,
@@ -34,92 +29,20 @@ from crawler.commandline import (
 from crawler.config import (
     default_database_path,
     demo_database_path,
-    open_database,
     parse_as_of,
 )
-from crawler.fetch import FetchResult, FetchSettings
+from crawler.crawl_job import crawl_targets, fetch_settings
+from crawler.fetch import FetchSettings
 from crawler.findings_command import findings
 from crawler.output import print_run, report_to_dict
 from crawler.probe_command import probe
-from crawler.runner import CrawlReport, PageJob, crawl
-from crawler.targets import Targets, load_targets
-from rules.model import SHANGHAI, Severity, utc_now
-from rules.period import Period
+from crawler.runner import CrawlReport
+from crawler.schedule_command import schedule
+from crawler.status_command import status
+from crawler.targets import load_targets
+from rules.model import SHANGHAI, Severity
 
 __all__ = ["main"]
-
-
-@contextmanager
-def _progress(enabled: bool, total: int) -> Iterator[Callable[[PageJob, FetchResult], None] | None]:
-    if not enabled:
-        yield None
-        return
-    console = Console(stderr=True)
-    with Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("crawling", total=total)
-
-        def advance(job: PageJob, result: FetchResult) -> None:
-            progress.update(task, advance=1, description=f"{job.site.name[:16]} {result.outcome}")
-
-        yield advance
-
-
-def _fetch_settings(
-    user_agent: str | None, concurrency: int | None, per_host_delay: float | None
-) -> FetchSettings:
-    """FetchSettings with the options given on the command line; the rest at their defaults."""
-    changes: dict[str, Any] = {
-        "user_agent": user_agent,
-        "max_concurrency": concurrency,
-        "per_host_delay_s": per_host_delay,
-    }
-    return FetchSettings(**{k: v for k, v in changes.items() if v is not None})
-
-
-async def _crawl_targets(
-    *,
-    targets: Targets,
-    wanted: tuple[str, ...],
-    wanted_accounts: tuple[str, ...] = (),
-    db: str | None,
-    now: datetime,
-    settings: FetchSettings,
-    show_progress: bool,
-    keep_bodies_days: int,
-    default_db: Path | None = None,
-    period: Period | None = None,
-) -> CrawlReport:
-    # Nothing chosen: everything. --site only: those sites; --account only: those accounts.
-    selected = targets.select(wanted) if wanted or not wanted_accounts else []
-    accounts = targets.select_accounts(wanted_accounts) if wanted_accounts or not wanted else []
-    engine = await open_database(db, default_path=default_db)
-    try:
-        total = len(selected) + sum(len(s.columns) for s in selected)
-        with _progress(show_progress, total) as advance:
-            return await crawl(
-                selected,
-                all_sites=targets.sites,
-                profiles=targets.profiles,
-                engine=engine,
-                fetch_settings=settings,
-                now=now,
-                clock=utc_now,
-                progress=advance,
-                keep_bodies_days=keep_bodies_days,
-                accounts=accounts,
-                all_accounts=targets.accounts,
-                period=period,
-                source_headers=_source_headers(),
-            )
-    finally:
-        await engine.dispose()
 
 
 def _emit(report: CrawlReport, *, as_json: bool, detailed: bool, fail_on_findings: bool) -> None:
@@ -249,13 +172,13 @@ def main(
         now = parse_as_of(as_of)
         targets = load_targets(targets_path)
         report = run_async(
-            _crawl_targets(
+            crawl_targets(
                 targets=targets,
                 wanted=site_ids,
                 wanted_accounts=account_ids,
                 db=db,
                 now=now,
-                settings=_fetch_settings(user_agent, concurrency, per_host_delay),
+                settings=fetch_settings(user_agent, concurrency, per_host_delay),
                 show_progress=sys.stderr.isatty() if progress is None else progress,
                 keep_bodies_days=keep_bodies_days,
             )
@@ -359,7 +282,7 @@ def demo(
                 targets = load_targets(path)
                 settings = FetchSettings(per_host_delay_s=0.05, jitter_s=0.05)
                 report = run_async(
-                    _crawl_targets(
+                    crawl_targets(
                         targets=targets,
                         wanted=(),
                         db=db,
@@ -427,6 +350,8 @@ def _redact(url: str) -> str:
 
 main.add_command(findings)
 main.add_command(probe)
+main.add_command(schedule)
+main.add_command(status)
 
 
 def _fresh_demo_database() -> None:
@@ -435,10 +360,3 @@ def _fresh_demo_database() -> None:
     path = demo_database_path()
     for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         stale.unlink(missing_ok=True)
-
-
-def _source_headers() -> dict[str, dict[str, str]]:
-    """Credentials for account sources, from the environment only (never a file, never logged):
-    XUNJIAN_WEIBO_COOKIE is sent as the Cookie of Weibo API requests."""
-    cookie = os.environ.get("XUNJIAN_WEIBO_COOKIE")
-    return {"weibo": {"Cookie": cookie}} if cookie else {}
