@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+
+from aiohttp import web
 
 
 def list_page(rows: list[tuple[str, str]], *, charset: str = "utf-8") -> str:
@@ -37,3 +42,36 @@ class Site:
 
     def url(self, path: str) -> str:
         return self.base + path
+
+
+@asynccontextmanager
+async def serve_loop_site() -> AsyncIterator[Site]:
+    """Serve a fresh ``Site`` on 127.0.0.1 (an ephemeral port) until the block ends."""
+    state = Site()
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        path = request.path
+        state.requests.append((path, dict(request.headers)))
+        if path == "/robots.txt":
+            return web.Response(text="User-agent: *\nAllow: /\n")
+        if delay := state.delay_s.get(path):
+            await asyncio.sleep(delay)
+        if path not in state.pages:
+            return web.Response(status=404, text="not found")
+        status, content_type, body = state.pages[path]
+        charset = "gbk" if "gbk" in content_type else "utf-8"
+        data = body.encode("gb18030" if charset == "gbk" else "utf-8")
+        return web.Response(status=status, body=data, headers={"Content-Type": content_type})
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    tcp = web.TCPSite(runner, "127.0.0.1", 0)
+    await tcp.start()
+    port = tcp._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    state.base = f"http://127.0.0.1:{port}"
+    try:
+        yield state
+    finally:
+        await runner.cleanup()
