@@ -21,6 +21,7 @@ from crawler.commandline import (
     EXIT_FINDINGS,
     EXIT_RUN,
     configure_logging,
+    fetch_options,
     guard,
     run_async,
     stdout_console,
@@ -118,20 +119,7 @@ def _common(func: Callable[..., Any]) -> Callable[..., Any]:
     metavar="ID",
     help="Check only this new-media account (repeatable); with --site, both.",
 )
-@click.option(
-    "--user-agent",
-    envvar="XUNJIAN_USER_AGENT",
-    help="User-Agent header sent with every request. Env: XUNJIAN_USER_AGENT.",
-)
-@click.option(
-    "--concurrency", type=click.IntRange(1, 512), help="Fetches in flight at once (default 32)."
-)
-@click.option(
-    "--per-host-delay",
-    type=click.FloatRange(0, 60),
-    metavar="SECONDS",
-    help="Least time between two request starts to one host (default 0.5, plus jitter).",
-)
+@fetch_options
 @_common
 @click.pass_context
 def main(

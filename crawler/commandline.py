@@ -29,6 +29,7 @@ __all__ = [
     "EXIT_FINDINGS",
     "EXIT_RUN",
     "configure_logging",
+    "fetch_options",
     "guard",
     "run_async",
     "stdout_console",
@@ -103,3 +104,29 @@ targets_option = click.option(
     help="The targets file: sites, columns, accounts and their rule profiles. "
     "Env: XUNJIAN_TARGETS.",
 )
+
+
+def fetch_options(func: Callable[..., T]) -> Callable[..., T]:
+    """The politeness options of every command that crawls: --user-agent, --concurrency and
+    --per-host-delay (see ``crawler.crawl_job.fetch_settings``)."""
+    options = [
+        click.option(
+            "--user-agent",
+            envvar="XUNJIAN_USER_AGENT",
+            help="User-Agent header sent with every request. Env: XUNJIAN_USER_AGENT.",
+        ),
+        click.option(
+            "--concurrency",
+            type=click.IntRange(1, 512),
+            help="Fetches in flight at once (default 32).",
+        ),
+        click.option(
+            "--per-host-delay",
+            type=click.FloatRange(0, 60),
+            metavar="SECONDS",
+            help="Least time between two request starts to one host (default 0.5, plus jitter).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func

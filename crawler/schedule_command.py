@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from crawler.commandline import configure_logging, guard, run_async
+from crawler.commandline import configure_logging, fetch_options, guard, run_async
 from crawler.config import open_database
 from crawler.crawl_job import crawl_targets, fetch_settings
 from crawler.fetch import FetchSettings
@@ -100,20 +100,7 @@ _CHATTY = ("crawler.fetch", "crawler.account_crawl", "apscheduler", "alembic")
     help="On SIGTERM/SIGINT, how long a running crawl may go on before it is cancelled "
     "(and recorded as interrupted).",
 )
-@click.option(
-    "--user-agent",
-    envvar="XUNJIAN_USER_AGENT",
-    help="User-Agent header sent with every request. Env: XUNJIAN_USER_AGENT.",
-)
-@click.option(
-    "--concurrency", type=click.IntRange(1, 512), help="Fetches in flight at once (default 32)."
-)
-@click.option(
-    "--per-host-delay",
-    type=click.FloatRange(0, 60),
-    metavar="SECONDS",
-    help="Least time between two request starts to one host (default 0.5, plus jitter).",
-)
+@fetch_options
 @click.option(
     "--keep-bodies-days",
     envvar="XUNJIAN_KEEP_BODIES_DAYS",
