@@ -16,6 +16,7 @@ from rules.engine import evaluate
 from rules.evaluation import ObjectResult, ScoredFinding
 from rules.facts import AccountFacts, ProbeStats, SiteFacts
 from rules.freshness import PageVerdict, judge_pages
+from rules.meta_tags import check_meta
 from rules.model import Finding, PageFacts, Site, local_date
 from rules.period import Period
 from rules.profile import Profile
@@ -36,6 +37,7 @@ class SiteReport:
     profile: Profile
     pages: tuple[PageVerdict, ...]  # the homepage first, then the columns in file order
     result: ObjectResult
+    advisories: tuple[Finding, ...] = ()  # low severity, outside the score (meta tags)
 
     @property
     def scored(self) -> tuple[ScoredFinding, ...]:
@@ -43,7 +45,7 @@ class SiteReport:
 
     @property
     def findings(self) -> list[Finding]:
-        return [stored_finding(scored) for scored in self.result.findings]
+        return [stored_finding(scored) for scored in self.result.findings] + list(self.advisories)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -130,6 +132,7 @@ def judge_sites(
                 judge_pages(by_site[site.id], now=now, windows=profiles[site.profile].windows)
             ),
             result=results[site.id],
+            advisories=tuple(check_meta(by_site[site.id])),
         )
         for site in sites
     )

@@ -163,7 +163,7 @@ def print_run(console: Console, report: CrawlReport, *, detailed: bool) -> None:
             console.print(f"  {state.site_name} · [green]{state.message}[/green] (自{first}起)")
     local = report.as_of.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
     problems = sum(1 for f in report.findings if f.severity is Severity.PROBLEM)
-    unknown = len(report.findings) - problems
+    unknown = sum(1 for f in report.findings if f.severity is Severity.UNKNOWN)
     outcomes = ", ".join(f"{k} {v}" for k, v in sorted(report.outcomes.items()))
     console.print(
         f"run {report.run_id} {report.status}: {len(report.sites)} sites, "
@@ -241,7 +241,7 @@ def print_findings(console: Console, findings: Sequence[Finding]) -> None:
     console.print(f"[bold]发现的问题 ({len(findings)})[/bold]")
     for n, finding in enumerate(findings, 1):
         ev = finding.evidence
-        style = "red" if finding.severity is Severity.PROBLEM else "yellow"
+        style = {Severity.PROBLEM: "red", Severity.UNKNOWN: "yellow"}.get(finding.severity, "dim")
         console.print(f"{n:>3}. {finding.site_name} · [{style}]{finding.message}[/{style}]")
         console.print(f"     网址 {ev.url}", soft_wrap=True)
         if ev.newest_date:

@@ -190,11 +190,13 @@ class PageFacts:
     dated_count: int = 0
     newest: Item | None = None  # the newest dated item currently on the page
     content_seen_at: datetime | None = None  # when the judged content was fetched (304 → earlier)
+    meta: Mapping[str, str] = field(default_factory=dict)  # government meta tags of the page
 
 
 class Severity(StrEnum):
     PROBLEM = "problem"  # an inspection problem (存在问题)
     UNKNOWN = "unknown"  # could not be judged: unreachable, blocked, unreadable
+    ADVISORY = "advisory"  # low severity, no points unless a profile gives them (meta tags …)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

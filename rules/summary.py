@@ -24,6 +24,8 @@ _COLUMN_SUFFIXES = {
 def problem_text(findings: Iterable[Finding], *, include_unknown: bool = False) -> str:
     groups: dict[str, list[str]] = {}
     for finding in findings:
+        if finding.severity is Severity.ADVISORY:
+            continue  # meta tags and the like: reported, but not 存在问题
         if finding.severity is Severity.UNKNOWN and not include_unknown:
             continue
         suffix = _COLUMN_SUFFIXES.get(finding.code)

@@ -128,9 +128,11 @@ def _facts_of(
     if outcome is Outcome.NOT_MODIFIED:
         list_found = bool(snapshot.judged_list_found)
         content_seen_at = snapshot.judged_at
+        meta = snapshot.judged_meta
     else:
         list_found = snapshot.list_found
         content_seen_at = snapshot.fetched_at
+        meta = snapshot.meta
     item_count, dated_count = counts.get(snapshot.id, (0, 0))
     return PageFacts(
         **common,
@@ -139,6 +141,7 @@ def _facts_of(
         dated_count=dated_count,
         newest=newest.get(snapshot.id),
         content_seen_at=content_seen_at,
+        meta=dict(meta or {}),
     )
 
 
@@ -158,6 +161,7 @@ async def _newest_snapshots(
             s.c.status,
             s.c.detail,
             s.c.list_found,
+            s.c.meta,
             func.row_number()
             .over(
                 partition_by=(s.c.site_id, s.c.column_id),
@@ -192,6 +196,7 @@ async def _newest_snapshots(
         newest,
         judged.c.fetched_at.label("judged_at"),
         judged.c.list_found.label("judged_list_found"),
+        judged.c.meta.label("judged_meta"),
     ).outerjoin(judged, judged.c.id == newest.c.judged_id)
     rows = (await session.execute(query)).all()
     return {(row.site_id, row.column_id): row for row in rows}

@@ -116,7 +116,7 @@ async def track_findings(
             )
         )
         for key, severity, account_id in account_states:
-            seen_accounts = accounts_read if severity == Severity.PROBLEM.value else account_chunk
+            seen_accounts = account_chunk if severity == Severity.UNKNOWN.value else accounts_read
             if key not in rows and account_id in seen_accounts:
                 to_resolve.append(key)
     for site_chunk in chunks(site_ids):
@@ -134,7 +134,7 @@ async def track_findings(
         for key, severity, site_id, column_id in open_states:
             if key in rows:
                 continue
-            seen = read if severity == Severity.PROBLEM.value else fetched
+            seen = fetched if severity == Severity.UNKNOWN.value else read
             if (site_id, column_id) in seen:
                 to_resolve.append(key)
     for key_chunk in chunks(to_resolve):

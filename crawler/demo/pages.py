@@ -156,7 +156,7 @@ class SitePages:
             + "\n"
             + style.pagination_html(column, number, page_path=path)
         )
-        metas = (("ColumnName", column.name), ("ColumnType", _column_type(column)))
+        metas = _column_metas(self.site, column)
         return document(
             self.site,
             style,
@@ -176,7 +176,7 @@ class SitePages:
             f'<div class="info">更新时间：{updated.isoformat()}</div>'
             f'<div class="content">{paragraphs}</div></div>'
         )
-        metas = (("ColumnName", column.name), ("ColumnType", _column_type(column)))
+        metas = _column_metas(self.site, column)
         path = self.style.column_path(column)
         return document(
             self.site,
@@ -216,3 +216,13 @@ class SitePages:
             trail=column.name,
         )
         return self._encode(text, _moment(item.published, item.at))
+
+
+def _column_metas(site: DemoSite, column: DemoColumn) -> tuple[tuple[str, str], ...]:
+    """The column tags 国办发〔2017〕47号 requires on a column page."""
+    return (
+        ("ColumnName", column.name),
+        ("ColumnDescription", f"{site.name}{column.name}栏目,发布{column.name}相关信息。"),
+        ("ColumnKeywords", f"{column.name},{site.name}"),
+        ("ColumnType", _column_type(column)),
+    )
