@@ -23,6 +23,7 @@ from crawler.commandline import (
     configure_logging,
     fetch_options,
     guard,
+    keep_bodies_option,
     run_async,
     stdout_console,
     targets_option,
@@ -82,15 +83,7 @@ _COMMON = [
         default=None,
         help="Show a progress bar on stderr (default: only when stderr is a terminal).",
     ),
-    click.option(
-        "--keep-bodies-days",
-        envvar="XUNJIAN_KEEP_BODIES_DAYS",
-        type=click.IntRange(0, 36500),
-        default=400,
-        show_default=True,
-        help="Keep stored page bodies (the evidence) this many days; each page's newest body is "
-        "always kept. Env: XUNJIAN_KEEP_BODIES_DAYS.",
-    ),
+    keep_bodies_option,
     click.option(
         "-v", "--verbose", count=True, help="Log to stderr: -v one line per fetch, -vv debug."
     ),

@@ -31,6 +31,7 @@ __all__ = [
     "configure_logging",
     "fetch_options",
     "guard",
+    "keep_bodies_option",
     "run_async",
     "stdout_console",
     "targets_option",
@@ -130,3 +131,14 @@ def fetch_options(func: Callable[..., T]) -> Callable[..., T]:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+keep_bodies_option = click.option(
+    "--keep-bodies-days",
+    envvar="XUNJIAN_KEEP_BODIES_DAYS",
+    type=click.IntRange(0, 36500),
+    default=400,
+    show_default=True,
+    help="Keep stored page bodies (the evidence) this many days; each page's newest body is "
+    "always kept. Env: XUNJIAN_KEEP_BODIES_DAYS.",
+)

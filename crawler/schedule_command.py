@@ -19,7 +19,13 @@ from pathlib import Path
 import click
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from crawler.commandline import configure_logging, fetch_options, guard, run_async
+from crawler.commandline import (
+    configure_logging,
+    fetch_options,
+    guard,
+    keep_bodies_option,
+    run_async,
+)
 from crawler.config import open_database
 from crawler.crawl_job import crawl_targets, fetch_settings
 from crawler.fetch import FetchSettings
@@ -101,15 +107,7 @@ _CHATTY = ("crawler.fetch", "crawler.account_crawl", "apscheduler", "alembic")
     "(and recorded as interrupted).",
 )
 @fetch_options
-@click.option(
-    "--keep-bodies-days",
-    envvar="XUNJIAN_KEEP_BODIES_DAYS",
-    type=click.IntRange(0, 36500),
-    default=400,
-    show_default=True,
-    help="Keep stored page bodies this many days (see crawl --help). "
-    "Env: XUNJIAN_KEEP_BODIES_DAYS.",
-)
+@keep_bodies_option
 @click.option(
     "-v",
     "--verbose",

@@ -236,17 +236,7 @@ async def _newest_items(session: AsyncSession, run_id: int) -> dict[int, Item]:
         .where(s.c.run_id == run_id, i.c.published.is_not(None))
         .subquery("ranked_items")
     )
-    rows = (await session.execute(select(ranked).where(ranked.c.rank == 1))).all()
-    return {
-        row.last_snapshot_id: Item(
-            title=row.title,
-            url=row.url,
-            published=row.published,
-            date_where=row.date_where,
-            date_text=row.date_text,
-        )
-        for row in rows
-    }
+    return await _first_ranked(session, ranked, ranked.c.last_snapshot_id)
 
 
 def _on_page_at(snapshots: Any) -> ColumnElement[bool]:
@@ -298,9 +288,14 @@ async def _newest_items_between(
         .where(s.c.id.in_(snapshot_ids), i.c.published.is_not(None))
         .subquery("ranked_items")
     )
-    rows = (await session.execute(select(ranked).where(ranked.c.rank == 1))).all()
+    return await _first_ranked(session, ranked, ranked.c.snapshot_id)
+
+
+async def _first_ranked(session: AsyncSession, ranked: Any, key: Any) -> dict[int, Item]:
+    """The rank-1 item of each snapshot of a ranked-items subquery, keyed by ``key``."""
+    rows = (await session.execute(select(ranked, key.label("key")).where(ranked.c.rank == 1))).all()
     return {
-        row.snapshot_id: Item(
+        row.key: Item(
             title=row.title,
             url=row.url,
             published=row.published,
