@@ -242,18 +242,7 @@ async def failing_pages(session: AsyncSession) -> list[FailingPage]:
         .order_by(s.c.site_id, s.c.column_id.is_not(None), col.c.name, s.c.column_id)
     )
     return [
-        FailingPage(
-            site_id=row.site_id,
-            site_name=row.site_name,
-            column_id=row.column_id,
-            column_name=row.column_name,
-            url=row.url,
-            outcome=Outcome(row.outcome),
-            status=row.status,
-            detail=row.detail,
-            fetched_at=row.fetched_at,
-            run_id=row.run_id,
-        )
+        FailingPage(**{**row._mapping, "outcome": Outcome(row.outcome)})
         for row in await session.execute(query)
     ]
 
@@ -280,17 +269,7 @@ async def failing_accounts(session: AsyncSession) -> list[FailingAccount]:
         .order_by(a.c.account_id)
     )
     return [
-        FailingAccount(
-            account_id=row.account_id,
-            name=row.name,
-            platform=row.platform,
-            url=row.url,
-            outcome=Outcome(row.outcome),
-            status=row.status,
-            detail=row.detail,
-            fetched_at=row.fetched_at,
-            run_id=row.run_id,
-        )
+        FailingAccount(**{**row._mapping, "outcome": Outcome(row.outcome)})
         for row in await session.execute(query)
     ]
 

@@ -128,15 +128,7 @@ def find_dates(
         if value is not None:
             value = _plausible(value, today)
         if value is not None:
-            found.append(
-                DateMatch(
-                    value=value,
-                    start=match.start(),
-                    end=match.end(),
-                    text=text[match.start() : match.end()].strip(),
-                    has_year=True,
-                )
-            )
+            found.append(_matched(text, match, value, has_year=True))
     found.extend(_named_dates(text, folded, today=today))
     if not found:
         found.extend(_two_digit_year_date(text, folded, today=today))
@@ -147,15 +139,7 @@ def find_dates(
         day = match["d"] or match["dd"] or match["cd"]
         value = _short_value(int(month), int(day), today=today, context_year=context_year)
         if value is not None:
-            found.append(
-                DateMatch(
-                    value=value,
-                    start=match.start(),
-                    end=match.end(),
-                    text=text[match.start() : match.end()].strip(),
-                    has_year=False,
-                )
-            )
+            found.append(_matched(text, match, value, has_year=False))
     return found
 
 
@@ -168,15 +152,7 @@ def _named_dates(text: str, folded: str, *, today: date) -> list[DateMatch]:
         month = _MONTH_NAMES[(match["mon"] or match["mon2"]).lower()]
         value = _plausible(_make(match["y"], str(month), match["d"] or match["dfirst"]), today)
         if value is not None:
-            out.append(
-                DateMatch(
-                    value=value,
-                    start=match.start(),
-                    end=match.end(),
-                    text=text[match.start() : match.end()].strip(),
-                    has_year=True,
-                )
-            )
+            out.append(_matched(text, match, value, has_year=True))
     return out
 
 
@@ -190,6 +166,17 @@ def _two_digit_year_date(text: str, folded: str, *, today: date) -> list[DateMat
         return []
     start, end = whole.start("y"), whole.end("d")
     return [DateMatch(value=value, start=start, end=end, text=text[start:end], has_year=True)]
+
+
+def _matched(text: str, match: re.Match[str], value: date, *, has_year: bool) -> DateMatch:
+    """The ``DateMatch`` of a regex match over the folded text (same offsets as ``text``)."""
+    return DateMatch(
+        value=value,
+        start=match.start(),
+        end=match.end(),
+        text=text[match.start() : match.end()].strip(),
+        has_year=has_year,
+    )
 
 
 def is_plausible(value: date, today: date) -> bool:
