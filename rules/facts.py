@@ -83,3 +83,6 @@ class AccountFacts:
     newest_post: datetime | None  # the newest post ever seen (aware UTC)
     posts_per_week: Mapping[date, int]  # Monday (Asia/Shanghai) -> posts published that week
     history_since: datetime | None  # from when the stored post history is complete (aware UTC)
+    # Spans (aware UTC, open) since then in which posts may be missing: the feed scrolled past
+    # posts between two readable fetches. A week that overlaps one is not fully known.
+    history_gaps: tuple[tuple[datetime, datetime], ...] = ()

@@ -208,7 +208,9 @@ async def account_facts(
     natural week for every week that overlaps ``period`` (weeks without posts are absent).
     ``history_since`` is the oldest post the account's first readable fetch showed (a feed
     lists its newest posts, so everything since then is known), or that fetch's time when it
-    showed none; None when nothing readable was fetched by ``as_of``.
+    showed none; None when nothing readable was fetched by ``as_of``. ``history_gaps`` are the
+    spans since then in which posts may be missing: a readable fetch whose posts were all new
+    and all newer than the fetch before it (the feed scrolled past what was not fetched).
 
     An account never fetched by ``as_of`` has outcome None, ``checked_at`` ``as_of`` and the
     source URL it was synced with.
@@ -216,12 +218,15 @@ async def account_facts(
     ids = list(dict.fromkeys(account.id for account in accounts))
     fetches: dict[str, Any] = {}
     history: dict[str, datetime] = {}
+    gaps: dict[str, list[tuple[datetime, datetime]]] = {}
     newest: dict[str, datetime] = {}
     weeks: dict[str, dict[date, int]] = {}
     sources: dict[str, str] = {}
     for chunk in chunks(ids):
         fetches.update(await _newest_fetches(session, chunk, as_of))
         history.update(await _history_since(session, chunk, as_of))
+        for account_id, gap in await _history_gaps(session, chunk, as_of, period):
+            gaps.setdefault(account_id, []).append(gap)
         newest.update(await _newest_posts(session, chunk, as_of))
         for account_id, monday, count in await _posts_per_week(session, chunk, as_of, period):
             weeks.setdefault(account_id, {})[monday] = count
@@ -240,6 +245,7 @@ async def account_facts(
                 newest_post=newest.get(account.id),
                 posts_per_week=weeks.get(account.id, {}),
                 history_since=history.get(account.id),
+                history_gaps=tuple(sorted(gaps.get(account.id, ()))),
             )
         )
     return facts
@@ -305,6 +311,63 @@ async def _history_since(
         account_id: fetched_at if oldest is None else min(oldest, fetched_at)
         for account_id, fetched_at, oldest in (await session.execute(query)).all()
     }
+
+
+async def _history_gaps(
+    session: AsyncSession, account_ids: Sequence[str], as_of: datetime, period: Period
+) -> list[tuple[str, tuple[datetime, datetime]]]:
+    """Spans in which an account's posts may be missing, for gaps that reach into ``period``.
+
+    A readable fetch at ``t`` that showed new posts, none of them seen before (no post first
+    seen before ``t`` was still shown at ``t``), and the oldest of them published after the
+    previous readable fetch at ``p``: whatever was published between ``p`` and that oldest post
+    may have scrolled off the feed unseen. The gap is (``p``, oldest new post).
+    """
+    f, p = account_fetch_table, post_table
+    readable = (
+        select(
+            f.c.account_id,
+            f.c.fetched_at,
+            type_coerce(  # the window function keeps the column's aware-UTC type on SQLite
+                func.lag(f.c.fetched_at).over(partition_by=f.c.account_id, order_by=f.c.fetched_at),
+                f.c.fetched_at.type,
+            ).label("previous"),
+        )
+        .where(
+            f.c.account_id.in_(account_ids),
+            f.c.fetched_at <= as_of,
+            f.c.outcome.in_(_READABLE),
+        )
+        .subquery("readable")
+    )
+    oldest_new = (
+        select(func.min(p.c.published))
+        .where(p.c.account_id == readable.c.account_id, p.c.first_seen == readable.c.fetched_at)
+        .scalar_subquery()
+    )
+    overlap = (
+        select(p.c.id)
+        .where(
+            p.c.account_id == readable.c.account_id,
+            p.c.first_seen < readable.c.fetched_at,
+            p.c.last_seen >= readable.c.fetched_at,
+        )
+        .exists()
+    )
+    # Only fetches that could open a gap into the period (its first Monday, Asia/Shanghai).
+    first_monday = period.start - timedelta(days=period.start.weekday())
+    start = datetime.combine(first_monday, time(), tzinfo=SHANGHAI)
+    query = (
+        select(readable.c.account_id, readable.c.previous, oldest_new.label("oldest"))
+        .where(readable.c.previous.is_not(None), readable.c.fetched_at >= start, ~overlap)
+        .subquery("candidates")
+    )
+    rows = (
+        await session.execute(
+            select(query).where(query.c.oldest.is_not(None), query.c.oldest > query.c.previous)
+        )
+    ).all()
+    return [(row.account_id, (row.previous, row.oldest)) for row in rows]
 
 
 async def _newest_posts(

@@ -7,7 +7,7 @@ judged now. Posts per week are known only for weeks the stored history covers co
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import ClassVar, Literal
 
 from pydantic import ConfigDict
@@ -99,8 +99,10 @@ def weeks_below(
 ) -> list[MeasureResult]:
     """How many complete natural weeks of the period had fewer than ``min_posts`` posts.
 
-    A week is covered when the stored history is complete from its Monday 00:00 and a readable
-    fetch happened after it ended. By default a period with any uncovered week is not judged
+    A week is judged when a readable fetch happened after it ended and its count is known: the
+    stored history is complete over it (from its Monday 00:00, no gap where the feed scrolled
+    past unseen posts), or it already holds ``min_posts`` posts (a lower bound that meets the
+    minimum is proof enough). By default a period with any uncovered week is not judged
     at all: counting only part of it would understate the deductions in an unknown way.
     """
     facts = context.account
@@ -112,21 +114,26 @@ def weeks_below(
         return [Insufficient(reason=f"{context.period.label}内尚无已结束的完整自然周,无法判断")]
     since = facts.history_since
 
-    def covered(monday: datetime) -> bool:
-        return since is not None and monday >= since
+    def known(week: date) -> bool:
+        """The week's count is a fact: history complete over it, or already enough posts
+        (a count that is only a lower bound still proves the minimum was met)."""
+        start, end = datetime.combine(week, time(), tzinfo=SHANGHAI), week_end(week)
+        if since is None:  # nothing readable yet: no count is a fact
+            return False
+        if facts.posts_per_week.get(week, 0) >= params.min_posts:
+            return True
+        gapped = any(
+            gap_start < end and gap_end > start for gap_start, gap_end in facts.history_gaps
+        )
+        return start >= since and not gapped
 
-    judged = [
-        week
-        for week in weeks
-        if covered(datetime.combine(week, time(), tzinfo=SHANGHAI))
-        and week_end(week) <= facts.checked_at
-    ]
+    judged = [week for week in weeks if known(week) and week_end(week) <= facts.checked_at]
     if not judged or (len(judged) < len(weeks) and not params.allow_partial):
         start = f"自{local_date(since).isoformat()}起" if since is not None else "无"
         return [
             Insufficient(
                 reason=f"{context.period.label}共{len(weeks)}个完整自然周,"
-                f"发布记录完整的仅{len(judged)}周(记录{start}),未判断"
+                f"能确定发布条数的仅{len(judged)}周(记录{start}),未判断"
             )
         ]
     below = [week for week in judged if facts.posts_per_week.get(week, 0) < params.min_posts]

@@ -412,3 +412,37 @@ async def test_facts_replay_any_moment_from_what_was_fetched_by_then(sessions: S
     assert after.newest_post == t2 + timedelta(hours=2)
     assert after.posts_per_week == {date(2024, 6, 3): 3, date(2024, 6, 10): 2}
     assert after.history_since == _local(2024, 6, 3, 9, 0)
+
+
+async def test_a_feed_that_scrolled_past_unseen_posts_leaves_a_gap(sessions: Sessions) -> None:
+    run_id = await _run(sessions)
+    june = Period.parse("2024-06")
+    t1, t2, t3 = T0, T0 + 10 * DAY, T0 + 11 * DAY
+    await _fetch(sessions, run_id, t1, [_post("a", t1 - 2 * DAY), _post("b", t1 - DAY)])
+    # Ten days later the feed shows only new posts, the oldest five days after t1: what was
+    # published between t1 and then may have scrolled off unseen.
+    await _fetch(sessions, run_id, t2, [_post("c", t1 + 5 * DAY), _post("d", t1 + 9 * DAY)])
+    # The next day the feed overlaps what was seen: no new gap.
+    await _fetch(sessions, run_id, t3, [_post("d", t1 + 9 * DAY), _post("e", t2 + DAY / 2)])
+    # WECHAT: a late post published before the previous fetch shows the feed reached back.
+    await _fetch(sessions, run_id, t1, [_post("w1", t1 - DAY)], account=WECHAT)
+    await _fetch(
+        sessions, run_id, t2, [_post("w0", t1 - DAY / 2), _post("w2", t2 - DAY)], account=WECHAT
+    )
+    # DOUYIN: a failed fetch between two overlapping readable ones opens no gap.
+    await _fetch(sessions, run_id, t1, [_post("y1", t1 - DAY)], account=DOUYIN)
+    await _fetch(sessions, run_id, t1 + DAY, [], account=DOUYIN, outcome=Outcome.TIMEOUT)
+    await _fetch(
+        sessions, run_id, t2, [_post("y1", t1 - DAY), _post("y2", t2 - DAY)], account=DOUYIN
+    )
+
+    facts = await _facts(sessions, t3, june)
+    assert facts[WEIBO.id].history_since == t1 - 2 * DAY
+    assert facts[WEIBO.id].history_gaps == ((t1, t1 + 5 * DAY),)
+    assert facts[WECHAT.id].history_gaps == ()
+    assert facts[DOUYIN.id].history_gaps == ()
+    # As of before the second fetch, no gap was known yet.
+    assert (await _facts(sessions, t2 - DAY, june))[WEIBO.id].history_gaps == ()
+    # A gap wholly before the period is not reported for it.
+    july = (await _facts(sessions, t3, Period.parse("2024-07")))[WEIBO.id]
+    assert july.history_gaps == ()

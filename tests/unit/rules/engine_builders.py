@@ -94,6 +94,7 @@ def account(
     history_since: datetime | None = datetime(2020, 1, 1, tzinfo=UTC),
     checked_at: datetime = NOW,
     account_id: str = "a1",
+    history_gaps: tuple[tuple[datetime, datetime], ...] = (),
 ) -> AccountFacts:
     return AccountFacts(
         account=Account(id=account_id, name="济源应急管理", platform=Platform.WEIBO),
@@ -103,4 +104,5 @@ def account(
         newest_post=newest_post,
         posts_per_week=posts_per_week or {},
         history_since=history_since,
+        history_gaps=history_gaps,
     )

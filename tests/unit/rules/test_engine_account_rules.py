@@ -133,7 +133,9 @@ def test_history_starting_mid_period_judges_nothing() -> None:
     assert result.score == 100
     assert result.findings == ()
     assert reasons(result, "account-weekly-posts") == [
-        "2022年第二季度共12个完整自然周,发布记录完整的仅8周(记录自2022-05-02起),未判断"
+        # weeks 2-4 hold 3 posts each before the history starts: a lower bound that meets the
+        # minimum is known; week 1 (no post seen) is not
+        "2022年第二季度共12个完整自然周,能确定发布条数的仅11周(记录自2022-05-02起),未判断"
     ]
 
 
@@ -149,13 +151,40 @@ def test_history_starting_mid_period_with_allow_partial(tmp_path: object) -> Non
     since = datetime(2022, 5, 2, 0, 0, 1, tzinfo=SHANGHAI)  # one second late: week 5 uncovered
     facts = weekly({Q2_WEEKS[0]: 0, Q2_WEEKS[6]: 0}, history_since=since)
     result = judge(facts, now=AFTER_Q2, profile=load_profile(path))
-    assert result.score == 95  # only the covered week 7 counts
-    assert "judged 7 of 12" in (result.findings[0].finding.evidence.detail or "")
+    # week 7 (0 posts, covered) counts; week 1 (0 posts, before the history) is unknown; the
+    # other weeks before the history show 3 posts, enough whatever was missed
+    assert result.score == 95
+    assert "judged 11 of 12" in (result.findings[0].finding.evidence.detail or "")
+
+
+def test_a_gap_in_the_history_leaves_its_weeks_unknown() -> None:
+    # The feed scrolled past posts between fetches on 05-03 and the oldest post of 05-20: the
+    # weeks of 05-02, 05-09 and 05-16 may have had posts that were never seen.
+    gap = (datetime(2022, 5, 3, 2, tzinfo=UTC), datetime(2022, 5, 16, 9, tzinfo=UTC))
+    since = datetime(2022, 3, 1, tzinfo=UTC)
+    low = {week: 0 for week in Q2_WEEKS[4:7]}
+    unknown = judge(
+        weekly(low, history_since=since, history_gaps=(gap,)), now=AFTER_Q2, profile=JIYUAN
+    )
+    assert unknown.findings == ()
+    assert "能确定发布条数的仅9周" in reasons(unknown, "account-weekly-posts")[0]
+    # The same gap over weeks that already show enough posts hides nothing that matters.
+    known = judge(
+        weekly({}, history_since=since, history_gaps=(gap,)), now=AFTER_Q2, profile=JIYUAN
+    )
+    assert (known.score, known.not_judged) == (100, ())
+    # A week wholly outside the gap stays judged.
+    outside = judge(
+        weekly({Q2_WEEKS[8]: 1}, history_since=since, history_gaps=(gap,)),
+        now=AFTER_Q2,
+        profile=JIYUAN,
+    )
+    assert outside.score == 95
 
 
 def test_no_history_at_all_and_a_blocked_source() -> None:
     none = judge(weekly({}, history_since=None), now=AFTER_Q2, profile=JIYUAN)
-    assert reasons(none, "account-weekly-posts")[0].endswith("发布记录完整的仅0周(记录无),未判断")
+    assert reasons(none, "account-weekly-posts")[0].endswith("能确定发布条数的仅0周(记录无),未判断")
     blocked = judge(weekly({Q2_WEEKS[0]: 0}, outcome=Outcome.BLOCKED), now=AFTER_Q2, profile=JIYUAN)
     assert blocked.score == 100
     assert reasons(blocked, "account-weekly-posts") == [
@@ -167,7 +196,7 @@ def test_weeks_after_the_last_fetch_are_not_covered() -> None:
     # fetched last on Friday 2022-06-24: the week of 06-20 had not ended when it was read
     facts = weekly({}, checked_at=datetime(2022, 6, 24, tzinfo=UTC))
     result = judge(facts, now=AFTER_Q2, profile=JIYUAN)
-    assert "发布记录完整的仅11周" in reasons(result, "account-weekly-posts")[0]
+    assert "能确定发布条数的仅11周" in reasons(result, "account-weekly-posts")[0]
 
 
 def test_no_complete_week_yet() -> None:
