@@ -8,6 +8,9 @@ Short dates (``05-20``, ``5/20``, ``05.20``, ``5月20日``) take their year from
 (the other items of the same list), else from ``today``; when that lands more than one day
 after ``today`` the previous year is used.
 
+Dates in Chinese numerals, as documents are signed (``二〇二二年五月二十日``,
+``二零二二年十二月卅一日``), are full dates.
+
 English dates (``May 19, 2022``, ``19 May 2022``, as on the English pages of development zones)
 are full dates. A two-digit year (``22-05-18``, ASP.NET's ``yy-MM-dd``) is read only when the
 date is the whole text (a date cell), and always as 20YY.
@@ -83,6 +86,16 @@ _SHORT = re.compile(
     r"|(?<![\d.])(?P<dm>\d{2})\.(?P<dd>\d{2})(?![\d.])"
     r"|(?<!\d)(?P<cm>\d{1,2})\s*月\s*(?P<cd>\d{1,2})\s*[日号]"
 )
+_CN_DIGIT = "〇零○Ｏ一二三四五六七八九"
+_CN_FULL = re.compile(
+    rf"(?P<y>[{_CN_DIGIT}]{{4}})\s*年\s*(?P<m>[一二三四五六七八九十]{{1,3}})\s*月"
+    r"\s*(?P<d>[一二三四五六七八九十廿卅]{1,3})\s*[日号]"
+)
+_CN_VALUE = {ch: index for index, ch in enumerate("〇一二三四五六七八九")} | {
+    "零": 0,
+    "○": 0,
+    "Ｏ": 0,
+}
 _COMPACT = re.compile(r"\s*((?:19|20)\d{2})(\d{2})(\d{2})\s*")
 
 
@@ -119,8 +132,10 @@ def find_dates(
     allow_short: bool = False,
 ) -> list[DateMatch]:
     """Every plausible date in ``text`` in order: full dates, else (if allowed) short ones."""
-    if not text or not any(ch.isdigit() for ch in text):
+    if not text:
         return []
+    if not any(ch.isdigit() for ch in text):
+        return _chinese_dates(text, today=today) if "年" in text else []
     folded = _mask_non_dates(fold_width(text))
     found: list[DateMatch] = []
     for match in _FULL.finditer(folded):
@@ -130,6 +145,8 @@ def find_dates(
         if value is not None:
             found.append(_matched(text, match, value, has_year=True))
     found.extend(_named_dates(text, folded, today=today))
+    if "年" in text:
+        found.extend(_chinese_dates(text, today=today))
     if not found:
         found.extend(_two_digit_year_date(text, folded, today=today))
     if found or not allow_short or _FULL.search(folded) or _MONTH_ONLY.search(folded):
@@ -154,6 +171,41 @@ def _named_dates(text: str, folded: str, *, today: date) -> list[DateMatch]:
         if value is not None:
             out.append(_matched(text, match, value, has_year=True))
     return out
+
+
+def _chinese_dates(text: str, *, today: date) -> list[DateMatch]:
+    """``二〇二二年五月二十日``: the year digit by digit, month and day as numbers
+    (十, 二十一, 廿一)."""
+    out: list[DateMatch] = []
+    for match in _CN_FULL.finditer(text):
+        year = "".join(str(_CN_VALUE[ch]) for ch in match["y"])
+        month, day = _cn_number(match["m"]), _cn_number(match["d"])
+        if month is None or day is None:
+            continue
+        value = _plausible(_make(year, str(month), str(day)), today)
+        if value is not None:
+            out.append(_matched(text, match, value, has_year=True))
+    return out
+
+
+def _cn_number(word: str) -> int | None:
+    """一 … 三十一 (also 廿 = 20, 卅 = 30); None for anything else."""
+    tens = {"十": 1, "廿": 2, "卅": 3}
+    if word[0] in tens:
+        head, rest = tens[word[0]], word[1:]
+    elif len(word) >= 2 and word[1] == "十":
+        head, rest = _CN_VALUE.get(word[0], -1), word[2:]
+        if head < 1:
+            return None
+    else:
+        head, rest = 0, word
+        if len(rest) != 1:
+            return None
+        return _CN_VALUE.get(rest) or None
+    if len(rest) > 1:
+        return None
+    unit = _CN_VALUE.get(rest, -1) if rest else 0
+    return None if unit < 0 else head * 10 + unit
 
 
 def _two_digit_year_date(text: str, folded: str, *, today: date) -> list[DateMatch]:

@@ -184,3 +184,20 @@ def test_parse_date_round_trips_written_forms(value: date) -> None:
 )
 def test_parse_date_english_and_two_digit_years(text: str, expected: date | None) -> None:
     assert parse_date(text, today=TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("二〇二二年五月二十日", date(2022, 5, 20)),
+        ("二零二一年十二月卅一日", date(2021, 12, 31)),
+        ("二○二一年十一月廿一日", date(2021, 11, 21)),
+        ("印发日期：二〇二一年十月一日", date(2021, 10, 1)),
+        ("二〇二二年二月三十日", None),  # no such day
+        ("二〇二二年五月", None),  # year-month: the day is unknown
+        ("二〇二二年十十月一日", None),  # not a number
+        ("二〇三九年一月一日", None),  # implausible: after today
+    ],
+)
+def test_dates_in_chinese_numerals(text: str, expected: date | None) -> None:
+    assert parse_date(text, today=TODAY) == expected
