@@ -325,3 +325,145 @@ class ProbeRow(Base):
 
 
 probe_table = table_of(ProbeRow)
+
+
+class Ipv6CheckRow(Base):
+    """One IPv6 check of a site's homepage: the AAAA lookup of its host, then a fetch over
+    IPv6. ``aaaa`` is NULL when no lookup was made or it failed on our side; ``outcome`` is a
+    ``rules.ipv6.Ipv6Outcome`` value; ``addresses`` the AAAA addresses (a JSON list)."""
+
+    __tablename__ = "ipv6_checks"
+    __table_args__ = (Index("ix_ipv6_checks_site_id_checked_at", "site_id", "checked_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"))
+    checked_at: Mapped[datetime]
+    url: Mapped[str] = mapped_column(Text)
+    host: Mapped[str] = mapped_column(Text)
+    addresses: Mapped[list[str]] = mapped_column(JSONDocument)
+    aaaa: Mapped[bool | None] = mapped_column(Boolean)
+    outcome: Mapped[str] = mapped_column(String(30))
+    status: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+ipv6_check_table = table_of(Ipv6CheckRow)
+
+
+class BatchRow(Base):
+    """A night of the distributed mode: one job per site (and one for the accounts) deferred
+    to the workers at ``created_at``; its runs are linked in ``batch_runs``."""
+
+    __tablename__ = "batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(String(20))  # scheduled, catch-up, requested, manual
+    sites: Mapped[int] = mapped_column(Integer)
+    accounts: Mapped[int] = mapped_column(Integer)
+    jobs: Mapped[int] = mapped_column(Integer)  # jobs deferred (a site already queued: none)
+
+
+class BatchRunRow(Base):
+    """A run made by a job of a batch (a retried job makes a second run of the same scope)."""
+
+    __tablename__ = "batch_runs"
+    __table_args__ = (Index("ix_batch_runs_batch_id", "batch_id"),)
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"))
+
+
+batch_table = table_of(BatchRow)
+batch_run_table = table_of(BatchRunRow)
+
+
+class DisclosureReadRow(Base):
+    """One read of a 政务公开 column: its pages followed back to the period start, or not.
+
+    The units and their columns live in the targets file only (a unit is an id there), so
+    the rows carry ``unit_id`` and ``column_id`` without a foreign key. ``complete`` is True
+    when the read reached the period start, the last page or a repeated page; ``oldest`` is
+    the oldest item date it saw (a later count for another period is complete only back to
+    it). ``updated`` is an overview page's own update date.
+    """
+
+    __tablename__ = "disclosure_reads"
+    __table_args__ = (
+        Index("ix_disclosure_reads_unit_id_column_id_read_at", "unit_id", "column_id", "read_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[str] = mapped_column(String(100))
+    column_id: Mapped[str] = mapped_column(String(100))
+    url: Mapped[str] = mapped_column(Text)
+    read_at: Mapped[datetime]
+    outcome: Mapped[str] = mapped_column(String(30))  # of the first page
+    status: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str | None] = mapped_column(Text)
+    pages_read: Mapped[int] = mapped_column(Integer)
+    stopped: Mapped[str] = mapped_column(String(20))
+    complete: Mapped[bool] = mapped_column(Boolean)
+    item_count: Mapped[int] = mapped_column(Integer)  # distinct items on the pages read
+    oldest: Mapped[date | None]
+    updated: Mapped[date | None]
+    updated_where: Mapped[str | None] = mapped_column(Text)
+
+
+class DisclosureItemRow(Base):
+    """An item of a 政务公开 column with its history, deduplicated by URL across pages and
+    reads."""
+
+    __tablename__ = "disclosure_items"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "column_id", "url"),
+        Index("ix_disclosure_items_unit_id_published", "unit_id", "published"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[str] = mapped_column(String(100))
+    column_id: Mapped[str] = mapped_column(String(100))
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    published: Mapped[date | None]
+    date_where: Mapped[str | None] = mapped_column(Text)
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+    last_read_id: Mapped[int] = mapped_column(ForeignKey("disclosure_reads.id"))
+
+
+disclosure_read_table = table_of(DisclosureReadRow)
+disclosure_item_table = table_of(DisclosureItemRow)
+
+
+class LinkCheckRow(Base):
+    """One link or image as seen on one page in one run, and what checking its URL showed.
+
+    A URL is requested once per run; every page it was seen on gets its own row. ``verdict``
+    is a ``rules.links.LinkVerdict``; ``external`` marks a URL of another registrable domain
+    than the site's homepage.
+    """
+
+    __tablename__ = "link_checks"
+    __table_args__ = (
+        Index("ix_link_checks_run_id_site_id", "run_id", "site_id"),
+        Index("ix_link_checks_site_id_checked_at", "site_id", "checked_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"))
+    column_id: Mapped[str | None] = mapped_column(String(100))  # None: the homepage
+    page_url: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(10))
+    external: Mapped[bool] = mapped_column(Boolean)
+    verdict: Mapped[str] = mapped_column(String(20))
+    status: Mapped[int | None] = mapped_column(Integer)
+    content_type: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[str | None] = mapped_column(Text)
+    label: Mapped[str | None] = mapped_column(Text)
+    checked_at: Mapped[datetime]
+
+
+link_check_table = table_of(LinkCheckRow)
