@@ -18,6 +18,7 @@ _COLUMN_SUFFIXES = {
     "column-overdue": "应更新但长期未更新",
     "column-empty": "为空白栏目",
     "column-undated": "信息未标注发布时间,视为未更新",
+    "column-images-broken": "图片不显示",
 }
 
 

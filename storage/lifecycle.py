@@ -15,7 +15,7 @@ Subjects this run did not look at keep their state.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -63,11 +63,14 @@ async def track_findings(
     now: datetime,
     accounts_read: Sequence[str] = (),
     accounts_fetched: Sequence[str] = (),
+    keep_open: Collection[str] = (),
 ) -> int:
     """Record this run's findings in their lifecycle; returns how many open ones it resolved.
 
     ``accounts_read`` / ``accounts_fetched``: the accounts whose source this run read, or
     at least tried — the account counterpart of the pages.
+    ``keep_open``: finding keys this run could not judge although it read their page (the
+    page's links or images were not all checked conclusively): they are not resolved.
     """
     rows: dict[str, dict[str, Any]] = {}
     for f in findings:
@@ -132,7 +135,7 @@ async def track_findings(
             )
         )
         for key, severity, site_id, column_id in open_states:
-            if key in rows:
+            if key in rows or key in keep_open:
                 continue
             seen = fetched if severity == Severity.UNKNOWN.value else read
             if (site_id, column_id) in seen:

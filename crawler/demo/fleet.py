@@ -15,7 +15,15 @@ from crawler.demo.assembly import ColumnSpec, SiteSpec, build_site
 from crawler.demo.model import Charset, Fleet, Freshness, ProblemKind
 from rules.model import Category
 
-__all__ = ["DEMO_SITES", "EXPECTED_PROBLEMS", "EXPECTED_PROBLEM_KINDS", "demo_fleet"]
+__all__ = [
+    "DEAD_EXTERNAL_LINK",
+    "DEMO_SITES",
+    "EXPECTED_PROBLEMS",
+    "EXPECTED_PROBLEM_KINDS",
+    "IMAGES_NOT_DISPLAYED",
+    "PHOTO_COLUMN",
+    "demo_fleet",
+]
 
 _PREFIX = "济源产城融合示范区"
 _N, _T, _P, _U, _S = Category.NEWS, Category.NOTICE, Category.PLAN, Category.UPDATE, Category.STATIC
@@ -182,3 +190,15 @@ EXPECTED_PROBLEMS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {site_id: tuple(kinds) for site_id, kinds in EXPECTED_PROBLEM_KINDS.items()}
 )
 """Site id → the column names that must be judged stale or overdue; no other site has any."""
+
+PHOTO_COLUMN = "图片新闻"
+"""Columns of this name show a thumbnail beside every item, as real 图片新闻 lists do."""
+
+IMAGES_NOT_DISPLAYED: Mapping[str, str] = MappingProxyType({"sthj": "tpxw"})
+"""Site id → the column whose thumbnails do not display (附件1: "图片新闻图片不显示"): the CMS
+answers some with its "页面不存在" page and status 200, the others with truncated PNG bytes."""
+
+DEAD_EXTERNAL_LINK: tuple[str, str] = ("jiyuan-gov", "lyj")
+"""(site, linked site): the portal's 部门网站 box links to every department site, and its link to
+this one still points at a page the department site no longer has (HTTP 404). The link is
+external (another site), so it is advisory and 附件1's row stays "无问题"."""

@@ -1,19 +1,24 @@
 """All pages of one demo site, as the bytes the server sends.
 
-The homepage, list pages, static column pages and robots.txt are rendered when the site is
-built; article pages on first request (a generated fleet has tens of thousands), then kept.
-Each page carries an ETag and a Last-Modified date so conditional requests can answer 304.
+The homepage, list pages, static column pages, images and robots.txt are rendered when the
+site is built; article pages on first request (a generated fleet has tens of thousands), then
+kept. Each page carries an ETag and a Last-Modified date so conditional requests can answer
+304. The homepage shows a banner image and 图片新闻 lists a thumbnail per item (real PNG bytes;
+``fleet.IMAGES_NOT_DISPLAYED`` names the column whose thumbnails are broken). Once the fleet's
+ports are known, ``link_sites`` gives the portal its 部门网站 box of links to the other sites.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from email.utils import format_datetime
 from html import escape
 
+from crawler.demo.fleet import DEAD_EXTERNAL_LINK, IMAGES_NOT_DISPLAYED, PHOTO_COLUMN
+from crawler.demo.images import MISSING_IMAGE_PAGE, png, truncated_png
 from crawler.demo.model import DemoColumn, DemoItem, DemoSite
 from crawler.demo.styles import CmsStyle, style_for
 from crawler.demo.styles.chrome import document, newest_items
@@ -24,6 +29,8 @@ __all__ = ["Page", "SitePages"]
 HOME_BOXES = 4
 HOME_BOX_ITEMS = 6
 ROBOTS_TXT = "User-agent: *\nAllow: /\n"
+BANNER_PATH = "/images/banner.png"
+MOVED_PATH = "old/index.html"  # where the portal's stale link to a department site points
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -58,6 +65,7 @@ class SitePages:
         newest = newest_items(site, 1)
         latest = newest[0][1] if newest else None
         self._site_modified = _moment(latest.published, latest.at) if latest else _moment(today)
+        self._sites: Mapping[str, tuple[str, str]] = {}  # other sites: id → (name, base URL)
         self._render()
 
     # --- lookup ----------------------------------------------------------------------------
@@ -82,6 +90,21 @@ class SitePages:
     def column_url_path(self, column: DemoColumn) -> str:
         return self.style.column_path(column)
 
+    def link_sites(self, sites: Mapping[str, tuple[str, str]]) -> None:
+        """Give the portal its 部门网站 box: ``sites`` maps every served site's id to its name
+        and base URL. Other sites' homepages stay as they are."""
+        portal, moved = DEAD_EXTERNAL_LINK
+        if self.site.id != portal:
+            return
+        self._sites = {
+            site_id: (name, base + MOVED_PATH if site_id == moved else base)
+            for site_id, (name, base) in sites.items()
+            if site_id != self.site.id
+        }
+        home = self._encode(self._homepage(), self._site_modified)
+        self._pages["/"] = home
+        self._pages["/index.html"] = home
+
     # --- rendering -------------------------------------------------------------------------
 
     def _encode(self, text: str, modified: datetime, content_type: str | None = None) -> Page:
@@ -102,7 +125,10 @@ class SitePages:
         home = self._encode(self._homepage(), self._site_modified)
         self._pages["/"] = home
         self._pages["/index.html"] = home
+        self._pages[BANNER_PATH] = self._image(png(len(site.id)), self._site_modified)
         for column in site.columns:
+            if column.name == PHOTO_COLUMN:
+                self._render_thumbnails(column)
             if not column.is_list:
                 page = self._encode(
                     self._static_page(column), _moment(column.updated or self.today)
@@ -125,6 +151,26 @@ class SitePages:
             for item in column.items:
                 self._articles[style.article_path(column, item)] = (column, item)
 
+    def _image(self, body: bytes, modified: datetime, content_type: str = "image/png") -> Page:
+        digest = hashlib.blake2b(body, digest_size=10).hexdigest()
+        return Page(
+            body=body, content_type=content_type, etag=f'"{digest}"', last_modified=modified
+        )
+
+    def _render_thumbnails(self, column: DemoColumn) -> None:
+        broken = IMAGES_NOT_DISPLAYED.get(self.site.id) == column.id
+        for item in column.items:
+            modified = _moment(item.published, item.at)
+            path = _thumbnail_path(column, item)
+            if not broken:
+                self._pages[path] = self._image(png(item.number), modified)
+            elif item.number % 2:
+                self._pages[path] = self._image(truncated_png(item.number), modified)
+            else:  # the CMS lost the file and answers with its error page, status 200
+                self._pages[path] = self._image(
+                    MISSING_IMAGE_PAGE, modified, "text/html; charset=utf-8"
+                )
+
     def _homepage(self) -> str:
         site, style = self.site, self.style
         lists = [column for column in site.columns if column.is_list]
@@ -144,14 +190,36 @@ class SitePages:
                 f'<a class="more" href="{style.link("/", style.column_path(column))}">'
                 f"更多&gt;&gt;</a></div><ul>{rows}</ul></div>"
             )
-        main = '<div class="home-boxes">\n' + "\n".join(boxes) + "\n</div>"
+        if self._sites:
+            rows = "".join(
+                f'<li><a href="{escape(base)}" target="_blank">{escape(name)}</a></li>'
+                for name, base in self._sites.values()
+            )
+            boxes.append(
+                '<div class="box links"><div class="box-hd"><h3>部门网站</h3></div>'
+                f"<ul>{rows}</ul></div>"
+            )
+        banner = f'<div class="banner"><img src="{BANNER_PATH}" alt="{escape(site.name)}"></div>\n'
+        main = banner + '<div class="home-boxes">\n' + "\n".join(boxes) + "\n</div>"
         return document(site, style, today=self.today, page_path="/", title=site.name, main=main)
 
     def _list_page(self, column: DemoColumn, number: int, path: str) -> str:
         style = self.style
         items = style.page_items(column, number)
+        pictures = ""
+        if column.name == PHOTO_COLUMN:
+            pictures = (
+                '<div class="pic-list">'
+                + "".join(
+                    f'<a href="{style.link(path, style.article_path(column, item))}">'
+                    f'<img src="{_thumbnail_path(column, item)}" alt="{escape(item.title)}"></a>'
+                    for item in items
+                )
+                + "</div>\n"
+            )
         main = (
             f'<div class="column-title"><h2>{escape(column.name)}</h2></div>\n'
+            + pictures
             + style.list_html(self.site, column, items, page_path=path, today=self.today)
             + "\n"
             + style.pagination_html(column, number, page_path=path)
@@ -216,6 +284,10 @@ class SitePages:
             trail=column.name,
         )
         return self._encode(text, _moment(item.published, item.at))
+
+
+def _thumbnail_path(column: DemoColumn, item: DemoItem) -> str:
+    return f"/images/{column.id}/{item.number}.png"
 
 
 def _column_metas(site: DemoSite, column: DemoColumn) -> tuple[tuple[str, str], ...]:

@@ -21,6 +21,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from crawler.extract.anchors import document_base
 from crawler.extract.article import ArticleSigns, htmldate_fallback, read_article_signs
+from crawler.extract.links import PageImage, PageLink, collect_images, collect_links
 from crawler.extract.listpage import FoundList, find_list, find_lists, select_list
 from crawler.extract.meta import MetaTags, read_meta
 from crawler.extract.scripted import datastore_html, json_list, written_html
@@ -45,6 +46,8 @@ class PageExtraction:
     published: date | None  # an article's publish date
     published_where: str | None  # where the article date was read
     meta: Mapping[str, str]  # the government meta tags found, by their canonical names
+    links: tuple[PageLink, ...] = ()  # every <a href> of the page (for the link checks)
+    images: tuple[PageImage, ...] = ()  # every <img> of the page (for the image checks)
 
 
 _NOTHING: Mapping[str, str] = MappingProxyType({})
@@ -82,6 +85,8 @@ class _Parsed:
     scripts: list[str]
     body: LexborNode | None
     root: LexborNode | None  # the body, or the document when there is none
+    links: tuple[PageLink, ...] = ()
+    images: tuple[PageImage, ...] = ()
 
 
 def _parse(html: str, base_url: str) -> _Parsed:
@@ -93,7 +98,10 @@ def _parse(html: str, base_url: str) -> _Parsed:
     scripts = [node.text(deep=True) for node in tree.css("script")]
     tree.strip_tags(["script", "style", "noscript", "template"])
     body = tree.body
-    return _Parsed(meta, base, scripts, body, body if body is not None else tree.root)
+    root = body if body is not None else tree.root
+    links = collect_links(root, base_url=base)
+    images = collect_images(root, base_url=base)
+    return _Parsed(meta, base, scripts, body, root, links, images)
 
 
 def _extract(html: str, *, base_url: str, today: date, selector: str | None) -> PageExtraction:
@@ -129,6 +137,8 @@ def _extract(html: str, *, base_url: str, today: date, selector: str | None) -> 
             published=None,
             published_where=None,
             meta=government,
+            links=parsed.links,
+            images=parsed.images,
         )
     if signs.is_article or (signs.heading and signs.prose_chars >= _ARTICLE_PROSE_CHARS):
         published, where = signs.published, signs.published_where
@@ -143,8 +153,10 @@ def _extract(html: str, *, base_url: str, today: date, selector: str | None) -> 
             published=published,
             published_where=where,
             meta=government,
+            links=parsed.links,
+            images=parsed.images,
         )
-    return _unknown(government)
+    return _unknown(government, parsed)
 
 
 def _extract_homepage(html: str, *, base_url: str, today: date) -> PageExtraction:
@@ -158,7 +170,7 @@ def _extract_homepage(html: str, *, base_url: str, today: date) -> PageExtractio
     if in_scripts is not None:
         lists.append(in_scripts)
     if not lists:
-        return _unknown(government)
+        return _unknown(government, parsed)
     items: dict[str, Item] = {}
     for found in lists:
         for item in found.items:
@@ -172,6 +184,8 @@ def _extract_homepage(html: str, *, base_url: str, today: date) -> PageExtractio
         published=None,
         published_where=None,
         meta=government,
+        links=parsed.links,
+        images=parsed.images,
     )
 
 
@@ -229,7 +243,7 @@ def _outweighs(signs: ArticleSigns, found: FoundList) -> bool:
     )
 
 
-def _unknown(meta: Mapping[str, str]) -> PageExtraction:
+def _unknown(meta: Mapping[str, str], parsed: _Parsed | None = None) -> PageExtraction:
     return PageExtraction(
         kind="unknown",
         items=(),
@@ -238,4 +252,6 @@ def _unknown(meta: Mapping[str, str]) -> PageExtraction:
         published=None,
         published_where=None,
         meta=meta,
+        links=parsed.links if parsed else (),
+        images=parsed.images if parsed else (),
     )

@@ -150,6 +150,55 @@ class Fetcher:
         _log(result)
         return result
 
+    async def check(
+        self,
+        url: str,
+        *,
+        method: str = "HEAD",
+        max_body_bytes: int = 0,
+        respect_robots: bool = True,
+        headers: Mapping[str, str] | None = None,
+    ) -> FetchResult:
+        """Check a resource (an image, a linked page) politely without reading all of it.
+
+        ``method`` is ``HEAD`` (headers only) or ``GET`` (at most ``max_body_bytes`` of the
+        body are kept; ``complete`` is False when there was more). Any content type is
+        accepted: the caller judges it. Redirects, limits, retries, robots.txt, anti-bot
+        pages (``blocked``) and HTTP errors are as in ``fetch``.
+        """
+        if method not in ("HEAD", "GET"):
+            raise FetchConfigError(
+                what="check method", value=method, problem="is not HEAD or GET", hint="use one"
+            )
+        target = check_url(url)
+        client = self._open_client(url)
+        if respect_robots:
+            refusal = await self._robots_refusal(target)
+            if refusal is not None:
+                result = _robots_refused(url, target, refusal)
+                _log(result)
+                return result
+        clock = _Clock(timeout_s=self._settings.timeout_s)
+        last, count = await retry_transient(
+            lambda: self._attempt(
+                client,
+                str(target),
+                headers=dict(headers or {}),
+                validators_sent=False,
+                clock=clock,
+                respect_robots=respect_robots,
+                expect_document=False,
+                max_body_bytes=max(max_body_bytes, 0),
+                method=method,
+                raw=True,
+            ),
+            policy=self._policy,
+            remaining_s=clock.remaining_s,
+        )
+        result = replace(last.result, url=url, attempts=count, elapsed_s=clock.elapsed_s())
+        _log(result)
+        return result
+
     # --- one attempt ---------------------------------------------------------------------
 
     async def _attempt(
@@ -163,6 +212,8 @@ class Fetcher:
         expect_document: bool,
         max_body_bytes: int,
         validators_sent: bool | None = None,
+        method: str = "GET",
+        raw: bool = False,
     ) -> Attempt:
         progress = Progress(url=url, final_url=url, fetched_at=utc_now())
         try:
@@ -170,7 +221,7 @@ class Fetcher:
                 try:
                     return await self._hops(
                         client,
-                        client.build_request("GET", url, headers=headers),
+                        client.build_request(method, url, headers=headers),
                         progress=progress,
                         clock=clock,
                         deadline=deadline,
@@ -180,6 +231,7 @@ class Fetcher:
                         validators_sent=bool(headers)
                         if validators_sent is None
                         else validators_sent,
+                        raw=raw,
                     )
                 except _TRANSPORT_ERRORS as exc:
                     outcome, detail = describe_failure(exc, self._settings)
@@ -205,6 +257,7 @@ class Fetcher:
         expect_document: bool,
         max_body_bytes: int,
         validators_sent: bool,
+        raw: bool = False,
     ) -> Attempt:
         trail = RedirectTrail(max_redirects=self._settings.max_redirects)
         loop = asyncio.get_running_loop()
@@ -233,6 +286,7 @@ class Fetcher:
                             expect_document=expect_document,
                             max_body_bytes=max_body_bytes,
                             validators_sent=validators_sent,
+                            raw=raw,
                         )
                     problem = trail.follow(
                         str(following.url), following.url.scheme, following.headers.get("cookie")
@@ -256,6 +310,7 @@ class Fetcher:
         expect_document: bool,
         max_body_bytes: int,
         validators_sent: bool,
+        raw: bool = False,
     ) -> Attempt:
         status = response.status_code
         content_type = progress.content_type
@@ -285,6 +340,11 @@ class Fetcher:
             return Attempt(
                 result=progress.result(Outcome.HTTP_ERROR, body=body.data, detail=detail),
                 retry_after_s=retry_after,
+            )
+        if raw:  # a resource check: the first bytes, whatever they are (the caller judges)
+            head = await read_capped(response, max_body_bytes, progress)
+            return Attempt(
+                result=progress.result(Outcome.OK, body=head.data, complete=not head.over_limit)
             )
         declared_length = content_length(response)
         if declared_length is not None and declared_length > max_body_bytes:

@@ -27,6 +27,7 @@ class Progress:
     etag: str | None = None
     last_modified: str | None = None
     bytes_read: int = 0
+    declared_length: int | None = None
 
     def seen(self, response: httpx.Response) -> None:
         self.final_url = str(response.url)
@@ -35,6 +36,7 @@ class Progress:
         self.etag = response.headers.get("etag")
         self.last_modified = response.headers.get("last-modified")
         self.bytes_read = 0
+        self.declared_length = content_length(response)
 
     def result(
         self,
@@ -44,6 +46,7 @@ class Progress:
         body: bytes | None = None,
         text: str | None = None,
         encoding: str | None = None,
+        complete: bool = True,
     ) -> FetchResult:
         return FetchResult(
             url=self.url,
@@ -61,6 +64,8 @@ class Progress:
             etag=self.etag,
             last_modified=self.last_modified,
             detail=detail,
+            declared_length=self.declared_length,
+            complete=complete,
         )
 
 

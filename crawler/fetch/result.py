@@ -27,3 +27,5 @@ class FetchResult:
     etag: str | None
     last_modified: str | None
     detail: str | None  # why it failed, e.g. "read timeout after 30.0 s"
+    declared_length: int | None = None  # the Content-Length header, when the server sent one
+    complete: bool = True  # False: the body was read only up to a cap (``Fetcher.check``)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from rules.links import LINK_CODES
 from tests.support.cli import run_crawl
 from tests.support.notice import NOTICE_ACCOUNT_ROWS, NOTICE_PROBLEMS
 
@@ -43,8 +44,27 @@ def test_demo_reproduces_the_notice(home: dict[str, str], tmp_path: Path) -> Non
     for site in data["sites"]:
         # No probe data yet: the availability veto is not judged, and says so.
         assert "site-unavailable" in {item["rule"] for item in site["not_judged"]}
+    # Links and images: 生态环境局's 图片新闻 thumbnails do not display (a problem, as in the
+    # notice); the portal's one dead link leads to another site (advisory, not in 附件1).
+    link_findings = {
+        (site["id"], f["code"], f["column"], f["severity"], f["message"])
+        for site in data["sites"]
+        for f in site["findings"]
+        if f["code"] in LINK_CODES
+    }
+    assert link_findings == {
+        ("sthj", "column-images-broken", "tpxw", "problem", "图片新闻图片不显示"),
+        ("jiyuan-gov", "external-links-broken", None, "advisory", "首页存在1个不可用外部链接"),
+    }
     for site in data["sites"]:
         for finding in site["findings"]:
+            if finding["code"] in LINK_CODES:
+                evidence = finding["evidence"]
+                assert evidence["url"].startswith("http://127.0.0.1:")
+                assert evidence["checked_at"]
+                assert evidence["threshold"]
+                assert "http://127.0.0.1:" in evidence["detail"]  # the broken URLs themselves
+                continue
             assert finding["severity"] == "problem"
             evidence = finding["evidence"]
             assert evidence["url"].startswith("http://127.0.0.1:")

@@ -25,11 +25,14 @@ from crawler.demo import (
     serve_in_thread,
     start_fleet,
 )
-from crawler.demo.pages import SitePages
+from crawler.demo.fleet import DEAD_EXTERNAL_LINK, IMAGES_NOT_DISPLAYED
+from crawler.demo.pages import MOVED_PATH, SitePages
 from crawler.demo.styles import style_for
+from crawler.linkcheck.imagebytes import image_format, missing_end
 
 TODAY = date(2022, 5, 20)
 HREF = re.compile(r'href="([^"]*)"')
+SRC = re.compile(r'<img src="([^"]*)"')
 VOID = {"meta", "link", "input", "br", "img", "hr"}
 
 
@@ -90,16 +93,39 @@ async def test_every_page_is_served_and_every_link_resolves(running: RunningFlee
         assert response.status_code == 200, url
         assert "ETag" in response.headers, url
         assert "Last-Modified" in response.headers, url
+    portal, moved = DEAD_EXTERNAL_LINK
+    dead_link = running.base_urls[moved] + MOVED_PATH  # the one planted dead link (external)
+    dead_seen = set()
     for url, response in responses.items():
         if url.endswith("robots.txt"):
             continue
         site = running.fleet.site(urls[url])
+        if "/images/" in url:
+            broken = IMAGES_NOT_DISPLAYED.get(site.id)
+            if broken is not None and f"/images/{broken}/" in url:
+                assert (
+                    missing_end("png", response.content) or image_format(response.content) is None
+                )
+            else:
+                assert image_format(response.content) == "png", url
+                assert missing_end("png", response.content) is None, url
+                assert response.headers["Content-Type"] == "image/png", url
+            continue
         text = response.content.decode(site.charset.codec)
         assert _well_formed(text) == [], url
         assert f'<meta name="SiteIDCode" content="{site.site_code}">' in text, url
         for href in HREF.findall(text):
             target = urljoin(url, unescape(href))
+            if target == dead_link:
+                dead_seen.add(urls[url])
+                continue
             assert target in responses, f"{url} links to {target}, which is not served"
+        for src in SRC.findall(text):
+            target = urljoin(url, unescape(src))
+            assert target in responses, f"{url} shows {target}, which is not served"
+    assert dead_seen == {portal}
+    async with httpx.AsyncClient() as client:
+        assert (await client.get(dead_link)).status_code == 404
 
 
 async def test_sites_are_on_distinct_ports(running: RunningFleet) -> None:

@@ -1,0 +1,145 @@
+"""Link and image checks: writing a run's checks, and reading them back for the rules.
+
+One row per URL and page it was seen on, per run (``link_checks``). ``link_facts`` gives the
+checks of one run per site (what the runner judges); ``link_facts_as_of`` the checks of each
+site's newest run with checks at or before a moment (``crawl findings``);
+``previous_references`` what a page showed in the newest earlier run that checked it (a page
+answering 304 still has the same links and images). Every function takes an
+``AsyncSession`` and leaves the transaction to the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rules.links import LinkCheck, LinkKind, LinkVerdict, SiteLinkFacts
+from rules.model import Site
+from storage.bulk import chunks
+from storage.models import link_check_table
+
+__all__ = ["link_facts", "link_facts_as_of", "previous_references", "record_link_checks"]
+
+_PageKey = tuple[str, str | None]
+
+
+async def record_link_checks(
+    session: AsyncSession, *, run_id: int, checks: Sequence[LinkCheck]
+) -> None:
+    rows = [
+        {
+            "run_id": run_id,
+            "site_id": check.site_id,
+            "column_id": check.column_id,
+            "page_url": check.page_url,
+            "url": check.url,
+            "kind": check.kind.value,
+            "external": check.external,
+            "verdict": check.verdict.value,
+            "status": check.status,
+            "content_type": check.content_type,
+            "detail": check.detail,
+            "label": check.label,
+            "checked_at": check.checked_at,
+        }
+        for check in checks
+    ]
+    for chunk in chunks(rows):
+        await session.execute(link_check_table.insert(), list(chunk))
+
+
+async def link_facts(
+    session: AsyncSession, *, run_id: int, sites: Sequence[Site]
+) -> dict[str, SiteLinkFacts]:
+    """The checks run ``run_id`` made, per site of ``sites`` (sites without any are left out)."""
+    t = link_check_table
+    by_site: dict[str, list[LinkCheck]] = {}
+    for site_chunk in chunks([s.id for s in sites]):
+        rows = await session.execute(
+            select(t).where(t.c.run_id == run_id, t.c.site_id.in_(site_chunk)).order_by(t.c.id)
+        )
+        for row in rows:
+            by_site.setdefault(row.site_id, []).append(_check(row))
+    return {site: SiteLinkFacts(site_id=site, checks=tuple(c)) for site, c in by_site.items()}
+
+
+async def link_facts_as_of(
+    session: AsyncSession, *, sites: Sequence[Site], as_of: datetime
+) -> dict[str, SiteLinkFacts]:
+    """Per site, the checks of its newest run with checks made at or before ``as_of``."""
+    t = link_check_table
+    out: dict[str, SiteLinkFacts] = {}
+    for site_chunk in chunks([s.id for s in sites]):
+        newest = (
+            select(t.c.site_id, func.max(t.c.run_id).label("run_id"))
+            .where(t.c.site_id.in_(site_chunk), t.c.checked_at <= as_of)
+            .group_by(t.c.site_id)
+            .subquery()
+        )
+        rows = await session.execute(
+            select(t)
+            .join(newest, and_(t.c.site_id == newest.c.site_id, t.c.run_id == newest.c.run_id))
+            .where(t.c.checked_at <= as_of)
+            .order_by(t.c.id)
+        )
+        by_site: dict[str, list[LinkCheck]] = {}
+        for row in rows:
+            by_site.setdefault(row.site_id, []).append(_check(row))
+        out.update(
+            {site: SiteLinkFacts(site_id=site, checks=tuple(c)) for site, c in by_site.items()}
+        )
+    return out
+
+
+async def previous_references(
+    session: AsyncSession, *, before_run: int, pages: Sequence[_PageKey]
+) -> dict[_PageKey, list[LinkCheck]]:
+    """What each page showed in the newest run before ``before_run`` that checked it."""
+    t = link_check_table
+    wanted = set(pages)
+    out: dict[_PageKey, list[LinkCheck]] = {}
+    for site_chunk in chunks(sorted({site for site, _ in wanted})):
+        newest = (
+            select(t.c.site_id, t.c.column_id, func.max(t.c.run_id).label("run_id"))
+            .where(t.c.site_id.in_(site_chunk), t.c.run_id < before_run)
+            .group_by(t.c.site_id, t.c.column_id)
+            .subquery()
+        )
+        rows = await session.execute(
+            select(t)
+            .join(
+                newest,
+                and_(
+                    t.c.site_id == newest.c.site_id,
+                    t.c.run_id == newest.c.run_id,
+                    t.c.column_id.is_not_distinct_from(newest.c.column_id),
+                ),
+            )
+            .order_by(t.c.id)
+        )
+        for row in rows:
+            key = (row.site_id, row.column_id)
+            if key in wanted:
+                out.setdefault(key, []).append(_check(row))
+    return out
+
+
+def _check(row: Any) -> LinkCheck:
+    return LinkCheck(
+        site_id=row.site_id,
+        column_id=row.column_id,
+        page_url=row.page_url,
+        url=row.url,
+        kind=LinkKind(row.kind),
+        external=row.external,
+        verdict=LinkVerdict(row.verdict),
+        checked_at=row.checked_at,
+        status=row.status,
+        content_type=row.content_type,
+        detail=row.detail,
+        label=row.label,
+    )
