@@ -16,6 +16,8 @@ from rules.engine import evaluate
 from rules.evaluation import ObjectResult, ScoredFinding
 from rules.facts import AccountFacts, ProbeStats, SiteFacts
 from rules.freshness import PageVerdict, judge_pages
+from rules.ipv6 import Ipv6Check, ipv6_findings
+from rules.links import SiteLinkFacts, judge_links
 from rules.meta_tags import check_meta
 from rules.model import Finding, PageFacts, Site, local_date
 from rules.period import Period
@@ -37,7 +39,8 @@ class SiteReport:
     profile: Profile
     pages: tuple[PageVerdict, ...]  # the homepage first, then the columns in file order
     result: ObjectResult
-    advisories: tuple[Finding, ...] = ()  # low severity, outside the score (meta tags)
+    advisories: tuple[Finding, ...] = ()  # low severity, outside the score (meta tags, IPv6)
+    links: tuple[Finding, ...] = ()  # broken images and links (rules.links), no points
 
     @property
     def scored(self) -> tuple[ScoredFinding, ...]:
@@ -45,7 +48,8 @@ class SiteReport:
 
     @property
     def findings(self) -> list[Finding]:
-        return [stored_finding(scored) for scored in self.result.findings] + list(self.advisories)
+        scored = [stored_finding(scored) for scored in self.result.findings]
+        return _in_page_order(self.site, scored, self.links) + list(self.advisories)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -104,10 +108,14 @@ def judge_sites(
     now: datetime,
     period: Period | None = None,
     probes: Mapping[str, ProbeStats] | None = None,
+    links: Mapping[str, SiteLinkFacts] | None = None,
+    ipv6: Mapping[str, Ipv6Check] | None = None,
 ) -> tuple[SiteReport, ...]:
     """Judge each site by its profile at ``now``; the reports keep the order of ``sites``.
 
     ``probes``: each site's availability probes over the trailing window (none: not judged).
+    ``links``: each site's link and image checks (none: not judged).
+    ``ipv6``: each site's newest IPv6 check (none: not judged).
     """
     period = period or quarter_of(now)
     by_site: dict[str, list[PageFacts]] = {s.id: [] for s in sites}
@@ -132,7 +140,31 @@ def judge_sites(
                 judge_pages(by_site[site.id], now=now, windows=profiles[site.profile].windows)
             ),
             result=results[site.id],
-            advisories=tuple(check_meta(by_site[site.id])),
+            advisories=(
+                *check_meta(by_site[site.id]),
+                *ipv6_findings(site, (ipv6 or {}).get(site.id)),
+            ),
+            links=tuple(judge_links(site, (links or {}).get(site.id))),
         )
         for site in sites
     )
+
+
+def _in_page_order(site: Site, scored: list[Finding], links: Sequence[Finding]) -> list[Finding]:
+    """The rule findings with the link findings merged in by page: a column's broken images
+    come before the problems of the columns after it, as a notice lists a site's problems."""
+    if not links:
+        return scored
+    order = {column.id: index for index, column in enumerate(site.columns)}
+
+    def position(finding: Finding) -> int:
+        return -1 if finding.column_id is None else order.get(finding.column_id, len(order))
+
+    pending = list(links)
+    merged: list[Finding] = []
+    for finding in scored:
+        if finding.column_id is not None:
+            while pending and position(pending[0]) < position(finding):
+                merged.append(pending.pop(0))
+        merged.append(finding)
+    return merged + pending
