@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from crawler.platforms.sources import source_url
+from rules.disclosure import DisclosureColumn, DisclosureUnit, Level
 from rules.facts import Account, Platform
 from rules.model import Category, Column, Site
 from rules.profile import Profile, ProfileError
@@ -188,6 +189,65 @@ class _AccountSpec(_Strict):
         return value
 
 
+# Disclosure unit levels as the notices name them.
+LEVEL_ALIASES: dict[str, Level] = {
+    "department": Level.DEPARTMENT,
+    "部门": Level.DEPARTMENT,
+    "区管委会部门": Level.DEPARTMENT,
+    "town": Level.TOWN,
+    "镇办": Level.TOWN,
+    "镇": Level.TOWN,
+    "街道": Level.TOWN,
+    "片区": Level.TOWN,
+    "village": Level.VILLAGE,
+    "村居": Level.VILLAGE,
+    "村": Level.VILLAGE,
+    "社区": Level.VILLAGE,
+}
+
+
+class _UnitColumnSpec(_Strict):
+    id: str | None = None
+    name: Annotated[str, Field(min_length=1)]
+    url: str
+    overview: bool = False
+    max_age_days: Annotated[int, Field(gt=0, le=3650)] | None = None
+    category: str | None = None
+
+    _url = field_validator("url")(_check_url)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str | None) -> str | None:
+        return None if value is None else _check_id(value)
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, value: str | None) -> str | None:
+        if value is not None and value not in CATEGORY_ALIASES:
+            choices = ", ".join(CATEGORY_ALIASES)
+            raise ValueError(f"unknown category {value!r} — use one of: {choices}")
+        return value
+
+
+class _UnitSpec(_Strict):
+    id: str
+    name: Annotated[str, Field(min_length=1)]
+    level: str
+    parent: str | None = None
+    columns: list[_UnitColumnSpec] = Field(default_factory=list)
+
+    _id = field_validator("id")(_check_id)
+
+    @field_validator("level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        if value not in LEVEL_ALIASES:
+            choices = ", ".join(LEVEL_ALIASES)
+            raise ValueError(f"unknown level {value!r} — use one of: {choices}")
+        return value
+
+
 class _TargetsSpec(_Strict):
     version: Literal[1] = 1
     profile: str = DEFAULT_PROFILE
@@ -195,6 +255,7 @@ class _TargetsSpec(_Strict):
     weibo_api: str = "https://m.weibo.cn"
     sites: list[_SiteSpec] = Field(default_factory=list)
     accounts: list[_AccountSpec] = Field(default_factory=list)
+    units: list[_UnitSpec] = Field(default_factory=list)  # 政务公开 units (docs/disclosure.md)
 
     _rsshub = field_validator("rsshub")(lambda v: None if v is None else _check_url(v))
     _weibo = field_validator("weibo_api")(_check_url)
@@ -239,6 +300,7 @@ class Targets:
     sites: tuple[Site, ...]
     profiles: Mapping[str, Profile]  # Site.profile / AccountTarget.profile → the loaded profile
     accounts: tuple[AccountTarget, ...] = ()
+    units: tuple[DisclosureUnit, ...] = ()  # 政务公开 units and their columns
 
     source: str = "targets.yaml"
 
@@ -252,6 +314,10 @@ class Targets:
     def select_accounts(self, wanted: Sequence[str]) -> list[AccountTarget]:
         """The accounts with these ids in the order given (all accounts when none is given)."""
         return _pick(self.accounts, wanted, "account", self.source)
+
+    def select_units(self, wanted: Sequence[str]) -> list[DisclosureUnit]:
+        """The disclosure units with these ids in the order given (all when none is given)."""
+        return _pick(self.units, wanted, "unit", self.source)
 
 
 class _HasId(Protocol):
@@ -307,9 +373,11 @@ def parse_targets(
         raise TargetsError(source, problems) from exc
     sites = _build_sites(spec, source, base_dir)
     accounts = _build_accounts(spec, source, base_dir)
+    units = _build_units(spec, source)
     return Targets(
         sites=sites,
         accounts=accounts,
+        units=units,
         profiles=_load_profiles(spec, sites, accounts, source),
         source=source,
     )
@@ -454,6 +522,85 @@ def _build_sites(spec: _TargetsSpec, source: str, base_dir: Path | None) -> tupl
     if problems:
         raise TargetsError(source, problems)
     return tuple(sites)
+
+
+def _build_units(spec: _TargetsSpec, source: str) -> tuple[DisclosureUnit, ...]:
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    levels = {u.id: LEVEL_ALIASES[u.level] for u in spec.units}
+    units: list[DisclosureUnit] = []
+    for i, unit in enumerate(spec.units):
+        where = f"units[{i}]"
+        if unit.id in seen:
+            problems.append(
+                f"{where}.id: duplicate unit id {unit.id!r} (also units[{seen[unit.id]}])"
+                " — give each unit its own id"
+            )
+        seen.setdefault(unit.id, i)
+        level = LEVEL_ALIASES[unit.level]
+        if unit.parent is not None and unit.parent not in levels:
+            problems.append(
+                f"{where}.parent: no unit with id {unit.parent!r} — list the town under units"
+            )
+        elif unit.parent is not None and levels[unit.parent] is not Level.TOWN:
+            problems.append(f"{where}.parent: {unit.parent!r} is not a town (level: town)")
+        if level is Level.VILLAGE and unit.parent is None:
+            problems.append(f"{where}.parent: a village needs parent: its town's unit id")
+        columns: list[DisclosureColumn] = []
+        seen_columns: dict[str, int] = {}
+        for j, col in enumerate(unit.columns):
+            cwhere = f"{where}.columns[{j}]"
+            category = CATEGORY_ALIASES[col.category] if col.category else None
+            if col.overview and col.category is not None:
+                problems.append(
+                    f"{cwhere}.category: an overview page is judged by its own date "
+                    "(max_age_days) — remove category"
+                )
+            if category is Category.UPDATE and col.max_age_days is None:
+                problems.append(
+                    f"{cwhere}.max_age_days: an 'update' (应更新) column needs max_age_days"
+                )
+            if (
+                col.max_age_days is not None
+                and not col.overview
+                and category is not (Category.UPDATE)
+            ):
+                problems.append(
+                    f"{cwhere}.max_age_days: only overview pages and 'update' columns take "
+                    "max_age_days — remove it, or add overview: true"
+                )
+            column_id = col.id or _column_id(
+                _ColumnSpec(name=col.name, url=col.url, category="static"), j
+            )
+            if column_id in seen_columns:
+                problems.append(
+                    f"{cwhere}.id: duplicate column id {column_id!r} in unit {unit.id!r} "
+                    f"(also columns[{seen_columns[column_id]}]) — set a distinct 'id'"
+                )
+            seen_columns.setdefault(column_id, j)
+            columns.append(
+                DisclosureColumn(
+                    id=column_id,
+                    name=col.name,
+                    url=col.url,
+                    overview=col.overview,
+                    max_age_days=col.max_age_days if col.overview else None,
+                    category=category,
+                    category_days=col.max_age_days if category is Category.UPDATE else None,
+                )
+            )
+        units.append(
+            DisclosureUnit(
+                id=unit.id,
+                name=unit.name,
+                level=level,
+                parent=unit.parent,
+                columns=tuple(columns),
+            )
+        )
+    if problems:
+        raise TargetsError(source, problems)
+    return tuple(units)
 
 
 def load_targets(path: Path) -> Targets:

@@ -28,6 +28,7 @@ from typing import Protocol
 from aiohttp import web
 
 from crawler.demo.account_feeds import RsshubPages, WeiboApiPages, source_path
+from crawler.demo.disclosure import DemoUnit, UnitPages, render_units_yaml
 from crawler.demo.model import AccountSource, Fleet
 from crawler.demo.pages import Page, SitePages
 from crawler.demo.styles import style_for
@@ -146,8 +147,12 @@ class RunningFleet:
         thread: threading.Thread | None = None,
         rsshub_url: str | None = None,
         weibo_api_url: str | None = None,
+        units: tuple[DemoUnit, ...] = (),
+        unit_urls: Mapping[str, str] | None = None,
     ) -> None:
         self.fleet = fleet
+        self.units = units  # 政务公开 units (crawler.demo.disclosure), one port each
+        self.unit_urls: Mapping[str, str] = MappingProxyType(dict(unit_urls or {}))
         self.base_urls: Mapping[str, str] = MappingProxyType(dict(base_urls))
         self.rsshub_url = rsshub_url  # None: the fleet has no accounts
         self.weibo_api_url = weibo_api_url
@@ -172,12 +177,15 @@ class RunningFleet:
         return base + source_path(account)
 
     def targets_yaml(self) -> str:
-        return render_targets(
+        text = render_targets(
             self.fleet,
             self.base_urls,
             rsshub_url=self.rsshub_url,
             weibo_api_url=self.weibo_api_url,
         )
+        if self.units:
+            text += "\n".join(render_units_yaml(self.units, dict(self.unit_urls))) + "\n"
+        return text
 
     def write_targets(self, path: Path) -> None:
         path.write_text(self.targets_yaml(), encoding="utf-8")
@@ -236,13 +244,20 @@ class RunningFleet:
 
 
 async def _serve(
-    fleet: Fleet, host: str, first_port: int | None, thread: threading.Thread | None
+    fleet: Fleet,
+    host: str,
+    first_port: int | None,
+    thread: threading.Thread | None,
+    units: tuple[DemoUnit, ...] = (),
 ) -> RunningFleet:
     site_pages = await asyncio.to_thread(
         lambda: [SitePages(site, fleet.today) for site in fleet.sites]
     )
     extra = 2 if fleet.accounts else 0  # the RSSHub and Weibo API ports
-    sockets = _bind_sockets(host, len(site_pages) + extra, first_port)
+    unit_pages = [UnitPages(unit, fleet.today) for unit in units]
+    sockets = _bind_sockets(host, len(site_pages) + extra + len(unit_pages), first_port)
+    unit_sockets = sockets[len(site_pages) + extra :]
+    sockets_without_units = sockets[: len(site_pages) + extra]
     router = _Router()
     app = web.Application()
     app.router.add_route("*", "/{path:.*}", router.handle)
@@ -251,14 +266,23 @@ async def _serve(
     base_urls: dict[str, str] = {}
     shown = f"[{host}]" if ":" in host else host
     rsshub_url = weibo_api_url = None
+    unit_urls: dict[str, str] = {}
     try:
         for pages, sock in zip(site_pages, sockets, strict=False):
             port = sock.getsockname()[1]
             router.by_port[port] = pages
             await web.SockSite(runner, sock).start()
             base_urls[pages.site.id] = f"http://{shown}:{port}/"
+        named = {p.site.id: (p.site.name, base_urls[p.site.id]) for p in site_pages}
+        for pages in site_pages:
+            pages.link_sites(named)  # the portal's 部门网站 box, now that the ports are known
+        for unit_page, sock in zip(unit_pages, unit_sockets, strict=True):
+            port = sock.getsockname()[1]
+            router.by_port[port] = unit_page
+            await web.SockSite(runner, sock).start()
+            unit_urls[unit_page.unit.id] = f"http://{shown}:{port}/"
         if extra:
-            rsshub_sock, weibo_sock = sockets[len(site_pages) :]
+            rsshub_sock, weibo_sock = sockets_without_units[len(site_pages) :]
             rsshub_url = f"http://{shown}:{rsshub_sock.getsockname()[1]}"
             weibo_api_url = f"http://{shown}:{weibo_sock.getsockname()[1]}"
             rsshub, weibo = await asyncio.to_thread(
@@ -287,20 +311,30 @@ async def _serve(
         thread=thread,
         rsshub_url=rsshub_url,
         weibo_api_url=weibo_api_url,
+        units=units,
+        unit_urls=unit_urls,
     )
 
 
 async def start_fleet(
-    fleet: Fleet, *, host: str = "127.0.0.1", first_port: int | None = None
+    fleet: Fleet,
+    *,
+    host: str = "127.0.0.1",
+    first_port: int | None = None,
+    units: tuple[DemoUnit, ...] = (),
 ) -> RunningFleet:
     """Serve ``fleet`` in the running loop, one port per site (then RSSHub and the Weibo API
-    when it has accounts): ``first_port`` and up, or an ephemeral port where ``first_port`` is
-    None or 0 or a port is busy."""
-    return await _serve(fleet, host, first_port, None)
+    when it has accounts, then one per 政务公开 unit of ``units``): ``first_port`` and up, or
+    an ephemeral port where ``first_port`` is None or 0 or a port is busy."""
+    return await _serve(fleet, host, first_port, None, units)
 
 
 def serve_in_thread(
-    fleet: Fleet, *, host: str = "127.0.0.1", first_port: int | None = None
+    fleet: Fleet,
+    *,
+    host: str = "127.0.0.1",
+    first_port: int | None = None,
+    units: tuple[DemoUnit, ...] = (),
 ) -> RunningFleet:
     """Serve ``fleet`` from a background thread with its own event loop; ``stop()`` joins it."""
     started: Future[RunningFleet] = Future()
@@ -309,7 +343,7 @@ def serve_in_thread(
         loop = asyncio.new_event_loop()
         try:
             try:
-                running = loop.run_until_complete(_serve(fleet, host, first_port, thread))
+                running = loop.run_until_complete(_serve(fleet, host, first_port, thread, units))
             except BaseException as exc:  # handed to the caller below
                 started.set_exception(exc)
                 return
