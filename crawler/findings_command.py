@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 import click
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -19,18 +22,23 @@ from crawler.commandline import (
     targets_option,
 )
 from crawler.config import ConfigError, open_database, parse_as_of
-from crawler.findings_export import build_export, to_csv, write_xlsx
+from crawler.disclosure_export import disclosure_section
+from crawler.findings_export import build_export, publishing_entries, to_csv, write_xlsx
 from crawler.judging import AccountReport, SiteReport, judge_accounts, judge_sites, quarter_of
 from crawler.output import print_findings, print_summary
 from crawler.targets import AccountTarget, Targets, load_targets
+from rules.ipv6 import Ipv6Check
 from rules.model import SHANGHAI, Site, utc_now
 from rules.period import Period
 from storage import facts, lifecycle
 from storage.accounts import account_facts
+from storage.ipv6 import latest_ipv6
+from storage.links import link_facts_as_of
 from storage.probes import probe_stats
+from storage.publishing import Published, published_by_column
 from storage.records import FindingState
 
-__all__ = ["findings"]
+__all__ = ["Judged", "findings", "judge_stored", "note_unchecked", "resolve_moment"]
 
 FORMATS = ("table", "json", "csv", "xlsx")
 
@@ -74,6 +82,30 @@ def resolve_moment(
     return moment, quarter_of(moment)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Judged:
+    """A moment judged from storage, and its export document (docs/findings-schema.md)."""
+
+    moment: datetime
+    period: Period
+    sites: tuple[SiteReport, ...]
+    accounts: tuple[AccountReport, ...]
+    unchecked: int  # pages and accounts without any stored fetch at the moment
+    pages: int  # pages and accounts judged
+    export: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Judgement:
+    sites: tuple[SiteReport, ...]
+    accounts: tuple[AccountReport, ...]
+    states: list[FindingState]
+    unchecked: int
+    published: dict[str, Published]
+    disclosure: Mapping[str, Any] | None
+    ipv6: dict[str, Ipv6Check]
+
+
 async def _judge(
     targets: Targets,
     sites: list[Site],
@@ -81,25 +113,107 @@ async def _judge(
     db: str | None,
     moment: datetime,
     period: Period,
-) -> tuple[tuple[SiteReport, ...], tuple[AccountReport, ...], list[FindingState], int]:
+) -> _Judgement:
     engine = await open_database(db)
+    disclosure: Mapping[str, Any] | None = None
     try:
         async with async_sessionmaker(engine)() as session:
             pages = await facts.page_facts_as_of(session, sites=sites, as_of=moment)
             probed = await probe_stats(session, site_ids=[s.id for s in sites], now=moment)
+            links = await link_facts_as_of(session, sites=sites, as_of=moment)
             held = await account_facts(
                 session, accounts=[a.account for a in accounts], as_of=moment, period=period
             )
             states = await lifecycle.finding_states(
                 session, site_ids=[s.id for s in sites], account_ids=[a.id for a in accounts]
             )
+            published = await published_by_column(
+                session,
+                {s.id: [c.id for c in s.columns] for s in sites},
+                period.start,
+                period.end,
+                as_of=moment,
+            )
+            ipv6 = await latest_ipv6(session, [s.id for s in sites], moment)
+            if sites and targets.units:
+                disclosure = await disclosure_section(
+                    session, units=targets.units, period=period, as_of=moment
+                )
     finally:
         await engine.dispose()
     unchecked = sum(1 for page in pages if page.outcome is None)
     unchecked += sum(1 for fact in held if fact.outcome is None)
-    reports = judge_sites(sites, pages, targets.profiles, now=moment, period=period, probes=probed)
+    reports = judge_sites(
+        sites,
+        pages,
+        targets.profiles,
+        now=moment,
+        period=period,
+        probes=probed,
+        links=links,
+        ipv6=ipv6,
+    )
     account_reports = judge_accounts(accounts, held, targets.profiles, now=moment, period=period)
-    return reports, account_reports, states, unchecked
+    return _Judgement(
+        sites=reports,
+        accounts=account_reports,
+        states=states,
+        unchecked=unchecked,
+        published=published,
+        disclosure=disclosure,
+        ipv6=ipv6,
+    )
+
+
+def judge_stored(
+    targets: Targets,
+    sites: list[Site],
+    accounts: list[AccountTarget],
+    *,
+    db: str | None,
+    moment: datetime,
+    period: Period,
+    since: date | None = None,
+) -> Judged:
+    """Judge ``moment`` and ``period`` from stored history and build the export document.
+
+    The export carries the sections ``publishing`` and ``ipv6`` for the sites judged, and
+    ``disclosure`` when the targets file lists 政务公开 units (docs/findings-schema.md).
+    """
+    judged = run_async(_judge(targets, sites, accounts, db, moment, period))
+    until = min(period.end, moment.astimezone(SHANGHAI).date())
+    export = build_export(
+        judged.sites,
+        judged.accounts,
+        judged.states,
+        as_of=moment,
+        period=period,
+        generated_at=utc_now(),
+        since=since,
+        publishing=publishing_entries(sites, judged.published, until=until) if sites else None,
+        disclosure=judged.disclosure,
+        ipv6=judged.ipv6 if sites else None,
+    )
+    return Judged(
+        moment=moment,
+        period=period,
+        sites=judged.sites,
+        accounts=judged.accounts,
+        unchecked=judged.unchecked,
+        pages=len(sites) + sum(len(s.columns) for s in sites) + len(accounts),
+        export=export,
+    )
+
+
+def note_unchecked(judged: Judged) -> None:
+    """One line on stderr when some pages have no stored fetch at the moment judged."""
+    if judged.unchecked:
+        click.echo(
+            f"note: {judged.unchecked} of {judged.pages} pages have no stored fetch at or before "
+            f"{judged.moment.astimezone(SHANGHAI):%Y-%m-%d %H:%M}; they are reported as not "
+            "checked (run `crawl` to fetch them)",
+            err=True,
+        )
 
 
 @click.command("findings")
@@ -165,7 +279,7 @@ def findings(
     configure_logging(verbose)
 
     def body() -> None:
-        moment, judged = resolve_moment(
+        moment, judged_period = resolve_moment(
             as_of=as_of, period=period, start=start, end=end, now=utc_now()
         )
         since_day = _day(since, "--since") if since else None
@@ -174,27 +288,11 @@ def findings(
         targets = load_targets(targets_path)
         sites = targets.select(site_ids) if site_ids or not account_ids else []
         accounts = targets.select_accounts(account_ids) if account_ids or not site_ids else []
-        reports, account_reports, states, unchecked = run_async(
-            _judge(targets, sites, accounts, db, moment, judged)
+        judged = judge_stored(
+            targets, sites, accounts, db=db, moment=moment, period=judged_period, since=since_day
         )
-        if unchecked:
-            pages = len(sites) + sum(len(s.columns) for s in sites) + len(accounts)
-            click.echo(
-                f"note: {unchecked} of {pages} pages have no stored fetch at or before "
-                f"{moment.astimezone(SHANGHAI):%Y-%m-%d %H:%M}; they are reported as not checked "
-                "(run `crawl` to fetch them)",
-                err=True,
-            )
-        export = build_export(
-            reports,
-            account_reports,
-            states,
-            as_of=moment,
-            period=judged,
-            generated_at=utc_now(),
-            since=since_day,
-        )
-        _write(export, reports, account_reports, output_format, out)
+        note_unchecked(judged)
+        _write(judged.export, judged.sites, judged.accounts, output_format, out)
 
     guard(body)
 

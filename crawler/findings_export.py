@@ -1,8 +1,12 @@
 """The findings export: one versioned JSON document, and the same as CSV, XLSX and tables.
 
 The JSON (schema ``xunjian.findings/1``, documented in docs/findings-schema.md) is the one
-source report tools read. CSV and XLSX flatten it: one row per finding, and in the workbook a
-first sheet shaped like a notice's 附件1 (序号, 网站名称, 检查结果, 存在问题).
+source report tools read (``crawl report`` renders the quarterly notice from it). Besides the
+judged sites and accounts it may carry two optional sections: ``publishing`` (what each site
+published in the period, per column) and ``disclosure`` (the 政务公开 units, built by
+``crawler.disclosure_export`` when that module is installed). CSV and XLSX flatten it: one
+row per finding, and in the workbook a first sheet shaped like a notice's 附件1 (序号, 网站名称,
+检查结果, 存在问题).
 """
 
 from __future__ import annotations
@@ -18,13 +22,23 @@ from crawler.account_output import account_to_dict
 from crawler.judging import AccountReport, SiteReport
 from crawler.output import finding_to_dict, page_to_dict
 from rules.evaluation import Result
-from rules.model import SHANGHAI, Finding
+from rules.ipv6 import Ipv6Check
+from rules.model import SHANGHAI, Finding, Site
 from rules.period import Period
 from rules.summary import problem_text
 from storage.lifecycle import key_of
+from storage.publishing import Published
 from storage.records import FindingState
 
-__all__ = ["SCHEMA", "build_export", "finding_rows", "to_csv", "write_xlsx"]
+__all__ = [
+    "SCHEMA",
+    "build_export",
+    "finding_rows",
+    "ipv6_to_dict",
+    "publishing_entries",
+    "to_csv",
+    "write_xlsx",
+]
 
 SCHEMA = "xunjian.findings/1"
 
@@ -57,11 +71,29 @@ def build_export(
     period: Period,
     generated_at: datetime,
     since: date | None = None,
+    publishing: Sequence[Mapping[str, Any]] | None = None,
+    disclosure: Mapping[str, Any] | None = None,
+    ipv6: Mapping[str, Ipv6Check] | None = None,
 ) -> dict[str, Any]:
-    """The export document. With ``since``, only findings first seen on or after that date."""
+    """The export document. With ``since``, only findings first seen on or after that date.
+
+    ``publishing`` (see ``publishing_entries``) and ``disclosure`` are added when given; an
+    export without them is still valid, and the report says it has no data for them. With
+    ``ipv6`` (each site's newest IPv6 check), every site gets an ``ipv6`` entry (null when the
+    site has no check).
+    """
     by_key = {state.key: state for state in states}
     sites = [_site(report, by_key, as_of, since) for report in reports]
+    if ipv6 is not None:
+        for entry in sites:
+            check = ipv6.get(entry["id"])
+            entry["ipv6"] = None if check is None else ipv6_to_dict(check)
     account_entries = [_account(report, by_key, as_of, since) for report in accounts]
+    optional: dict[str, Any] = {}
+    if publishing is not None:
+        optional["publishing"] = [dict(entry) for entry in publishing]
+    if disclosure is not None:
+        optional["disclosure"] = dict(disclosure)
     return {
         "schema": SCHEMA,
         "generated_at": generated_at.isoformat(),
@@ -75,7 +107,50 @@ def build_export(
         "totals": {"sites": _totals(sites), "accounts": _totals(account_entries)},
         "sites": sites,
         "accounts": account_entries,
+        **optional,
     }
+
+
+def ipv6_to_dict(check: Ipv6Check) -> dict[str, Any]:
+    """A site's newest IPv6 check: ``done`` is true (IPv6 works), false (no AAAA record, or the
+    homepage did not load over IPv6) or null (not known: our lookup failed, blocked, …)."""
+    return {
+        "done": check.outcome.done,
+        "outcome": check.outcome.value,
+        "checked_at": check.checked_at.isoformat(),
+        "host": check.host,
+        "addresses": list(check.addresses),
+        "status": check.status,
+        "detail": check.detail,
+    }
+
+
+def publishing_entries(
+    sites: Sequence[Site], published: Mapping[str, Published], *, until: date
+) -> list[dict[str, Any]]:
+    """The ``publishing`` section: per site, the items dated in the period up to ``until``
+    (the period's last day, or the day judged if earlier), per column in the targets order."""
+    entries = []
+    for site in sites:
+        counts = published.get(site.id, Published(columns={}, total=0))
+        entries.append(
+            {
+                "site": site.id,
+                "site_name": site.name,
+                "until": until.isoformat(),
+                "total": counts.total,
+                "columns": [
+                    {
+                        "column": column.id,
+                        "name": column.name,
+                        "category": column.category.value,
+                        "published": counts.columns.get(column.id, 0),
+                    }
+                    for column in site.columns
+                ],
+            }
+        )
+    return entries
 
 
 def _totals(entries: Sequence[Mapping[str, Any]]) -> dict[str, Any]:

@@ -1,0 +1,48 @@
+"""The quarterly inspection notice (通报), rendered from the findings export.
+
+``parse_export`` reads an export document (docs/findings-schema.md) into ``ReportData``;
+``build_notice`` writes the notice's text and attachments from it (``text`` holds the
+sentences); ``render`` gives Markdown or HTML text, or DOCX or XLSX bytes. Nothing here reads
+storage or the network: any tool holding an export can render the same report.
+"""
+
+from __future__ import annotations
+
+from crawler.report.document import Notice, build_notice
+from crawler.report.model import ReportData, ReportDataError, parse_export
+
+__all__ = [
+    "FORMATS",
+    "Notice",
+    "ReportData",
+    "ReportDataError",
+    "build_notice",
+    "parse_export",
+    "render",
+]
+
+FORMATS = ("md", "html", "docx", "xlsx")
+
+
+def render(
+    data: ReportData, output_format: str, *, region: str = "", portal: str | None = None
+) -> str | bytes:
+    """The notice in ``output_format``: text for md and html, bytes for docx and xlsx."""
+    notice = build_notice(data, region=region, portal=portal)
+    if output_format == "md":
+        from crawler.report.markdown import render_markdown
+
+        return render_markdown(notice)
+    if output_format == "html":
+        from crawler.report.html import render_html
+
+        return render_html(notice, data)
+    if output_format == "docx":
+        from crawler.report.docx import render_docx
+
+        return render_docx(notice)
+    if output_format == "xlsx":
+        from crawler.report.xlsx import render_xlsx
+
+        return render_xlsx(notice)
+    raise ValueError(f"unknown report format {output_format!r} — use one of {', '.join(FORMATS)}")

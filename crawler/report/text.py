@@ -1,0 +1,335 @@
+"""The generated Chinese sentences of the quarterly notice: pure functions of the report data.
+
+The wording follows the notice the demo reproduces ("2022年第二季度,示范区正在运行的政府网站共20个,
+检查20个,检查率100%,其中:合格20个,合格率为100%。"). Nothing is claimed without data: no IPv6
+check reads "IPv6改造情况未检查", a site that could not be read is 无法判定 and not counted as
+checked, and a missing section says that it has no data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from typing import TypeVar
+
+from crawler.report.model import (
+    FAILED,
+    PASSED,
+    UNKNOWN,
+    AccountEntry,
+    Disclosure,
+    DisclosureUnit,
+    Publishing,
+    ReportData,
+    SiteEntry,
+)
+
+__all__ = [
+    "account_overall",
+    "disclosure_basic",
+    "disclosure_problems",
+    "intro",
+    "ipv6_sentence",
+    "main_problems",
+    "percent",
+    "portal_of",
+    "portal_publishing",
+    "ranked_units",
+    "short_name",
+    "site_overall",
+    "title",
+]
+
+T = TypeVar("T")
+
+WORST_SITES = 3  # sites named in 主要问题
+WORST_ACCOUNTS = 3  # accounts named in 主要问题
+_UPDATE_CODES = re.compile(r"not-updated|stale|overdue|empty|undated|weekly|dormant")
+_REGION_PREFIX = re.compile(r"^.+?(?:示范区|自治州|地区|市|县|区|旗)(?=.{2,})")
+_SITE_SUFFIX = re.compile(r"(?:门户网站|网站)$")
+_ACCOUNT_QUALIFIER = re.compile(r"^“[^”]*”")  # “两微一端”
+_DETAIL = re.compile(r"[,,((].*$")  # ,发现2次(扣10分) — the attachment has the details
+
+
+def percent(part: int, whole: int) -> str:
+    """100%, 95%, 94.4% — as the notices print rates."""
+    if whole == 0:
+        return "—"
+    value = round(100 * part / whole, 1)
+    return f"{value:g}%"
+
+
+def short_name(name: str) -> str:
+    """A unit's name without the region before it and 网站 after it: 住房和城乡建设局."""
+    short = _SITE_SUFFIX.sub("", _REGION_PREFIX.sub("", name))
+    return short or name
+
+
+def _joined(names: Iterable[str]) -> str:
+    return "、".join(dict.fromkeys(names))
+
+
+def title(data: ReportData, region: str = "") -> str:
+    return f"关于{data.period_label}{region}政府网站与政务新媒体检查情况的通报"
+
+
+def intro(data: ReportData, region: str = "") -> str:
+    return (
+        f"按照有关文件要求,对{data.period_label}{region}政府网站与政务新媒体建设管理情况、"
+        "政务公开专栏管理情况进行了检查,现将有关情况通报如下:"
+    )
+
+
+def _overall(
+    noun: str, entries: Sequence[SiteEntry] | Sequence[AccountEntry], label: str, region: str
+) -> str:
+    """``label`` opens the sentence ("2022年第二季度,"), or is empty."""
+    running = len(entries)
+    if running == 0:
+        return f"{label}{region}没有列入检查的{noun}。"
+    unknown = [e for e in entries if e.result == UNKNOWN]
+    failed = [e for e in entries if e.result == FAILED]
+    passed = sum(1 for e in entries if e.result == PASSED)
+    checked = running - len(unknown)
+    text = (
+        f"{label}{region}正在运行的{noun}共{running}个,检查{checked}个,"
+        f"检查率{percent(checked, running)}"
+    )
+    if checked:
+        text += f",其中:合格{passed}个,合格率为{percent(passed, checked)}"
+    if failed:
+        text += f";不合格{len(failed)}个({_joined(e.name for e in failed)})"
+    text += "。"
+    if unknown:
+        text += (
+            f"另有{len(unknown)}个{noun}检查时无法访问或被拦截,无法判定,未计入检查数"
+            f"({_joined(e.name for e in unknown)})。"
+        )
+    return text
+
+
+def site_overall(data: ReportData, region: str = "") -> str:
+    """(一)总体情况, the websites: running, checked, 检查率, 合格, 合格率, then IPv6."""
+    text = _overall("政府网站", data.sites, data.period_label + ",", region)
+    return text + ipv6_sentence(data.sites) if data.sites else text
+
+
+def ipv6_sentence(sites: Sequence[SiteEntry]) -> str:
+    """全部完成 only when every site checked has an IPv6 check and all passed it."""
+    checked = [s for s in sites if s.result != UNKNOWN] or list(sites)
+    known = [s for s in checked if s.ipv6 is not None]
+    if not known:
+        return "IPv6改造情况未检查。"
+    missing = [s for s in known if s.ipv6 is False]
+    unchecked = len(checked) - len(known)
+    if not missing and not unchecked:
+        return f"{len(known)}个政府网站已全部完成IPv6升级改造。"
+    parts = []
+    if missing:
+        parts.append(f"{len(missing)}个政府网站未完成IPv6改造({_joined(s.name for s in missing)})")
+    done = len(known) - len(missing)
+    if done:
+        parts.append(f"{done}个已完成IPv6升级改造")
+    if unchecked:
+        parts.append(f"{unchecked}个IPv6改造情况未检查")
+    return ",".join(parts) + "。"
+
+
+def account_overall(data: ReportData, region: str = "") -> str:
+    """The accounts' sentence; it follows the websites' one, so it does not repeat the period."""
+    return _overall("政务新媒体", data.accounts, "", region)
+
+
+def _account_kind(type_label: str) -> str:
+    """How the notice names an account of a type: 微博账号, 抖音号, 订阅号."""
+    if type_label.endswith("号"):
+        return type_label
+    if type_label in ("抖音", "快手", "头条", "视频"):
+        return f"{type_label}号"
+    return f"{type_label}账号"
+
+
+def _worst(entries: Sequence[T], key: Callable[[T], tuple[int, ...]], count: int) -> list[T]:
+    """The ``count`` entries ranked first by ``key`` (ties: the earlier), in file order."""
+    ranked = sorted(range(len(entries)), key=lambda n: (*key(entries[n]), n))
+    chosen = set(ranked[:count])
+    return [entry for n, entry in enumerate(entries) if n in chosen]
+
+
+def _site_phrase(site: SiteEntry) -> str:
+    """存在栏目长期未更新问题 for the update problems; other problems by their message."""
+    phrases = [
+        "栏目长期未更新" if _UPDATE_CODES.search(f.code) else f.message
+        for f in site.problem_findings
+    ]
+    return "存在" + "、".join(dict.fromkeys(phrases)) + "问题"
+
+
+def main_problems(data: ReportData) -> str:
+    """(二)主要问题, naming the worst accounts (lowest score) and sites (most problems)."""
+    sites = [s for s in data.sites if s.problem_findings]
+    accounts = [a for a in data.accounts if a.problem_findings]
+    if not sites and not accounts:
+        return "本次检查未发现政府网站和政务新媒体存在问题。"
+    subjects = "和".join(noun for noun, some in (("网站", sites), ("政务新媒体", accounts)) if some)
+    codes = [f.code for s in sites for f in s.problem_findings]
+    codes += [f.code for a in accounts for f in a.problem_findings]
+    updates = [bool(_UPDATE_CODES.search(code)) for code in codes]
+    if all(updates):
+        lead = f"个别{subjects}信息更新不及时。"
+    elif any(updates):
+        lead = f"个别{subjects}存在信息更新不及时等问题。"
+    else:
+        lead = f"个别{subjects}存在问题。"
+    parts = []
+    if accounts:
+        worst = _worst(
+            accounts,
+            lambda a: (a.score, -sum(f.occurrences for f in a.problem_findings)),
+            WORST_ACCOUNTS,
+        )
+        by_problem: dict[str, dict[str, list[str]]] = {}
+        for account in worst:
+            first = account.problem_findings[0].message
+            message = _DETAIL.sub("", _ACCOUNT_QUALIFIER.sub("", first)) or first
+            kinds = by_problem.setdefault(message, {})
+            kinds.setdefault(_account_kind(account.type), []).append(f"“{account.name}”")
+        for message, kinds in by_problem.items():
+            named = "、".join(kind + "".join(names) for kind, names in kinds.items())
+            parts.append(f"{named}{message}")
+    if sites:
+        worst_sites = _worst(sites, lambda s: (-len(s.problem_findings), s.score), WORST_SITES)
+        by_phrase: dict[str, list[str]] = {}
+        for site in worst_sites:
+            by_phrase.setdefault(_site_phrase(site), []).append(short_name(site.name))
+        for phrase, names in by_phrase.items():
+            parts.append(f"{_joined(names)}网站{phrase}")
+    return lead + "如" + ";".join(parts) + "。"
+
+
+def portal_of(data: ReportData, portal: str | None = None) -> Publishing | None:
+    """The portal's publishing entry: the site ``portal`` if given, else the first site."""
+    if not data.publishing:
+        return None
+    if portal is None:
+        return data.publishing[0]
+    for entry in data.publishing:
+        if entry.site == portal:
+            return entry
+    return None
+
+
+def _month_day(day: date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
+def portal_publishing(data: ReportData, portal: str | None = None) -> str:
+    """二、政府门户网站运行保障情况: items published in the period, by column."""
+    entry = portal_of(data, portal)
+    if entry is None:
+        if data.publishing and portal is not None:
+            return f"{data.period_label},门户网站({portal})无信息发布数据。"
+        return f"{data.period_label},门户网站信息发布情况无数据。"
+    until = "" if entry.until >= data.period_end else f",截至{_month_day(entry.until)}"
+    portal_name = (
+        entry.site_name if entry.site_name.endswith("网站") else f"{entry.site_name}门户网站"
+    )
+    text = f"{data.period_label}{until},{portal_name}共发布信息{entry.total}条"
+    columns = [f"{c.name}{c.published}条" for c in entry.columns if c.published]
+    if columns:
+        text += ",其中" + ",".join(columns)
+    return text + "(按检查读取的各栏目列表页所示发布日期统计,同一信息只计一次)。"
+
+
+# 三(二) lists the problems in this order, as the notice does; others follow.
+_DISCLOSURE_ORDER = {
+    "disclosure-columns-single-item": 0,
+    "disclosure-overview-stale": 1,
+    "disclosure-column-stale": 2,
+}
+_LEVEL_NAMES = {"department": "区管委会部门", "town": "片区及镇办", "village": "村居"}
+
+
+def ranked_units(disclosure: Disclosure, level: str) -> list[DisclosureUnit]:
+    """The units of a level by count, most first; ties keep the targets file order."""
+    units = [u for u in disclosure.units if u.level == level]
+    order = {u.id: n for n, u in enumerate(units)}
+    return sorted(units, key=lambda u: (-u.published, order[u.id]))
+
+
+def _named(disclosure: Disclosure, keep: Callable[[DisclosureUnit], bool]) -> str:
+    """Towns first, then departments, each most first — as the notice lists them."""
+    return _joined(
+        u.name
+        for level in ("town", "department")
+        for u in ranked_units(disclosure, level)
+        if keep(u)
+    )
+
+
+def disclosure_basic(data: ReportData) -> str:
+    """三(一)基本情况: columns per level, items, and the units over 200/100, under 20/10."""
+    disclosure = data.disclosure
+    if disclosure is None:
+        return f"{data.period_label},政务公开专栏无检查数据(未配置政务公开单位或尚未检查)。"
+    # A 专栏 is a unit's 政务公开 area: the notice's 591 = 23 departments + 18 towns + 550 村居.
+    text = f"{data.period_label},政务公开平台开通的专栏有{disclosure.units_total}个"
+    levels = [
+        f"{_LEVEL_NAMES.get(level, level)}{totals.units}个"
+        for level, totals in disclosure.by_level.items()
+        if totals.units
+    ]
+    if levels:
+        text += "。其中" + ",".join(levels)
+    text += f",公开信息共{disclosure.published_total}条。"
+    high = [
+        f"{named}{phrase}"
+        for keep, phrase in (
+            (lambda u: u.published > 200, "超过200条"),
+            (lambda u: 100 < u.published <= 200, "公开信息超过100条"),
+        )
+        if (named := _named(disclosure, keep))
+    ]
+    low = [
+        f"{named}{phrase}。"
+        for keep, phrase in (
+            (lambda u: 10 <= u.published < 20, "公开信息不足20条"),
+            (lambda u: u.published < 10, "公开信息不足10条"),
+        )
+        if (named := _named(disclosure, keep))
+    ]
+    if high:
+        text += "其中" + ",".join(high) + "。"
+    text += "".join(low)
+    partial = [u.name for u in disclosure.units if not u.complete]
+    if partial:
+        text += f"{_joined(partial)}有栏目未能完整读取,其公开数量为不完全统计。"
+    return text
+
+
+def disclosure_problems(data: ReportData) -> str:
+    """三(二)主要问题, grouped by problem, naming the units."""
+    disclosure = data.disclosure
+    if disclosure is None:
+        return "政务公开专栏无检查数据。"
+    groups: dict[tuple[str, str], list[str]] = {}
+    for finding in disclosure.findings:
+        if finding.severity != "problem":
+            continue
+        name = finding.unit_name or finding.unit or ""
+        groups.setdefault((finding.code, finding.message), []).append(name)
+    if not groups:
+        return "本次检查未发现政务公开专栏存在问题。"
+    parts = []
+    ordered = sorted(groups.items(), key=lambda group: _DISCLOSURE_ORDER.get(group[0][0], 9))
+    for (code, message), names in ordered:
+        units = _joined(n for n in names if n)
+        if code == "disclosure-columns-single-item":
+            parts.append(f"{units}基层政务公开下{message}")
+        elif code == "disclosure-column-stale":
+            both = "均" if len(dict.fromkeys(names)) > 1 else ""
+            parts.append(f"{units}{both}存在{message}问题")
+        else:
+            parts.append(f"{units}的{message}")
+    return "本次检查中发现,如" + ";".join(parts) + "。"
