@@ -28,12 +28,14 @@ from crawler.commandline import (
 )
 from crawler.config import open_database
 from crawler.crawl_job import crawl_targets, fetch_settings
+from crawler.distributed import defer_night, queue_conninfo
 from crawler.fetch import FetchSettings
 from crawler.probes import probe_settings, probe_sites
 from crawler.scheduler import (
     DEFAULT_MISFIRE_GRACE_S,
     DEFAULT_NIGHTLY_CRON,
     DEFAULT_STOP_TIMEOUT_S,
+    DeferJob,
     Metrics,
     Nightly,
     NightlyScheduler,
@@ -98,6 +100,14 @@ _CHATTY = ("crawler.fetch", "crawler.account_crawl", "apscheduler", "alembic")
     "--run-now", is_flag=True, help="Also run the full crawl once at start-up, due or not."
 )
 @click.option(
+    "--distributed",
+    envvar="XUNJIAN_DISTRIBUTED",
+    is_flag=True,
+    help="Do not crawl here: at the nightly time, defer one job per site to the `crawl "
+    "worker` processes sharing this Postgres database (docs/deployment.md). "
+    "Env: XUNJIAN_DISTRIBUTED=1.",
+)
+@click.option(
     "--stop-timeout",
     type=click.FloatRange(0, 24 * 3600),
     default=DEFAULT_STOP_TIMEOUT_S,
@@ -121,6 +131,7 @@ def schedule(
     probe_every: int | None,
     metrics_port: int | None,
     run_now: bool,
+    distributed: bool,
     stop_timeout: float,
     user_agent: str | None,
     concurrency: int | None,
@@ -140,6 +151,7 @@ def schedule(
       crawl schedule                              02:00 every night
       crawl schedule --nightly "30 1 * * 1-5"     01:30 on weekdays
       crawl schedule --run-now --metrics-port 9108
+      crawl schedule --distributed                the night shared by `crawl worker`s
     """
     configure_logging(verbose + 1)
     if verbose == 0:
@@ -149,6 +161,8 @@ def schedule(
     def body() -> None:
         nightly = Nightly(cron=nightly_cron)
         targets = load_targets(targets_path)
+        if distributed:
+            queue_conninfo(db)  # Postgres, or a clear error now rather than at 02:00
 
         plan = _Plan(
             targets=targets,
@@ -163,6 +177,7 @@ def schedule(
                 run_now=run_now,
             ),
             metrics_port=metrics_port,
+            distributed=distributed,
         )
         run_async(_serve(plan))
 
@@ -179,6 +194,7 @@ class _Plan:
     keep_bodies_days: int
     schedule: ScheduleSettings
     metrics_port: int | None
+    distributed: bool = False
 
 
 async def _serve(plan: _Plan) -> None:
@@ -206,7 +222,8 @@ async def _serve(plan: _Plan) -> None:
         scheduler = NightlyScheduler(
             settings=plan.schedule,
             engine=engine,
-            crawl_job=_crawl_job(plan),
+            crawl_job=None if plan.distributed else _crawl_job(plan),
+            defer_job=_defer_job(plan) if plan.distributed else None,
             probe_job=_probe_job(plan, engine),
             metrics=metrics,
         )
@@ -236,6 +253,22 @@ def _crawl_job(plan: _Plan) -> Callable[[datetime], Awaitable[int]]:
         return report.run_id
 
     return crawl_all
+
+
+def _defer_job(plan: _Plan) -> DeferJob:
+    """The distributed night: one job per site for the workers; returns what was queued."""
+
+    async def defer(now: datetime, reason: str) -> str:
+        night = await defer_night(
+            db=plan.db,
+            targets=plan.targets,
+            now=now,
+            reason=reason,
+            keep_bodies_days=plan.keep_bodies_days,
+        )
+        return night.describe()
+
+    return defer
 
 
 def _probe_job(plan: _Plan, engine: AsyncEngine) -> ProbeJob | None:

@@ -12,6 +12,10 @@ runner in our database):
   time (the machine was off at 02:00), the job runs at once: the catch-up.
 - ``probe``: every N minutes, when ``crawler.probes`` provides ``probe_sites``.
 
+In the distributed mode (``defer_job`` instead of ``crawl_job``) the nightly job does not
+crawl: it defers the night to the workers (``crawler.distributed``: one job per site), and
+the catch-up compares the last *batch* deferred, not the last full run, with the schedule.
+
 Stopping (SIGTERM, SIGINT): the triggers stop first, then a running job gets
 ``stop_timeout_s`` to finish; past that (or on a second signal) it is cancelled, and the
 runner records its run as interrupted. Every job logs one line when it starts and one
@@ -39,7 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from crawler.config import ConfigError
 from rules.model import SHANGHAI, utc_now
-from storage import runs
+from storage import batches, runs
 from storage.records import RunStatus
 from storage.runs import RunSummary
 
@@ -49,6 +53,7 @@ __all__ = [
     "DEFAULT_STOP_TIMEOUT_S",
     "CrawlJob",
     "CronError",
+    "DeferJob",
     "Metrics",
     "Nightly",
     "NightlyScheduler",
@@ -65,6 +70,9 @@ DEFAULT_STOP_TIMEOUT_S = 300.0
 
 CrawlJob = Callable[[datetime], Awaitable[int]]
 """Runs one full crawl judged at the given time; returns the run id."""
+DeferJob = Callable[[datetime, str], Awaitable[str]]
+"""Defers one night to the workers, given the time and why (scheduled, catch-up, requested);
+returns a line saying what it queued."""
 ProbeJob = Callable[[datetime], Awaitable[object]]
 """Probes the sites' availability once, at the given time."""
 
@@ -284,14 +292,18 @@ class NightlyScheduler:
         *,
         settings: ScheduleSettings,
         engine: AsyncEngine,
-        crawl_job: CrawlJob,
+        crawl_job: CrawlJob | None = None,
+        defer_job: DeferJob | None = None,
         probe_job: ProbeJob | None = None,
         metrics: Metrics | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._settings = settings
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        if (crawl_job is None) == (defer_job is None):
+            raise ValueError("give the scheduler one of crawl_job and defer_job (distributed)")
         self._crawl_job = crawl_job
+        self._defer_job = defer_job
         self._probe_job = probe_job
         self._metrics = metrics
         self._clock = clock
@@ -317,21 +329,24 @@ class NightlyScheduler:
                 session, scope=runs.FULL_SCOPE, status=RunStatus.COMPLETED
             )
             open_findings = await runs.open_findings_by_code(session)
+            last_batch = await batches.last_batch(session) if self._defer_job else None
         if self._metrics is not None:
             self._metrics.set_open_findings(open_findings)
             if last_full is not None:
                 self._metrics.last_full_run.set(last_full.started_at.timestamp())
         nightly = self._settings.nightly
-        due = catch_up_due(
-            last_full_started=last_full.started_at if last_full else None,
-            nightly=nightly,
-            now=now,
-        )
+        if self._defer_job is not None:  # distributed: the last night deferred to the workers
+            last_night = last_batch.created_at if last_batch else None
+            last_what = "last night deferred"
+        else:
+            last_night = last_full.started_at if last_full else None
+            last_what = "last completed full run"
+        due = catch_up_due(last_full_started=last_night, nightly=nightly, now=now)
         if due:
             logger.warning(
-                "nightly crawl missed (last completed full run: %s; last scheduled: %s): "
-                "catching up now",
-                _local(last_full.started_at) if last_full else "none",
+                "nightly crawl missed (%s: %s; last scheduled: %s): catching up now",
+                last_what,
+                _local(last_night) if last_night else "none",
                 _local(nightly.last_before(now)),
             )
         elif self._settings.run_now:
@@ -415,6 +430,10 @@ class NightlyScheduler:
         task = self._track()
         reason, self._start_reason = self._start_reason or "scheduled", None
         started = self._clock()
+        if self._defer_job is not None:
+            await self._defer(task, reason)
+            return
+        assert self._crawl_job is not None
         logger.info("job nightly (%s): full crawl starting", reason)
         run_id: int | None = None
         error: str | None = None
@@ -430,6 +449,26 @@ class NightlyScheduler:
             error = f"{exc.__class__.__name__}: {exc}"
             logger.debug("job nightly failed", exc_info=True)
         await self._report("nightly", started, run_id, error)
+
+    async def _defer(self, task: asyncio.Task[object], reason: str) -> None:
+        """The distributed night: defer it to the workers; one log line says what was queued."""
+        assert self._defer_job is not None
+        try:
+            line = await self._defer_job(self._clock(), reason)
+        except asyncio.CancelledError:
+            task.uncancel()  # see _nightly
+            logger.warning("job nightly (%s): cancelled by shutdown while deferring", reason)
+            return
+        except Exception as exc:
+            logger.error(
+                "job nightly (%s): deferring the night failed: %s: %s",
+                reason,
+                exc.__class__.__name__,
+                exc,
+            )
+            logger.debug("job nightly failed", exc_info=True)
+            return
+        logger.info("job nightly (%s): %s", reason, line)
 
     async def _report(
         self, job: str, started: datetime, run_id: int | None, error: str | None

@@ -26,6 +26,7 @@ from storage.errors import RunNotFoundError
 from storage.evidence import to_json_value
 from storage.lifecycle import is_account_finding
 from storage.models import (
+    batch_run_table,
     body_table,
     column_table,
     finding_table,
@@ -189,17 +190,32 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-async def interrupt_abandoned_runs(session: AsyncSession, *, now: datetime) -> list[int]:
+async def interrupt_abandoned_runs(
+    session: AsyncSession, *, now: datetime, exclusive_scope: str | None = None
+) -> list[int]:
     """Mark 'running' runs whose process is gone as 'interrupted'; returns their ids.
 
     A run is abandoned when it ran on this host and its pid is no longer alive, or when
-    it started more than 24 hours ago (on any host).
+    it started more than 24 hours ago (on any host). Runs on other hosts are otherwise left
+    alone: they may be live (several workers share one database).
+
+    ``exclusive_scope``: the caller is a job of a batch that holds the job queue's lock of
+    this scope (one site, or the accounts), so no other job's run of that scope can be live:
+    a job run of that scope still 'running' was left by a worker that died or stalled (its
+    job was retried), on whatever host, and is abandoned too. Runs not made by a job
+    (``crawl --site`` by hand) are never taken by this rule.
     """
     hostname = socket.gethostname()
+    linked = select(batch_run_table.c.run_id).where(batch_run_table.c.run_id == run_table.c.id)
     rows = (
         await session.execute(
             select(
-                run_table.c.id, run_table.c.pid, run_table.c.hostname, run_table.c.started_at
+                run_table.c.id,
+                run_table.c.pid,
+                run_table.c.hostname,
+                run_table.c.started_at,
+                run_table.c.scope,
+                linked.exists().label("job_run"),
             ).where(run_table.c.status == RunStatus.RUNNING.value)
         )
     ).all()
@@ -213,6 +229,7 @@ async def interrupt_abandoned_runs(session: AsyncSession, *, now: datetime) -> l
             and row.pid != os.getpid()
             and not _process_alive(row.pid)
         )
+        or (exclusive_scope is not None and row.scope == exclusive_scope and row.job_run)
     ]
     for chunk in chunks(abandoned):
         await session.execute(

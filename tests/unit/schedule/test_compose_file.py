@@ -15,6 +15,7 @@ import yaml
 from crawler.cli import main
 from crawler.schedule_command import schedule
 from crawler.status_command import status
+from crawler.worker_command import worker as worker_command
 
 ROOT = Path(__file__).parents[3]
 COMPOSE: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
@@ -94,7 +95,8 @@ def test_the_scheduler_gets_its_stop_timeout_before_docker_kills_it() -> None:
 def test_optional_services_sit_behind_profiles() -> None:
     worker, rsshub = SERVICES["worker"], SERVICES["rsshub"]
     assert worker["profiles"] == ["scale-out"]
-    assert "later feature" in worker["labels"]["xunjian.planned"]
+    assert resolve(worker["command"])[0] is worker_command
+    assert "labels" not in worker  # a real service, not a reserved place
     assert rsshub["profiles"] == ["rsshub"]
     assert rsshub["image"].startswith("diygod/rsshub")
     always = [name for name, service in SERVICES.items() if "profiles" not in service]
@@ -129,8 +131,22 @@ def container_path(volume: str) -> str:
     return parts[1] if parts[-1] in ("ro", "rw") else volume.rsplit(":", 1)[1]
 
 
+def test_the_workers_get_their_stop_timeout_and_the_scheduler_can_defer_to_them() -> None:
+    worker = SERVICES["worker"]
+    command, rest = resolve(worker["command"])
+    ctx = command.make_context("crawl worker", list(rest))
+    grace = re.fullmatch(r"(\d+)s", worker["stop_grace_period"])
+    assert grace is not None
+    assert int(grace.group(1)) > ctx.params["stop_timeout"]
+    assert worker["init"] is True
+    assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    # The scheduler defers the night to the workers when XUNJIAN_DISTRIBUTED is set to 1.
+    assert "XUNJIAN_DISTRIBUTED" in SERVICES["scheduler"]["environment"]
+    assert worker["environment"]["XUNJIAN_DATABASE_URL"].startswith("postgresql://")
+
+
 def test_the_targets_file_is_mounted_where_xunjian_targets_points() -> None:
-    for name in ("migrate", "scheduler"):
+    for name in ("migrate", "scheduler", "worker"):
         service = SERVICES[name]
         target = service["environment"]["XUNJIAN_TARGETS"]
         assert target in [container_path(volume) for volume in service["volumes"]]

@@ -1,0 +1,134 @@
+"""Postgres connection loss in the middle of a run: the batch being written is written again
+on a new connection; when the connection keeps being lost, the run is recorded as failed
+with the error, and no batch is half-written."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+import pytest
+from sqlalchemy import event, select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from crawler.fetch import FetchSettings
+from crawler.runner import crawl
+from rules.model import Category, Column, Site
+from rules.profile_files import load_profile
+from storage.models import run_table
+from tests.support.loopsite import Site as LoopSite
+from tests.support.loopsite import list_page
+
+pytestmark = pytest.mark.postgres
+
+PROFILES = {"national-2019": load_profile("national-2019")}
+SETTINGS = FetchSettings(per_host_delay_s=0, jitter_s=0, timeout_s=5, retry_base_wait_s=0)
+COLUMNS = 6
+
+
+@pytest.fixture
+def postgres(engine: AsyncEngine) -> AsyncEngine:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("connection loss is a Postgres matter")
+    return engine
+
+
+class Terminator:
+    """Terminates the server process of the connection about to insert snapshots."""
+
+    def __init__(self, engine: AsyncEngine, *, times: int) -> None:
+        url = os.environ["XUNJIAN_TEST_DATABASE_URL"]
+        self._admin = psycopg.connect(url, autocommit=True)
+        self._engine = engine
+        self.left = times
+        self.done = 0
+        event.listen(engine.sync_engine, "before_cursor_execute", self._before)
+
+    def _before(self, conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if self.left == 0 or not statement.lstrip().upper().startswith("INSERT INTO SNAPSHOTS"):
+            return
+        pid = conn.connection.driver_connection.get_server_pid()
+        # Wait (up to 5 s) until the backend is gone: the statement then meets a dead socket.
+        self._admin.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
+        self.left -= 1
+        self.done += 1
+
+    def close(self) -> None:
+        event.remove(self._engine.sync_engine, "before_cursor_execute", self._before)
+        self._admin.close()
+
+
+@pytest.fixture
+def site(loop_site: LoopSite) -> Site:
+    html = "text/html; charset=utf-8"
+    today = datetime.now(UTC).date().isoformat()
+    loop_site.pages = {"/": (200, html, list_page([("关于开展安全生产检查的通知", today)]))}
+    columns = []
+    for n in range(COLUMNS):
+        rows = [(f"第{n}栏目关于第{i}项工作的通知", today) for i in range(3)]
+        loop_site.pages[f"/c{n}/"] = (200, html, list_page(rows))
+        columns.append(
+            Column(
+                id=f"c{n}", name=f"栏目{n}", url=loop_site.url(f"/c{n}/"), category=Category.NEWS
+            )
+        )
+    return Site(id="loop", name="环回测试局", homepage=loop_site.url("/"), columns=tuple(columns))
+
+
+@pytest.fixture
+def terminator(postgres: AsyncEngine) -> Iterator[list[Terminator]]:
+    made: list[Terminator] = []
+    yield made
+    for t in made:
+        t.close()
+
+
+async def run(engine: AsyncEngine, site: Site) -> Any:
+    now = datetime.now(UTC)
+    return await crawl(
+        [site],
+        engine=engine,
+        profiles=PROFILES,
+        fetch_settings=SETTINGS,
+        now=now,
+        clock=lambda: datetime.now(UTC),
+    )
+
+
+async def count(engine: AsyncEngine, table: str) -> int:
+    async with engine.connect() as connection:
+        return int((await connection.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one())
+
+
+async def test_a_lost_connection_is_retried_and_the_run_completes(
+    postgres: AsyncEngine, site: Site, terminator: list[Terminator]
+) -> None:
+    cut = Terminator(postgres, times=1)
+    terminator.append(cut)
+    report = await run(postgres, site)
+    assert cut.done == 1  # the connection was lost while a batch was being written
+    assert report.status == "completed"
+    assert await count(postgres, "snapshots") == COLUMNS + 1  # each page once, none twice
+    assert await count(postgres, "items") == 3 * COLUMNS  # every column's, once
+
+
+async def test_a_connection_lost_for_good_fails_the_run_with_nothing_half_written(
+    postgres: AsyncEngine, site: Site, terminator: list[Terminator]
+) -> None:
+    cut = Terminator(postgres, times=1000)
+    terminator.append(cut)
+    with pytest.raises(DBAPIError):
+        await run(postgres, site)
+    assert cut.done >= 4  # the first try and the retries
+    async with postgres.connect() as connection:
+        (status, stats) = (
+            await connection.execute(select(run_table.c.status, run_table.c.stats))
+        ).one()
+    assert status == "failed"
+    assert stats["error"].startswith("DBAPIError: ")  # what failed, recorded with the run
+    assert await count(postgres, "snapshots") == 0
+    assert await count(postgres, "items") == 0
