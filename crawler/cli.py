@@ -34,24 +34,41 @@ from crawler.config import (
     parse_as_of,
 )
 from crawler.crawl_job import crawl_targets, fetch_settings
+from crawler.disclosure_command import disclosure, print_disclosure, run_disclosure
+from crawler.discover_command import discover
 from crawler.fetch import FetchSettings
 from crawler.findings_command import findings
+from crawler.ipv6_command import ipv6
 from crawler.output import print_run, report_to_dict
 from crawler.probe_command import probe
+from crawler.report_command import report
 from crawler.runner import CrawlReport
 from crawler.schedule_command import schedule
 from crawler.status_command import status
 from crawler.targets import load_targets
+from crawler.worker_command import enqueue, worker
 from rules.model import SHANGHAI, Severity
 
 __all__ = ["main"]
 
 
-def _emit(report: CrawlReport, *, as_json: bool, detailed: bool, fail_on_findings: bool) -> None:
+def _emit(
+    report: CrawlReport,
+    *,
+    as_json: bool,
+    detailed: bool,
+    fail_on_findings: bool,
+    disclosure: dict[str, Any] | None = None,
+) -> None:
     if as_json:
-        click.echo(json.dumps(report_to_dict(report), ensure_ascii=False, indent=2))
+        document = report_to_dict(report)
+        if disclosure is not None:
+            document["disclosure"] = disclosure
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         print_run(stdout_console(), report, detailed=detailed)
+        if disclosure is not None:
+            print_disclosure(stdout_console(), disclosure)
     problems = [f for f in report.findings if f.severity is Severity.PROBLEM]
     if fail_on_findings and problems:
         sys.exit(EXIT_FINDINGS)
@@ -244,6 +261,7 @@ def demo(
     The demo keeps its own embedded database ($XUNJIAN_HOME/demo.sqlite3) unless --db is given,
     so its sites never mix with real ones."""
     from crawler.demo import demo_fleet, demo_period, serve_in_thread, with_demo_accounts
+    from crawler.demo.disclosure import demo_units
 
     configure_logging(verbose)
 
@@ -253,7 +271,7 @@ def demo(
         fleet = with_demo_accounts(demo_fleet(today))
         if db is None:
             _fresh_demo_database()
-        running = serve_in_thread(fleet, first_port=port)
+        running = serve_in_thread(fleet, first_port=port, units=demo_units(today))
         try:
             with tempfile.TemporaryDirectory(prefix="xunjian-demo-") as tmp:
                 path = Path(tmp) / "targets.yaml"
@@ -274,11 +292,29 @@ def demo(
                         default_db=demo_database_path(),
                         # like a quarterly notice: the accounts' weeks of the last full quarter
                         period=demo_period(today),
+                        read_units=False,  # read below, with the section built from them
+                    )
+                )
+                # the 政务公开 units of 附件3, counted over the same quarter
+                disclosed = run_async(
+                    run_disclosure(
+                        targets.units,
+                        db=db,
+                        period=demo_period(today),
+                        now=now,
+                        settings=settings,
+                        default_db=demo_database_path(),
                     )
                 )
         finally:
             running.stop()
-        _emit(report, as_json=as_json, detailed=False, fail_on_findings=fail_on_findings)
+        _emit(
+            report,
+            as_json=as_json,
+            detailed=False,
+            fail_on_findings=fail_on_findings,
+            disclosure=disclosed,
+        )
         if report.status != "completed":
             sys.exit(EXIT_RUN)
 
@@ -301,7 +337,13 @@ def db() -> None:
 def db_upgrade(url: str | None) -> None:
     """Create or migrate the database schema to this version (needed once for Postgres;
     the embedded SQLite database is migrated automatically)."""
-    from storage.engine import create_engine, head_revision, resolve_database_url, upgrade
+    from storage.engine import (
+        create_engine,
+        head_revision,
+        is_sqlite,
+        resolve_database_url,
+        upgrade,
+    )
 
     async def go() -> str:
         resolved = resolve_database_url(url, default_path=default_database_path())
@@ -310,6 +352,10 @@ def db_upgrade(url: str | None) -> None:
             await upgrade(engine)
         finally:
             await engine.dispose()
+        if not is_sqlite(resolved):  # the job queue of the distributed mode, beside ours
+            from crawler.distributed import apply_schema
+
+            await apply_schema(url)
         return resolved
 
     def body() -> None:
@@ -330,9 +376,15 @@ def _redact(url: str) -> str:
 
 
 main.add_command(findings)
+main.add_command(report)
 main.add_command(probe)
+main.add_command(ipv6)
+main.add_command(discover)
 main.add_command(schedule)
 main.add_command(status)
+main.add_command(worker)
+main.add_command(enqueue)
+main.add_command(disclosure)
 
 
 def _fresh_demo_database() -> None:

@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from crawler.config import open_database
+from crawler.disclosure_crawl import crawl_units
 from crawler.fetch import FetchResult, FetchSettings
+from crawler.linkcheck import LinkCheckSettings
 from crawler.runner import CrawlReport, PageJob, crawl
 from crawler.targets import Targets
-from rules.model import utc_now
+from rules.model import local_date, utc_now
 from rules.period import Period
 
-__all__ = ["crawl_targets", "fetch_settings", "source_headers"]
+__all__ = ["crawl_targets", "fetch_settings", "source_headers", "units_period"]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LINK_CHECKS = LinkCheckSettings()
 
 
 @contextmanager
@@ -68,7 +76,12 @@ async def crawl_targets(
     keep_bodies_days: int,
     default_db: Path | None = None,
     period: Period | None = None,
+    link_checks: LinkCheckSettings | None = DEFAULT_LINK_CHECKS,  # None: no link checks
+    read_units: bool = True,
 ) -> CrawlReport:
+    """Crawl the chosen sites and accounts (nothing chosen: everything); a whole run then reads
+    the 政务公开 units' columns too (unless ``read_units`` is False), back to the start of
+    ``period`` when given, else of ``units_period(now)``."""
     # Nothing chosen: everything. --site only: those sites; --account only: those accounts.
     selected = targets.select(wanted) if wanted or not wanted_accounts else []
     accounts = targets.select_accounts(wanted_accounts) if wanted_accounts or not wanted else []
@@ -76,7 +89,7 @@ async def crawl_targets(
     try:
         total = len(selected) + sum(len(s.columns) for s in selected)
         with _progress(show_progress, total) as advance:
-            return await crawl(
+            report = await crawl(
                 selected,
                 all_sites=targets.sites,
                 profiles=targets.profiles,
@@ -90,9 +103,35 @@ async def crawl_targets(
                 all_accounts=targets.accounts,
                 period=period,
                 source_headers=source_headers(),
+                link_checks=link_checks,
             )
+        if read_units and targets.units and not wanted and not wanted_accounts:
+            stops = await crawl_units(
+                targets.units,
+                sessions=async_sessionmaker(engine, expire_on_commit=False),
+                settings=settings,
+                period=period or units_period(now),
+                now=now,
+            )
+            logger.info("disclosure columns read: %s", dict(stops))
+        return report
     finally:
         await engine.dispose()
+
+
+UNITS_LOOKBACK_DAYS = 45
+
+
+def units_period(now: datetime) -> Period:
+    """How far back a whole run reads the units' columns: the current quarter, and in its first
+    45 days the previous one too, so a quarter's counts stay complete while its report is made."""
+    day = local_date(now)
+    start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    quarter = Period.parse(f"{start.year}Q{(start.month - 1) // 3 + 1}")
+    if (day - start).days < UNITS_LOOKBACK_DAYS:
+        start = (start - timedelta(days=1)).replace(day=1)
+        start = start.replace(month=3 * ((start.month - 1) // 3) + 1)
+    return Period(start=start, end=quarter.end)
 
 
 def source_headers() -> dict[str, dict[str, str]]:

@@ -11,6 +11,7 @@ transaction, so a run that is killed midway keeps every page it finished and is 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 from collections import Counter
@@ -27,17 +28,22 @@ from crawler.extraction_pool import ExtractionPool
 from crawler.fetch import Fetcher, FetchResult, FetchSettings
 from crawler.judging import AccountReport, SiteReport, judge_accounts, judge_sites, quarter_of
 from crawler.kept import fetch_record
+from crawler.linkcheck import LinkCheckSettings, LinkRun, PageSeen, check_links, page_seen
 from crawler.targets import AccountTarget
+from rules.links import SiteLinkFacts, unjudged_subjects
 from rules.model import Column, Finding, Outcome, Site, local_date
 from rules.period import Period
 from rules.profile import Profile
-from storage import facts, lifecycle, repository
+from storage import batches, facts, lifecycle, repository
 from storage.accounts import account_facts, sync_accounts
+from storage.ipv6 import latest_ipv6
+from storage.links import link_facts
 from storage.pages import PageWrite, count_new_items, record_pages
 from storage.probes import probe_stats
 from storage.records import FindingState
+from storage.retry import in_transaction
 
-__all__ = ["CrawlReport", "PageJob", "SiteReport", "crawl"]
+__all__ = ["CrawlReport", "JobRun", "PageJob", "SiteReport", "crawl"]
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +65,20 @@ class PageJob:
     @property
     def column_id(self) -> str | None:
         return self.column.id if self.column else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JobRun:
+    """A run made by a job of a distributed batch (``crawler.distributed``).
+
+    ``scope`` names what the job covers (a site id, or ``accounts``); the job holds the
+    queue's lock of that scope, so a run of it left 'running' by a dead worker is taken as
+    interrupted. The targets were synchronised when the batch was deferred: a job does not
+    synchronise them again (thousands of jobs would each rewrite every site's row).
+    """
+
+    batch_id: int
+    scope: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,12 +126,16 @@ async def crawl(
     all_accounts: Sequence[AccountTarget] | None = None,
     period: Period | None = None,
     source_headers: Mapping[str, Mapping[str, str]] | None = None,
+    job: JobRun | None = None,
+    link_checks: LinkCheckSettings | None = None,
 ) -> CrawlReport:
     """Crawl ``sites`` (a subset of ``all_sites``, the whole targets file); judge at ``now``.
 
     ``accounts`` (of ``all_accounts``) are the new-media accounts to check; ``period`` is what
     period rules (weekly posts) judge, by default the quarter of ``now``.
     ``keep_bodies_days``: after the run, drop stored bodies older than this (None keeps all).
+    ``link_checks``: check the homepage's links and the pages' images once the pages are
+    fetched (``crawler.linkcheck``), within these bounds; None: no link checks.
     ``now`` is the check time the rules judge against (``--as-of``); ``clock`` stamps the
     run's own start and end.
     """
@@ -122,23 +146,30 @@ async def crawl(
         all_accounts is None or len(accounts) == len(all_accounts)
     )
     scope = "all" if whole else ",".join([*(s.id for s in sites), *(a.id for a in accounts)])
+    scope = job.scope if job is not None else scope
     async with sessions() as session, session.begin():
-        abandoned = await repository.interrupt_abandoned_runs(session, now=started_at)
+        abandoned = await repository.interrupt_abandoned_runs(
+            session, now=started_at, exclusive_scope=job.scope if job else None
+        )
         if abandoned:
             logger.warning("marked earlier runs %s as interrupted", abandoned)
-        await repository.sync_targets(session, list(all_sites or sites), now=started_at)
-        await sync_accounts(
-            session,
-            [(t.account, t.source_url) for t in (all_accounts or accounts)],
-            now=started_at,
-        )
+        if job is None:
+            await repository.sync_targets(session, list(all_sites or sites), now=started_at)
+            await sync_accounts(
+                session,
+                [(t.account, t.source_url) for t in (all_accounts or accounts)],
+                now=started_at,
+            )
         run_id = await repository.start_run(session, scope=scope, started_at=started_at)
+        if job is not None:
+            await batches.link_run(session, batch_id=job.batch_id, run_id=run_id)
     logger.info("run %d started: %d sites", run_id, len(sites))
 
     jobs = [PageJob(site=s, column=None) for s in sites] + [
         PageJob(site=s, column=c) for s in sites for c in s.columns
     ]
     outcomes: Counter[str] = Counter()
+    seen_pages: list[PageSeen] = []  # what each page showed, for the link and image checks
     new_items = 0
     status = "interrupted"
     try:
@@ -162,9 +193,13 @@ async def crawl(
                 finished = len(pages) < len(batch)  # None closes the queue
                 if not pages:
                     continue
-                async with sessions() as session, session.begin():
-                    new_items += await _store_pages(session, run_id, pages)
-                for job, result, _ in pages:
+                # One transaction per batch, written again whole if the connection drops.
+                new_items += await in_transaction(
+                    sessions, functools.partial(_store_pages, run_id=run_id, pages=pages)
+                )
+                for job, result, extraction in pages:
+                    if link_checks is not None:
+                        seen_pages.append(page_seen(job.site, job.column_id, result, extraction))
                     outcomes[result.outcome.value] += 1
                     if progress is not None:
                         progress(job, result)
@@ -172,6 +207,15 @@ async def crawl(
         today = local_date(now)
         with ExtractionPool(pages=len(jobs)) as pool:
             await _fetch_all(jobs, validators, fetch_settings, pool, today, queue, write_pages)
+        link_run: LinkRun | None = None
+        if link_checks is not None:
+            link_run = await check_links(
+                seen_pages,
+                run_id=run_id,
+                sessions=sessions,
+                fetch_settings=fetch_settings,
+                settings=link_checks,
+            )
 
         account_outcomes, new_posts = await crawl_accounts(
             accounts,
@@ -184,13 +228,17 @@ async def crawl(
 
         async with sessions() as session:
             pages = await facts.page_facts(session, run_id=run_id, sites=sites)
+            links = await link_facts(session, run_id=run_id, sites=sites)
             probed = await probe_stats(session, site_ids=[s.id for s in sites], now=now)
+            ipv6 = await latest_ipv6(session, [s.id for s in sites], now)
             # What this run fetched is what is judged, whatever the check time: the
             # accounts' facts are as of now, like the pages' (a run's own snapshots).
             held = await account_facts(
                 session, accounts=[t.account for t in accounts], as_of=clock(), period=period
             )
-        reports = judge_sites(sites, pages, profiles, now=now, period=period, probes=probed)
+        reports = judge_sites(
+            sites, pages, profiles, now=now, period=period, probes=probed, links=links, ipv6=ipv6
+        )
         account_reports = judge_accounts(accounts, held, profiles, now=now, period=period)
         finished_at = clock()
         findings = [f for r in reports for f in r.findings]
@@ -207,6 +255,7 @@ async def crawl(
                 now=finished_at,
                 accounts_read=[a.target.id for a in account_reports if _read(a)],
                 accounts_fetched=[a.id for a in accounts],
+                keep_open=_links_not_judged(sites, links, link_run),
             )
             states = await lifecycle.finding_states(
                 session, site_ids=[s.id for s in sites], account_ids=[a.id for a in accounts]
@@ -226,6 +275,7 @@ async def crawl(
                     "accounts": len(accounts),
                     "findings": len(findings),
                     "resolved": resolved,
+                    "links": link_run.stats if link_run is not None else None,
                 },
             )
         status = "completed"
@@ -311,13 +361,22 @@ async def _fetch_all(
                     )
                 await queue.put((job, result, extraction))
 
-        async with asyncio.TaskGroup() as tasks:
-            writer = tasks.create_task(write_pages())
-            async with asyncio.TaskGroup() as workers:
-                for _ in range(min(len(jobs), settings.max_concurrency)):
-                    workers.create_task(fetch_pages())
-            await queue.put(None)
-            await writer
+        try:
+            async with asyncio.TaskGroup() as tasks:
+                writer = tasks.create_task(write_pages())
+                async with asyncio.TaskGroup() as workers:
+                    for _ in range(min(len(jobs), settings.max_concurrency)):
+                        workers.create_task(fetch_pages())
+                await queue.put(None)
+                await writer
+        except BaseExceptionGroup as group:
+            # The run records (and the caller sees) what failed, not "errors in a TaskGroup".
+            raise _first_error(group) from group
+
+
+def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    first = group.exceptions[0]
+    return _first_error(first) if isinstance(first, BaseExceptionGroup) else first
 
 
 def _is_empty_notice(extraction: PageExtraction, text: str | None) -> bool:
@@ -341,7 +400,7 @@ def _page_write(job: PageJob, result: FetchResult, extraction: PageExtraction | 
     return PageWrite(site_id=job.site.id, column_id=job.column_id, record=record, items=items)
 
 
-async def _store_pages(session: AsyncSession, run_id: int, pages: Sequence[_Fetched]) -> int:
+async def _store_pages(session: AsyncSession, *, run_id: int, pages: Sequence[_Fetched]) -> int:
     """Store a batch of fetched pages; returns how many items were new."""
     writes = [_page_write(job, result, extraction) for job, result, extraction in pages]
     snapshot_ids = await record_pages(session, run_id=run_id, pages=writes)
@@ -360,6 +419,19 @@ async def _store_pages(session: AsyncSession, run_id: int, pages: Sequence[_Fetc
         if write.record.outcome is Outcome.OK and write.items
     ]
     return await count_new_items(session, fetched)
+
+
+def _links_not_judged(
+    sites: Sequence[Site], links: Mapping[str, SiteLinkFacts], link_run: LinkRun | None
+) -> list[str]:
+    """Keys of link findings this run read the page of but could not judge: kept open."""
+    return [
+        lifecycle.finding_key(code, site.id, column_id)
+        for site in sites
+        for code, column_id in unjudged_subjects(
+            site, links.get(site.id), link_run.judged(site.id) if link_run else set()
+        )
+    ]
 
 
 def _read(report: AccountReport) -> bool:

@@ -19,6 +19,7 @@ from crawler.config import open_database
 from crawler.scheduler import Nightly
 from rules.model import SHANGHAI, utc_now
 from storage import runs
+from storage.batches import BatchProgress, last_batch
 from storage.records import RunStatus
 from storage.runs import FailingAccount, FailingPage, RunSummary
 
@@ -34,6 +35,7 @@ class _Status:
     open_findings: dict[str, int]
     nightly: Nightly | None
     now: datetime
+    batch: BatchProgress | None = None  # the last distributed night (crawl worker), if any
 
     @property
     def next_nightly(self) -> datetime | None:
@@ -48,6 +50,7 @@ async def _read_status(
     list[FailingPage],
     list[FailingAccount],
     dict[str, int],
+    BatchProgress | None,
 ]:
     engine = await open_database(db)
     try:
@@ -58,6 +61,7 @@ async def _read_status(
                 await runs.failing_pages(session),
                 await runs.failing_accounts(session),
                 await runs.open_findings_by_code(session),
+                await last_batch(session),
             )
     finally:
         await engine.dispose()
@@ -100,7 +104,9 @@ def status(
 
     def body() -> None:
         nightly = Nightly(cron=nightly_cron) if nightly_cron else None
-        recent, last_full, pages, accounts, open_findings = run_async(_read_status(db, limit))
+        recent, last_full, pages, accounts, open_findings, batch = run_async(
+            _read_status(db, limit)
+        )
         state = _Status(
             runs=recent,
             last_full=last_full,
@@ -109,6 +115,7 @@ def status(
             open_findings=open_findings,
             nightly=nightly,
             now=utc_now(),
+            batch=batch,
         )
         if as_json:
             click.echo(json.dumps(status_to_dict(state), ensure_ascii=False, indent=2))
@@ -183,6 +190,24 @@ def status_to_dict(state: _Status) -> dict[str, Any]:
             for a in state.failing_accounts
         ],
         "open_findings": state.open_findings,
+        "last_distributed_night": _batch_to_dict(state.batch) if state.batch else None,
+    }
+
+
+def _batch_to_dict(batch: BatchProgress) -> dict[str, Any]:
+    return {
+        "batch": batch.id,
+        "created_at": _iso(batch.created_at),
+        "reason": batch.reason,
+        "sites": batch.sites,
+        "accounts": batch.accounts,
+        "jobs": batch.jobs,
+        "scopes_expected": batch.expected,
+        "scopes_completed": batch.scopes_completed,
+        "scopes_running": batch.scopes_running,
+        "runs_by_status": batch.runs_by_status,
+        "done": batch.done,
+        "last_finished_at": _iso(batch.last_finished_at),
     }
 
 
@@ -249,6 +274,16 @@ def _print_status(console: Console, state: _Status) -> None:
         console.print(
             f"Next nightly run: {_local(state.next_nightly) or 'never'} "
             f"(cron '{state.nightly.cron}', Asia/Shanghai)"
+        )
+    if state.batch is not None:
+        batch = state.batch
+        runs_text = ", ".join(f"{status} {n}" for status, n in batch.runs_by_status.items())
+        console.print(
+            f"Last distributed night: #{batch.id} queued {_local(batch.created_at)} "
+            f"({batch.reason}): {batch.scopes_completed} of {batch.expected} sites/account "
+            f"jobs completed, {batch.scopes_running} running"
+            + (f"; runs: {runs_text}" if runs_text else "")
+            + (" — done" if batch.done else "")
         )
     if state.open_findings:
         console.print(

@@ -1,4 +1,5 @@
-"""Retries of transient failures, with tenacity (the only module that imports it).
+"""Retries of transient HTTP failures, with tenacity (storage/retry.py retries lost database
+connections the same way).
 
 Transient: timeouts, connect errors, broken responses, and HTTP 429/502/503/504. Never
 retried: blocked (a challenge answers the same way again), other HTTP errors, DNS and TLS

@@ -156,3 +156,30 @@ def test_metrics_drop_codes_with_nothing_open() -> None:
     assert sample("xunjian_runs_total", {"status": "interrupted"}) == 1
     assert sample("xunjian_fetches_total", {"outcome": "ok"}) == 43
     assert sample("xunjian_last_completed_full_run_timestamp_seconds") == 0  # none completed
+
+
+def test_a_distributed_night_shows_how_far_its_jobs_are() -> None:
+    from dataclasses import replace
+
+    from storage.batches import BatchProgress
+
+    batch = BatchProgress(
+        id=4,
+        created_at=NOW,
+        reason="nightly",
+        sites=200,
+        accounts=98,
+        jobs=201,
+        runs_by_status={"completed": 150, "interrupted": 1, "running": 6},
+        scopes_completed=150,
+        scopes_running=6,
+    )
+    state = replace(STATE, batch=batch)
+    text = printed(state)
+    assert "Last distributed night: #4" in text
+    assert "150 of 201 sites/account jobs completed, 6 running" in text
+    assert "interrupted 1" in text
+    assert "done" not in text.split("Last distributed night")[1].split("\n")[0]
+    data = status_to_dict(state)["last_distributed_night"]
+    assert (data["scopes_expected"], data["scopes_completed"], data["done"]) == (201, 150, False)
+    assert status_to_dict(STATE)["last_distributed_night"] is None
