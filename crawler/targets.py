@@ -106,6 +106,17 @@ def _check_id(value: str) -> str:
     return value
 
 
+def _check_optional_id(value: str | None) -> str | None:
+    return None if value is None else _check_id(value)
+
+
+def _check_category(value: str | None) -> str | None:
+    if value is not None and value not in CATEGORY_ALIASES:
+        choices = ", ".join(CATEGORY_ALIASES)
+        raise ValueError(f"unknown category {value!r} — use one of: {choices}")
+    return value
+
+
 class _ColumnSpec(_Strict):
     id: str | None = None
     name: Annotated[str, Field(min_length=1)]
@@ -115,19 +126,8 @@ class _ColumnSpec(_Strict):
     selector: str | None = None
 
     _url = field_validator("url")(_check_url)
-
-    @field_validator("id")
-    @classmethod
-    def _id(cls, value: str | None) -> str | None:
-        return None if value is None else _check_id(value)
-
-    @field_validator("category")
-    @classmethod
-    def _category(cls, value: str) -> str:
-        if value not in CATEGORY_ALIASES:
-            choices = ", ".join(CATEGORY_ALIASES)
-            raise ValueError(f"unknown category {value!r} — use one of: {choices}")
-        return value
+    _id = field_validator("id")(_check_optional_id)
+    _category = field_validator("category")(_check_category)
 
 
 class _SiteSpec(_Strict):
@@ -215,19 +215,8 @@ class _UnitColumnSpec(_Strict):
     category: str | None = None
 
     _url = field_validator("url")(_check_url)
-
-    @field_validator("id")
-    @classmethod
-    def _id(cls, value: str | None) -> str | None:
-        return None if value is None else _check_id(value)
-
-    @field_validator("category")
-    @classmethod
-    def _category(cls, value: str | None) -> str | None:
-        if value is not None and value not in CATEGORY_ALIASES:
-            choices = ", ".join(CATEGORY_ALIASES)
-            raise ValueError(f"unknown category {value!r} — use one of: {choices}")
-        return value
+    _id = field_validator("id")(_check_optional_id)
+    _category = field_validator("category")(_check_category)
 
 
 class _UnitSpec(_Strict):

@@ -120,12 +120,8 @@ class Fetcher:
         """
         target = check_url(url)
         client = self._open_client(url)
-        if respect_robots:
-            refusal = await self._robots_refusal(target)
-            if refusal is not None:
-                result = _robots_refused(url, target, refusal)
-                _log(result)
-                return result
+        if respect_robots and (refused := await self._refused_by_robots(url, target)):
+            return refused
         sent: dict[str, str] = dict(headers or {})
         if etag:
             sent["If-None-Match"] = etag
@@ -172,12 +168,8 @@ class Fetcher:
             )
         target = check_url(url)
         client = self._open_client(url)
-        if respect_robots:
-            refusal = await self._robots_refusal(target)
-            if refusal is not None:
-                result = _robots_refused(url, target, refusal)
-                _log(result)
-                return result
+        if respect_robots and (refused := await self._refused_by_robots(url, target)):
+            return refused
         clock = _Clock(timeout_s=self._settings.timeout_s)
         last, count = await retry_transient(
             lambda: self._attempt(
@@ -387,6 +379,15 @@ class Fetcher:
         )
 
     # --- robots.txt ----------------------------------------------------------------------
+
+    async def _refused_by_robots(self, url: str, target: httpx.URL) -> FetchResult | None:
+        """The logged ``robots_refused`` result when robots.txt refuses ``target``."""
+        refusal = await self._robots_refusal(target)
+        if refusal is None:
+            return None
+        result = _robots_refused(url, target, refusal)
+        _log(result)
+        return result
 
     async def _robots_refusal(self, url: httpx.URL) -> str | None:
         rules = await self._robots.rules_for(str(url))
