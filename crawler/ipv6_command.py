@@ -27,7 +27,7 @@ from crawler.targets import load_targets
 from rules.ipv6 import Ipv6Check, Ipv6Summary, ipv6_findings, ipv6_summary
 from rules.model import SHANGHAI, Site, utc_now
 
-__all__ = ["ipv6"]
+__all__ = ["ipv6", "nameserver_option"]
 
 
 def _nameservers(
@@ -117,16 +117,7 @@ def _print(
     console.print(summary.text)
 
 
-@click.command("ipv6")
-@targets_option
-@click.option(
-    "--site", "site_ids", multiple=True, metavar="ID", help="Only this site (repeatable)."
-)
-@click.option(
-    "--db", envvar="XUNJIAN_DATABASE_URL", metavar="URL", help="Database (see crawl --help)."
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON on stdout.")
-@click.option(
+nameserver_option = click.option(
     "--nameserver",
     "nameservers",
     multiple=True,
@@ -136,6 +127,18 @@ def _print(
     help="Name server for the AAAA lookups (repeatable; [IPV6]:PORT for an IPv6 server with "
     "a port). Default: the system's (/etc/resolv.conf). Env: XUNJIAN_NAMESERVERS.",
 )
+
+
+@click.command("ipv6")
+@targets_option
+@click.option(
+    "--site", "site_ids", multiple=True, metavar="ID", help="Only this site (repeatable)."
+)
+@click.option(
+    "--db", envvar="XUNJIAN_DATABASE_URL", metavar="URL", help="Database (see crawl --help)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON on stdout.")
+@nameserver_option
 @click.option(
     "--dns-timeout",
     "dns_timeout_s",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,6 +31,8 @@ from crawler.config import open_database
 from crawler.crawl_job import crawl_targets, fetch_settings
 from crawler.distributed import defer_night, queue_conninfo
 from crawler.fetch import FetchSettings
+from crawler.ipv6 import Ipv6Settings, check_sites_ipv6
+from crawler.ipv6_command import nameserver_option
 from crawler.probes import probe_settings, probe_sites
 from crawler.scheduler import (
     DEFAULT_MISFIRE_GRACE_S,
@@ -90,6 +93,17 @@ _CHATTY = ("crawler.fetch", "crawler.account_crawl", "apscheduler", "alembic")
     "needs 20 a day over 7 days); 0: no probes.",
 )
 @click.option(
+    "--ipv6-every",
+    envvar="XUNJIAN_IPV6_EVERY_HOURS",
+    type=click.IntRange(0, 24 * 30),
+    default=24,
+    show_default=True,
+    metavar="HOURS",
+    help="Check every site's IPv6 support (AAAA record, homepage over IPv6) this often, the "
+    "first round two minutes after start-up; 0: never. Env: XUNJIAN_IPV6_EVERY_HOURS.",
+)
+@nameserver_option
+@click.option(
     "--metrics-port",
     envvar="XUNJIAN_METRICS_PORT",
     type=click.IntRange(1, 65535),
@@ -129,6 +143,8 @@ def schedule(
     db: str | None,
     nightly_cron: str,
     probe_every: int | None,
+    ipv6_every: int,
+    nameservers: tuple[tuple[str, int], ...],
     metrics_port: int | None,
     run_now: bool,
     distributed: bool,
@@ -173,11 +189,13 @@ def schedule(
                 nightly=nightly,
                 misfire_grace_s=DEFAULT_MISFIRE_GRACE_S,
                 probe_every=timedelta(minutes=probe_every) if probe_every else None,
+                ipv6_every=timedelta(hours=ipv6_every) if ipv6_every else None,
                 stop_timeout_s=stop_timeout,
                 run_now=run_now,
             ),
             metrics_port=metrics_port,
             distributed=distributed,
+            nameservers=nameservers,
         )
         run_async(_serve(plan))
 
@@ -195,6 +213,7 @@ class _Plan:
     schedule: ScheduleSettings
     metrics_port: int | None
     distributed: bool = False
+    nameservers: tuple[tuple[str, int], ...] = ()  # for the IPv6 checks; empty: the system's
 
 
 async def _serve(plan: _Plan) -> None:
@@ -225,6 +244,7 @@ async def _serve(plan: _Plan) -> None:
             crawl_job=None if plan.distributed else _crawl_job(plan),
             defer_job=_defer_job(plan) if plan.distributed else None,
             probe_job=_probe_job(plan, engine),
+            ipv6_job=_ipv6_job(plan, engine),
             metrics=metrics,
         )
         await scheduler.run(stop, force)
@@ -287,6 +307,23 @@ def _probe_job(plan: _Plan, engine: AsyncEngine) -> ProbeJob | None:
         )
 
     return probe
+
+
+def _ipv6_job(plan: _Plan, engine: AsyncEngine) -> ProbeJob | None:
+    """A round of IPv6 checks of every site, stored (docs/site-health.md)."""
+    if plan.schedule.ipv6_every is None:
+        return None
+
+    async def check(now: datetime) -> object:
+        checks = await check_sites_ipv6(
+            plan.targets.sites,
+            settings=Ipv6Settings(nameservers=plan.nameservers),
+            engine=engine,
+            now=now,
+        )
+        return dict(Counter(check.outcome.value for check in checks))
+
+    return check
 
 
 # --- crawl status --------------------------------------------------------------------------

@@ -278,6 +278,9 @@ class ScheduleSettings:
     nightly: Nightly = field(default_factory=Nightly)
     misfire_grace_s: int = DEFAULT_MISFIRE_GRACE_S
     probe_every: timedelta | None = None
+    ipv6_every: timedelta | None = None
+    # the first IPv6 round after start-up, out of the way of a catch-up crawl's start
+    ipv6_first_delay: timedelta = timedelta(minutes=2)
     stop_timeout_s: float = DEFAULT_STOP_TIMEOUT_S
     run_now: bool = False  # run the nightly crawl once at start-up, due or not
 
@@ -295,6 +298,7 @@ class NightlyScheduler:
         crawl_job: CrawlJob | None = None,
         defer_job: DeferJob | None = None,
         probe_job: ProbeJob | None = None,
+        ipv6_job: ProbeJob | None = None,
         metrics: Metrics | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
@@ -305,6 +309,7 @@ class NightlyScheduler:
         self._crawl_job = crawl_job
         self._defer_job = defer_job
         self._probe_job = probe_job
+        self._ipv6_job = ipv6_job
         self._metrics = metrics
         self._clock = clock
         self._scheduler = AsyncIOScheduler(timezone=settings.nightly.timezone)
@@ -367,10 +372,21 @@ class NightlyScheduler:
         )
         if self._probe_job is not None and self._settings.probe_every is not None:
             self._scheduler.add_job(
-                self._probe,
+                self._periodic,
                 IntervalTrigger(seconds=self._settings.probe_every.total_seconds()),
+                args=("probe", self._probe_job),
                 id="probe",
                 name="availability probes",
+                **options,
+            )
+        if self._ipv6_job is not None and self._settings.ipv6_every is not None:
+            self._scheduler.add_job(
+                self._periodic,
+                IntervalTrigger(seconds=self._settings.ipv6_every.total_seconds()),
+                args=("ipv6", self._ipv6_job),
+                id="ipv6",
+                name="IPv6 checks",
+                next_run_time=datetime.now(nightly.timezone) + self._settings.ipv6_first_delay,
                 **options,
             )
         self._scheduler.start()
@@ -511,21 +527,21 @@ class NightlyScheduler:
             self._metrics.observe_run(summary)
             self._metrics.set_open_findings(open_findings)
 
-    async def _probe(self) -> None:
+    async def _periodic(self, name: str, job: ProbeJob) -> None:
+        """A round of probes or IPv6 checks: one log line, never fatal to the scheduler."""
         task = self._track()
-        assert self._probe_job is not None
-        logger.info("job probe: starting")
+        logger.info("job %s: starting", name)
         try:
-            result = await self._probe_job(self._clock())
+            result = await job(self._clock())
         except asyncio.CancelledError:
             task.uncancel()
-            logger.warning("job probe: cancelled by shutdown")  # see _nightly
+            logger.warning("job %s: cancelled by shutdown", name)  # see _nightly
             return
         except Exception as exc:
-            logger.error("job probe failed: %s: %s", exc.__class__.__name__, exc)
-            logger.debug("job probe failed", exc_info=True)
+            logger.error("job %s failed: %s: %s", name, exc.__class__.__name__, exc)
+            logger.debug("job %s failed", name, exc_info=True)
             return
-        logger.info("job probe: done (%s)", result)
+        logger.info("job %s: done (%s)", name, result)
 
 
 def _local(moment: datetime | None) -> str:

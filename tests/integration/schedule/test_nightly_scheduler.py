@@ -273,3 +273,38 @@ async def test_probes_run_every_interval(engine: AsyncEngine) -> None:
     stop.set()
     await running
     assert probes == sorted(probes)
+
+
+async def test_ipv6_checks_run_after_start_up_and_every_interval(
+    engine: AsyncEngine, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    await record_run(engine, scope="all", started_at=utc_now())
+    rounds: list[datetime] = []
+
+    async def check(now: datetime) -> dict[str, int]:
+        rounds.append(now)
+        if len(rounds) == 2:
+            raise RuntimeError("resolver exploded")
+        return {"ok": 20}
+
+    async def never(now: datetime) -> int:
+        raise AssertionError("no crawl is due")
+
+    scheduler = NightlyScheduler(
+        settings=ScheduleSettings(
+            ipv6_every=timedelta(seconds=0.05), ipv6_first_delay=timedelta(seconds=0.01)
+        ),
+        engine=engine,
+        crawl_job=never,
+        ipv6_job=check,
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(scheduler.run(stop))
+    await wait_for(lambda: len(rounds) >= 3, "three IPv6 rounds")
+    stop.set()
+    await running
+    messages = [r.getMessage() for r in caplog.records]
+    assert "job ipv6: done ({'ok': 20})" in messages
+    # a failed round is logged and the next one still runs
+    assert "job ipv6 failed: RuntimeError: resolver exploded" in messages
