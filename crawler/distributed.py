@@ -10,7 +10,8 @@ tracked exactly like ``crawl --site ID``, and linked to their batch.
 - **Locks**: every job of a site has the lock ``site:ID`` (no two jobs of one site run at
   once) and the queueing lock ``site:ID`` (a site waits in the queue at most once: deferring
   a night while last night's job of a site still waits skips that site). The accounts job
-  has ``accounts`` for both.
+  has ``accounts`` for both; it also reads the 政务公开 units' columns (``crawl_units``), as a
+  whole in-process crawl does (with no accounts in the targets file, no job reads the units).
 - **Sites come from the targets file** each worker reads at start-up (the same file on every
   machine): a job names its site by id; a site the worker's file does not list fails the job
   with that message, not retried.
@@ -52,7 +53,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from crawler.config import ConfigError, default_database_path, open_database
-from crawler.crawl_job import DEFAULT_LINK_CHECKS, source_headers
+from crawler.crawl_job import DEFAULT_LINK_CHECKS, source_headers, units_period
+from crawler.disclosure_crawl import crawl_units
 from crawler.fetch import FetchSettings
 from crawler.runner import JobRun, crawl
 from crawler.targets import Targets
@@ -313,6 +315,17 @@ def _register(app: App, *, targets: Targets, engine: AsyncEngine, fetch: FetchSe
             job=JobRun(batch_id=batch_id, scope=ACCOUNTS_SCOPE),
         )
         logger.info("accounts: run %d %s", report.run_id, report.status)
+        if targets.units and report.status == "completed":
+            # the 政务公开 units ride with the accounts: one job, throttled per host anyway
+            now = utc_now()
+            stops = await crawl_units(
+                targets.units,
+                sessions=sessions,
+                settings=fetch,
+                period=units_period(now),
+                now=now,
+            )
+            logger.info("units: columns read %s", dict(stops))
         return report.run_id
 
     app.task(name=TASK_SITE, retry=_Retry())(crawl_site)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from crawler.demo import demo_fleet, serve_in_thread, with_demo_accounts
+from crawler.demo.disclosure import demo_units
 from rules.model import SHANGHAI, utc_now
 from tests.integration.worker.pg import fresh_database, query, value
 from tests.support.cli import CRAWL, run_crawl
@@ -41,7 +42,7 @@ def database() -> Iterator[str]:
 def test_a_distributed_night_finds_what_crawl_finds(database: str, tmp_path: Path) -> None:
     env = {"XUNJIAN_HOME": str(tmp_path / "home")}
     today = utc_now().astimezone(SHANGHAI).date()
-    running = serve_in_thread(with_demo_accounts(demo_fleet(today)))
+    running = serve_in_thread(with_demo_accounts(demo_fleet(today)), units=demo_units(today))
     targets = tmp_path / "targets.yaml"
     worker: subprocess.Popen[str] | None = None
     try:
@@ -94,6 +95,14 @@ def test_a_distributed_night_finds_what_crawl_finds(database: str, tmp_path: Pat
 
         _, errors = in_one_process.communicate(timeout=240)
         assert in_one_process.returncode == 0, errors
+        # The accounts job then reads the 政务公开 units, as the whole crawl in one process did.
+        with sqlite3.connect(local) as conn:
+            (reads,) = conn.execute("SELECT count(*) FROM disclosure_reads").fetchone()
+        assert reads > 0
+        deadline = time.monotonic() + 120
+        while value(database, "SELECT count(*) FROM disclosure_reads") < reads:
+            assert time.monotonic() < deadline, (tmp_path / "worker.log").read_text()[-3000:]
+            time.sleep(0.5)
     finally:
         if worker is not None:
             worker.send_signal(signal.SIGTERM)
@@ -107,3 +116,8 @@ def test_a_distributed_night_finds_what_crawl_finds(database: str, tmp_path: Pat
         in_process: set[Finding] = {tuple(row) for row in conn.execute(statement)}
     assert distributed
     assert distributed == in_process
+    items = "SELECT unit_id, column_id, url, published FROM disclosure_items"
+    with sqlite3.connect(local) as conn:
+        local_items = {(u, c, url, str(p) if p else None) for u, c, url, p in conn.execute(items)}
+    shared_items = {(u, c, url, str(p) if p else None) for u, c, url, p in query(database, items)}
+    assert shared_items == local_items
