@@ -24,6 +24,8 @@ from crawler.commandline import (
     fetch_options,
     guard,
     keep_bodies_option,
+    link_check_options,
+    link_checks,
     run_async,
     stdout_console,
     targets_option,
@@ -130,6 +132,7 @@ def _common(func: Callable[..., Any]) -> Callable[..., Any]:
     help="Check only this new-media account (repeatable); with --site, both.",
 )
 @fetch_options
+@link_check_options
 @_common
 @click.pass_context
 def main(
@@ -140,6 +143,8 @@ def main(
     user_agent: str | None,
     concurrency: int | None,
     per_host_delay: float | None,
+    check_links: bool,
+    check_articles: int,
     db: str | None,
     as_of: str | None,
     as_json: bool,
@@ -177,6 +182,7 @@ def main(
                 db=db,
                 now=now,
                 settings=fetch_settings(user_agent, concurrency, per_host_delay),
+                link_checks=link_checks(check_links, check_articles),
                 show_progress=sys.stderr.isatty() if progress is None else progress,
                 keep_bodies_days=keep_bodies_days,
             )

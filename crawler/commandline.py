@@ -22,6 +22,7 @@ import click
 from rich.console import Console
 
 from crawler.config import ConfigError
+from crawler.linkcheck import LinkCheckSettings
 from crawler.targets import TargetsError
 
 __all__ = [
@@ -131,6 +132,37 @@ def fetch_options(func: Callable[..., T]) -> Callable[..., T]:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def link_check_options(func: Callable[..., T]) -> Callable[..., T]:
+    """--check-links/--no-check-links and --check-articles N of the crawling commands (see
+    ``link_checks``)."""
+    options = [
+        click.option(
+            "--check-links/--no-check-links",
+            "check_links",
+            default=True,
+            show_default=True,
+            help="Check the homepage's links and the images of the pages read (图片不显示, "
+            "首页不可用链接); each URL once per run.",
+        ),
+        click.option(
+            "--check-articles",
+            type=click.IntRange(0, 100),
+            default=LinkCheckSettings().articles_per_site,
+            show_default=True,
+            metavar="N",
+            help="Article pages read per site for their images (the newest of its columns).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def link_checks(check_links: bool, check_articles: int) -> LinkCheckSettings | None:
+    """The link check settings the options ask for; None: no link checks."""
+    return LinkCheckSettings(articles_per_site=check_articles) if check_links else None
 
 
 keep_bodies_option = click.option(

@@ -25,14 +25,17 @@ from crawler.commandline import (
     fetch_options,
     guard,
     keep_bodies_option,
+    link_check_options,
+    link_checks,
     run_async,
 )
 from crawler.config import open_database
-from crawler.crawl_job import crawl_targets, fetch_settings
+from crawler.crawl_job import DEFAULT_LINK_CHECKS, crawl_targets, fetch_settings
 from crawler.distributed import defer_night, queue_conninfo
 from crawler.fetch import FetchSettings
 from crawler.ipv6 import Ipv6Settings, check_sites_ipv6
 from crawler.ipv6_command import nameserver_option
+from crawler.linkcheck import LinkCheckSettings
 from crawler.probes import probe_settings, probe_sites
 from crawler.scheduler import (
     DEFAULT_MISFIRE_GRACE_S,
@@ -103,6 +106,7 @@ _CHATTY = ("crawler.fetch", "crawler.account_crawl", "apscheduler", "alembic")
     "first round two minutes after start-up; 0: never. Env: XUNJIAN_IPV6_EVERY_HOURS.",
 )
 @nameserver_option
+@link_check_options
 @click.option(
     "--metrics-port",
     envvar="XUNJIAN_METRICS_PORT",
@@ -145,6 +149,8 @@ def schedule(
     probe_every: int | None,
     ipv6_every: int,
     nameservers: tuple[tuple[str, int], ...],
+    check_links: bool,
+    check_articles: int,
     metrics_port: int | None,
     run_now: bool,
     distributed: bool,
@@ -196,6 +202,7 @@ def schedule(
             metrics_port=metrics_port,
             distributed=distributed,
             nameservers=nameservers,
+            link_checks=link_checks(check_links, check_articles),
         )
         run_async(_serve(plan))
 
@@ -214,6 +221,7 @@ class _Plan:
     metrics_port: int | None
     distributed: bool = False
     nameservers: tuple[tuple[str, int], ...] = ()  # for the IPv6 checks; empty: the system's
+    link_checks: LinkCheckSettings | None = DEFAULT_LINK_CHECKS  # None: no link checks
 
 
 async def _serve(plan: _Plan) -> None:
@@ -269,6 +277,7 @@ def _crawl_job(plan: _Plan) -> Callable[[datetime], Awaitable[int]]:
             settings=plan.fetch_settings,
             show_progress=False,
             keep_bodies_days=plan.keep_bodies_days,
+            link_checks=plan.link_checks,
         )
         return report.run_id
 

@@ -10,6 +10,7 @@ answering 304 still has the same links and images). Every function takes an
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -18,11 +19,18 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rules.links import LinkCheck, LinkKind, LinkVerdict, SiteLinkFacts
-from rules.model import Site
+from rules.model import Outcome, Site
 from storage.bulk import chunks
-from storage.models import link_check_table
+from storage.models import body_table as b
+from storage.models import link_check_table, snapshot_table
 
-__all__ = ["link_facts", "link_facts_as_of", "previous_references", "record_link_checks"]
+__all__ = [
+    "link_facts",
+    "link_facts_as_of",
+    "previous_bodies",
+    "previous_references",
+    "record_link_checks",
+]
 
 _PageKey = tuple[str, str | None]
 
@@ -125,6 +133,39 @@ async def previous_references(
             key = (row.site_id, row.column_id)
             if key in wanted:
                 out.setdefault(key, []).append(_check(row))
+    return out
+
+
+async def previous_bodies(
+    session: AsyncSession, *, before_run: int, pages: Sequence[_PageKey]
+) -> dict[_PageKey, tuple[str, str | None, bytes]]:
+    """For each page, its newest readable snapshot before ``before_run`` whose body is still
+    stored: (the URL it was read at, its Content-Type, the body). What a 304 answer stands for."""
+    s = snapshot_table
+    wanted = set(pages)
+    out: dict[_PageKey, tuple[str, str | None, bytes]] = {}
+    for site_chunk in chunks(sorted({site for site, _ in wanted})):
+        newest = (
+            select(s.c.site_id, s.c.column_id, func.max(s.c.id).label("id"))
+            .where(
+                s.c.site_id.in_(site_chunk),
+                s.c.run_id < before_run,
+                s.c.outcome == Outcome.OK.value,
+                s.c.content_hash.is_not(None),
+            )
+            .group_by(s.c.site_id, s.c.column_id)
+            .subquery()
+        )
+        rows = await session.execute(
+            select(s.c.site_id, s.c.column_id, s.c.url, s.c.final_url, s.c.content_type, b.c.data)
+            .join(newest, s.c.id == newest.c.id)
+            .join(b, b.c.content_hash == s.c.content_hash)
+        )
+        for row in rows:
+            key = (row.site_id, row.column_id)
+            if key in wanted:
+                url = row.final_url or row.url
+                out[key] = (url, row.content_type, zlib.decompress(row.data))
     return out
 
 

@@ -89,6 +89,12 @@ class _Parsed:
     images: tuple[PageImage, ...] = ()
 
 
+def page_references(html: str, base_url: str) -> tuple[tuple[PageLink, ...], tuple[PageImage, ...]]:
+    """The links and images of a page, read exactly as ``extract_page`` reads them."""
+    parsed = _parse(html, base_url)
+    return parsed.links, parsed.images
+
+
 def _parse(html: str, base_url: str) -> _Parsed:
     """Parse once: meta tags, the base URL and the scripts' text, then drop non-content tags."""
     tree = LexborHTMLParser(html.replace("\x00", ""))

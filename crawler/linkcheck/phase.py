@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crawler.extract import PageExtraction
 from crawler.extract.links import PageImage, PageLink
-from crawler.fetch import Fetcher, FetchResult, FetchSettings
+from crawler.extract.page import page_references
+from crawler.fetch import Fetcher, FetchResult, FetchSettings, decode_html
 from crawler.linkcheck.articles import newest_articles, read_articles, sample_articles
 from crawler.linkcheck.checker import (
     LinkCheckSettings,
@@ -26,7 +27,7 @@ from crawler.linkcheck.checker import (
 )
 from rules.links import LinkKind
 from rules.model import Outcome, Site
-from storage.links import previous_references, record_link_checks
+from storage.links import previous_bodies, previous_references, record_link_checks
 
 __all__ = ["LinkRun", "PageSeen", "check_links", "page_seen"]
 
@@ -81,9 +82,15 @@ async def check_links(
     """Check the links and images of the pages seen; store the checks; say what was done."""
     unchanged = [(p.site.id, p.column_id) for p in seen if p.outcome is Outcome.NOT_MODIFIED]
     earlier = {}
+    bodies = {}
     if unchanged:
         async with sessions() as session:
             earlier = await previous_references(session, before_run=run_id, pages=unchanged)
+            # A page no earlier run checked (link checks were off, or it shows no link or
+            # image): read its references from the stored body the 304 stands for.
+            unread = [page for page in unchanged if page not in earlier]
+            if unread:
+                bodies = await previous_bodies(session, before_run=run_id, pages=unread)
     pages: list[PageReferences] = []
     for page in seen:
         if page.outcome is Outcome.OK:
@@ -97,9 +104,11 @@ async def check_links(
                 )
             )
         elif page.outcome is Outcome.NOT_MODIFIED:
-            pages += references_from_checks(
-                page.site, earlier.get((page.site.id, page.column_id), [])
-            )
+            key = (page.site.id, page.column_id)
+            if key in bodies:
+                pages.append(_references_in_body(page, *bodies[key]))
+            else:
+                pages += references_from_checks(page.site, earlier.get(key, []))
     # homepages first, so that a site's bounds keep the homepage's links and images
     pages.sort(key=lambda p: p.column_id is not None)
     listed = sample_articles(
@@ -118,3 +127,14 @@ async def check_links(
         await record_link_checks(session, run_id=run_id, checks=checks)
     logger.info("run %d: %d link and image URLs checked", run_id, stats.requested)
     return LinkRun(stats=stats.as_dict(), complete=frozenset(stats.complete))
+
+
+def _references_in_body(
+    page: PageSeen, url: str, content_type: str | None, body: bytes
+) -> PageReferences:
+    """The links and images of a stored body (what an unchanged page still shows)."""
+    text, _ = decode_html(body, content_type)
+    links, images = page_references(text, url)
+    return PageReferences(
+        site=page.site, column_id=page.column_id, page_url=url, links=links, images=images
+    )

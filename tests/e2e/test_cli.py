@@ -9,6 +9,8 @@ import click
 import pytest
 
 from crawler.cli import main
+from crawler.demo import demo_fleet, serve_in_thread
+from rules.model import SHANGHAI, utc_now
 from tests.support.cli import run_crawl
 
 
@@ -141,3 +143,22 @@ def test_extract_missing_file_is_an_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "nope.html" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_link_checks_can_be_turned_off(tmp_path: Path) -> None:
+    """--no-check-links: the pages are crawled and judged, no link or image is checked."""
+    running = serve_in_thread(demo_fleet(utc_now().astimezone(SHANGHAI).date()))
+    try:
+        targets = tmp_path / "targets.yaml"
+        running.write_targets(targets)
+        db = tmp_path / "x.sqlite3"
+        args = ("--targets", str(targets), "--db", str(db), "--site", "sthj", "--json")
+        off = run_crawl(*args, "--no-check-links", "--per-host-delay", "0")
+        assert off.returncode == 0, off.stderr
+        assert json.loads(off.stdout)["sites"][0]["problems"] == "12369投诉查处应更新但长期未更新"
+        on = run_crawl(*args, "--check-articles", "0", "--per-host-delay", "0")
+        assert on.returncode == 0, on.stderr
+        problems = json.loads(on.stdout)["sites"][0]["problems"]
+        assert problems == "图片新闻图片不显示;12369投诉查处应更新但长期未更新"
+    finally:
+        running.stop()

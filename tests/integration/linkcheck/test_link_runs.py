@@ -91,7 +91,7 @@ def make_site(server: Server, other: Server) -> Site:
     )
 
 
-async def crawl_once(site: Site, engine: AsyncEngine) -> CrawlReport:
+async def crawl_once(site: Site, engine: AsyncEngine, *, check: bool = True) -> CrawlReport:
     return await crawl(
         [site],
         engine=engine,
@@ -99,7 +99,7 @@ async def crawl_once(site: Site, engine: AsyncEngine) -> CrawlReport:
         fetch_settings=SETTINGS,
         now=datetime.now(UTC),
         clock=lambda: datetime.now(UTC),
-        link_checks=LinkCheckSettings(),
+        link_checks=LinkCheckSettings() if check else None,
     )
 
 
@@ -167,6 +167,23 @@ async def test_a_run_checks_stores_and_judges_links_and_images(
     third = await crawl_once(site, engine)
     assert [f[0] for f in summary(third)] == ["homepage-links-broken", "external-links-broken"]
     assert [s.code for s in third.resolved] == ["column-images-broken"]
+
+
+async def test_an_unchanged_page_never_checked_is_checked_from_its_stored_body(
+    engine: AsyncEngine, server: Server, other: Server
+) -> None:
+    site = make_site(server, other)
+    unchecked = await crawl_once(site, engine, check=False)
+    assert summary(unchecked) == []
+    # Every page answers 304 now, and no earlier run recorded what they show: the links and
+    # images come from the bodies stored by the first run.
+    second = await crawl_once(site, engine)
+    assert second.outcomes == {"not_modified": 3}
+    assert [code for code, *_ in summary(second)] == [
+        "homepage-links-broken",
+        "external-links-broken",
+        "column-images-broken",
+    ]
 
 
 async def test_link_facts_as_of_and_previous_references(engine: AsyncEngine) -> None:
