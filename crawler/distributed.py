@@ -63,6 +63,7 @@ from storage import batches, repository
 from storage.accounts import sync_accounts
 from storage.engine import is_sqlite, resolve_database_url
 from storage.errors import StorageConfigError
+from storage.links import prune_link_checks
 
 __all__ = [
     "ACCOUNTS_SCOPE",
@@ -182,6 +183,7 @@ async def defer_night(
             )
             if keep_bodies_days is not None:
                 await repository.prune_bodies(session, keep_days=keep_bodies_days, now=now)
+                await prune_link_checks(session, keep_days=keep_bodies_days, now=now)
             batch_id = await batches.create_batch(
                 session,
                 created_at=now,

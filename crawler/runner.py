@@ -37,7 +37,7 @@ from rules.profile import Profile
 from storage import batches, facts, lifecycle, repository
 from storage.accounts import account_facts, sync_accounts
 from storage.ipv6 import latest_ipv6
-from storage.links import link_facts
+from storage.links import link_facts, prune_link_checks
 from storage.pages import PageWrite, count_new_items, record_pages
 from storage.probes import probe_stats
 from storage.records import FindingState
@@ -262,6 +262,7 @@ async def crawl(
             )
             if keep_bodies_days is not None:
                 await repository.prune_bodies(session, keep_days=keep_bodies_days, now=finished_at)
+                await prune_link_checks(session, keep_days=keep_bodies_days, now=finished_at)
             await repository.finish_run(
                 session,
                 run_id,

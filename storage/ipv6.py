@@ -7,7 +7,7 @@ one row whatever its outcome (``rules.ipv6.Ipv6Outcome``); the rules decide what
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from rules.ipv6 import Ipv6Check, Ipv6Outcome
 from storage.bulk import chunks
 from storage.models import ipv6_check_table
+
+# The IPv6 checks run daily under `crawl schedule`; one older than this says nothing of now.
+CHECK_MAX_AGE = timedelta(days=30)
 
 __all__ = ["latest_ipv6", "record_ipv6_checks"]
 
@@ -40,11 +43,17 @@ async def record_ipv6_checks(session: AsyncSession, checks: Sequence[Ipv6Check])
 
 
 async def latest_ipv6(
-    session: AsyncSession, site_ids: Sequence[str], as_of: datetime
+    session: AsyncSession,
+    site_ids: Sequence[str],
+    as_of: datetime,
+    *,
+    max_age: timedelta = CHECK_MAX_AGE,
 ) -> dict[str, Ipv6Check]:
-    """Per site, the newest check made at or before ``as_of`` (ties: the one stored last).
+    """Per site, the newest check made at or before ``as_of`` and within ``max_age`` of it
+    (ties: the one stored last).
 
-    Sites never checked by then are absent: the rules read that as unknown.
+    Sites not checked in that window are absent: the rules read that as unknown (an old
+    check is no evidence of the site now).
     """
     t = ipv6_check_table
     latest: dict[str, Ipv6Check] = {}
@@ -56,7 +65,11 @@ async def latest_ipv6(
                 .over(partition_by=t.c.site_id, order_by=(t.c.checked_at.desc(), t.c.id.desc()))
                 .label("rank"),
             )
-            .where(t.c.site_id.in_(chunk), t.c.checked_at <= as_of)
+            .where(
+                t.c.site_id.in_(chunk),
+                t.c.checked_at <= as_of,
+                t.c.checked_at >= as_of - max_age,
+            )
             .subquery("ranked")
         )
         query = select(ranked).where(ranked.c.rank == 1)

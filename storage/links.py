@@ -10,12 +10,13 @@ answering 304 still has the same links and images). Every function takes an
 
 from __future__ import annotations
 
+import logging
 import zlib
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rules.links import LinkCheck, LinkKind, LinkVerdict, SiteLinkFacts
@@ -29,8 +30,11 @@ __all__ = [
     "link_facts_as_of",
     "previous_bodies",
     "previous_references",
+    "prune_link_checks",
     "record_link_checks",
 ]
+
+logger = logging.getLogger(__name__)
 
 _PageKey = tuple[str, str | None]
 
@@ -167,6 +171,32 @@ async def previous_bodies(
                 url = row.final_url or row.url
                 out[key] = (url, row.content_type, zlib.decompress(row.data))
     return out
+
+
+async def prune_link_checks(session: AsyncSession, *, keep_days: int, now: datetime) -> int:
+    """Delete link and image checks older than ``keep_days``; returns how many.
+
+    The checks of each page's newest checking run are always kept: a page answering 304 is
+    checked again from them (``previous_references``), however old they are.
+    """
+    if keep_days < 0:
+        raise ValueError(f"keep_days={keep_days}: pass 0 or more days")
+    t = link_check_table
+    newer = link_check_table.alias("newer")
+    superseded = (
+        select(newer.c.id)
+        .where(
+            newer.c.site_id == t.c.site_id,
+            newer.c.column_id.is_not_distinct_from(t.c.column_id),
+            newer.c.run_id > t.c.run_id,
+        )
+        .exists()
+    )
+    cutoff = now - timedelta(days=keep_days)
+    result = await session.execute(delete(t).where(t.c.checked_at < cutoff, superseded))
+    pruned = int(result.rowcount)  # type: ignore[attr-defined]
+    logger.info("pruned %d link and image checks older than %s", pruned, cutoff.isoformat())
+    return pruned
 
 
 def _check(row: Any) -> LinkCheck:

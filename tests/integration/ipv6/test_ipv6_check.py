@@ -218,6 +218,12 @@ async def test_checks_are_stored_and_the_newest_is_read(
     assert none_yet == {}
     summary = ipv6_summary([s.id for s in sites], latest)
     assert (summary.sites, summary.checked, summary.done) == (3, 2, 2)
+    # A check older than its window (30 days by default) says nothing of the site now.
+    async with async_sessionmaker(engine)() as session:
+        month_later = await latest_ipv6(session, ["gov-ok"], before + timedelta(days=31))
+        short = await latest_ipv6(session, ["gov-ok"], utc_now(), max_age=timedelta(0))
+    assert month_later == {}
+    assert short == {}
 
 
 @pytest.mark.parametrize("count", [1, 3])

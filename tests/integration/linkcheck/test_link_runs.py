@@ -25,6 +25,7 @@ from storage.links import (
     link_facts,
     link_facts_as_of,
     previous_references,
+    prune_link_checks,
     record_link_checks,
 )
 from storage.models import link_check_table
@@ -298,3 +299,47 @@ async def test_a_sample_of_articles_is_read_for_its_images(
     articles = {path for (method, path) in server.hits if method == "GET" and "/t/" in path}
     articles |= {path for (method, path) in server.hits if method == "GET" and "/g/" in path}
     assert articles == {"/g/1.html", "/t/1.html", "/g/2.html"}
+
+
+async def test_old_checks_are_pruned_but_each_pages_newest_run_is_kept(
+    engine: AsyncEngine,
+) -> None:
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    site = Site(id="s", name="某局", homepage="http://s.example.gov.cn/")
+    t0 = datetime(2022, 6, 1, 2, tzinfo=UTC)
+
+    def check(url: str, at: datetime, column: str | None) -> LinkCheck:
+        return LinkCheck(
+            site_id="s",
+            column_id=column,
+            page_url="http://s.example.gov.cn/",
+            url=url,
+            kind=LinkKind.IMAGE,
+            external=False,
+            verdict=LinkVerdict.OK,
+            checked_at=at,
+        )
+
+    later = t0 + timedelta(days=30)
+    async with sessions() as session, session.begin():
+        await sync_targets(session, [site], now=t0)
+        old = await start_run(session, scope="all", started_at=t0)
+        # the homepage and a column, both checked in the old run …
+        await record_link_checks(
+            session,
+            run_id=old,
+            checks=[check("http://a/h.png", t0, None), check("http://a/c.png", t0, "c")],
+        )
+        # … and the homepage again later: its old checks are superseded, the column's are not
+        new = await start_run(session, scope="all", started_at=later)
+        await record_link_checks(
+            session, run_id=new, checks=[check("http://a/h2.png", later, None)]
+        )
+    async with sessions() as session, session.begin():
+        pruned = await prune_link_checks(session, keep_days=7, now=later + timedelta(days=1))
+    assert pruned == 1
+    async with sessions() as session:
+        rows = await session.execute(select(link_check_table.c.url).order_by(link_check_table.c.id))
+        assert [url for (url,) in rows] == ["http://a/c.png", "http://a/h2.png"]
+    async with sessions() as session, session.begin():
+        assert await prune_link_checks(session, keep_days=0, now=later + timedelta(days=1)) == 0
