@@ -250,7 +250,7 @@ class _TargetsSpec(_Strict):
     _weibo = field_validator("weibo_api")(_check_url)
 
 
-def _column_id(spec: _ColumnSpec, index: int) -> str:
+def _column_id(spec: _ColumnSpec | _UnitColumnSpec, index: int) -> str:
     if spec.id:
         return spec.id
     # Derive a stable id from the URL path; the name is often Chinese.
@@ -558,9 +558,7 @@ def _build_units(spec: _TargetsSpec, source: str) -> tuple[DisclosureUnit, ...]:
                     f"{cwhere}.max_age_days: only overview pages and 'update' columns take "
                     "max_age_days — remove it, or add overview: true"
                 )
-            column_id = col.id or _column_id(
-                _ColumnSpec(name=col.name, url=col.url, category="static"), j
-            )
+            column_id = _column_id(col, j)
             if column_id in seen_columns:
                 problems.append(
                     f"{cwhere}.id: duplicate column id {column_id!r} in unit {unit.id!r} "
