@@ -1,6 +1,6 @@
 """IPv6 support of a site (IPv6升级改造): judging the newest IPv6 check, and the 总体情况 count.
 
-A check (``crawler.ipv6``) looks up the AAAA record of the homepage's host and then fetches
+A check (``crawler.sites.ipv6``) looks up the AAAA record of the homepage's host and then fetches
 the homepage over IPv6. Its outcome:
 
     ok              an AAAA record, and the homepage answered over IPv6 → 已支持IPv6

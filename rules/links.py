@@ -1,7 +1,7 @@
 """Links and images: what a check of one URL showed, and the findings they make.
 
 The crawler checks the images of the homepage and the column pages, and the links of the
-homepage (``crawler.linkcheck``); storage keeps one ``LinkCheck`` per URL and page per run.
+homepage (``crawler.sites.linkcheck``); storage keeps one ``LinkCheck`` per URL and page per run.
 ``judge_links`` turns a site's checks into findings. Only verdicts that are certainly the
 site's fault count (``LinkVerdict.broken``): a check that timed out, could not connect, was
 refused by robots.txt or answered with an anti-bot page tells nothing about the site and

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from crawler.demo import generated_fleet, serve_in_thread
 from crawler.fetch import FetchSettings
-from crawler.runner import crawl
+from crawler.sites.runner import crawl
 from crawler.targets import load_targets
 from rules.model import SHANGHAI, utc_now
 from storage.engine import create_engine, resolve_database_url, upgrade

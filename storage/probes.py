@@ -29,7 +29,7 @@ __all__ = ["ProbeValue", "probe_stats", "record_probes", "register_sites"]
 
 
 class ProbeValue(Protocol):
-    """What storage needs of a probe: ``crawler.probes.ProbeResult`` has this shape.
+    """What storage needs of a probe: ``crawler.sites.probes.ProbeResult`` has this shape.
 
     Storage may not import the crawler, so it names the shape rather than the class.
     """

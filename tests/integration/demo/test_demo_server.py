@@ -28,7 +28,7 @@ from crawler.demo import (
 from crawler.demo.fleet import DEAD_EXTERNAL_LINK, IMAGES_NOT_DISPLAYED
 from crawler.demo.pages import MOVED_PATH, SitePages
 from crawler.demo.styles import style_for
-from crawler.linkcheck.imagebytes import image_format, missing_end
+from crawler.sites.linkcheck.imagebytes import image_format, missing_end
 
 TODAY = date(2022, 5, 20)
 HREF = re.compile(r'href="([^"]*)"')

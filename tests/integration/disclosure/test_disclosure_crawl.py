@@ -9,8 +9,8 @@ from html import escape
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from crawler.disclosure_crawl import crawl_units, read_column
-from crawler.disclosure_export import disclosure_section
+from crawler.disclosure.crawl import crawl_units, read_column
+from crawler.disclosure.export import disclosure_section
 from crawler.fetch import Fetcher, FetchSettings
 from rules.disclosure import DisclosureColumn, DisclosureUnit, Level
 from rules.model import utc_now

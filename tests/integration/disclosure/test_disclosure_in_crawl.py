@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from crawler.config import open_database
-from crawler.crawl_job import crawl_targets, units_period
 from crawler.fetch import FetchSettings
+from crawler.operations.jobs import crawl_targets, units_period
 from crawler.targets import parse_targets
 from rules.model import SHANGHAI
 from rules.period import Period

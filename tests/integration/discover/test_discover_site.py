@@ -11,8 +11,8 @@ import yaml
 from discover_site import ColumnSite
 
 from crawler.demo import demo_fleet, start_fleet
-from crawler.discover import Discovery, discover_columns, guess_category, render_snippet
 from crawler.fetch import Fetcher, FetchSettings
+from crawler.sites.discover import Discovery, discover_columns, guess_category, render_snippet
 from crawler.targets import TargetsError, parse_targets
 from rules.model import Category
 

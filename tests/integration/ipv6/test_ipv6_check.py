@@ -9,7 +9,7 @@ from ipv6_servers import Served
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from crawler.fetch import FetchSettings
-from crawler.ipv6 import Ipv6Settings, check_sites_ipv6
+from crawler.sites.ipv6 import Ipv6Settings, check_sites_ipv6
 from rules.ipv6 import Ipv6Outcome, ipv6_findings, ipv6_summary
 from rules.model import Severity, Site, utc_now
 from storage.ipv6 import latest_ipv6

@@ -10,7 +10,7 @@ from link_server import Route, Server
 from crawler.demo.images import MISSING_IMAGE_PAGE, png, truncated_png
 from crawler.extract.links import PageImage, PageLink
 from crawler.fetch import Fetcher, FetchSettings
-from crawler.linkcheck import LinkCheckSettings, PageReferences, check_pages
+from crawler.sites.linkcheck import LinkCheckSettings, PageReferences, check_pages
 from rules.links import LinkCheck, LinkKind, LinkVerdict, SiteLinkFacts, judge_links
 from rules.model import Site
 from tests.support.loopsite import CHALLENGE

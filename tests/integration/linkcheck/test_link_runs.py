@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from crawler.demo.images import MISSING_IMAGE_PAGE, png
 from crawler.fetch import FetchSettings
-from crawler.linkcheck import LinkCheckSettings
-from crawler.runner import CrawlReport, crawl
+from crawler.sites.linkcheck import LinkCheckSettings
+from crawler.sites.runner import CrawlReport, crawl
 from rules.links import LinkCheck, LinkKind, LinkVerdict
 from rules.model import Category, Column, Site, local_date
 from rules.profile_files import load_profile

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 from probe_homepages import Homepages
 
-from crawler.probe_command import probe
+from crawler.cli.probe import probe
 
 ENV: dict[str, str | None] = {
     "NO_COLOR": "1",

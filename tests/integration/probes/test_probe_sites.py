@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crawler.fetch import FetchConfigError, FetchSettings
-from crawler.probes import ProbeResult, probe_settings, probe_sites
+from crawler.sites.probes import ProbeResult, probe_settings, probe_sites
 from rules.model import Outcome, Site, utc_now
 from storage.models import probe_table, site_table
 

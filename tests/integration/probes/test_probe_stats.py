@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from crawler.probes import ProbeResult
+from crawler.sites.probes import ProbeResult
 from rules.engine import evaluate
 from rules.evaluation import ObjectResult
 from rules.facts import ProbeStats, SiteFacts

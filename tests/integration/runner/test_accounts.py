@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crawler.fetch import FetchSettings
-from crawler.runner import CrawlReport, crawl
+from crawler.sites.runner import CrawlReport, crawl
 from crawler.targets import AccountTarget
 from rules.facts import Account, Platform
 from rules.period import Period

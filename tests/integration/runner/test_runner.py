@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crawler.fetch import FetchSettings
-from crawler.runner import CrawlReport, crawl
+from crawler.sites.runner import CrawlReport, crawl
 from rules.model import SHANGHAI, Category, Column, Site, local_date
 from rules.profile_files import load_profile
 from tests.support.loopsite import CHALLENGE, list_page
@@ -189,7 +189,7 @@ async def test_stored_probes_decide_the_availability_veto(
 ) -> None:
     from sqlalchemy.ext.asyncio import async_sessionmaker
 
-    from crawler.probes import ProbeResult
+    from crawler.sites.probes import ProbeResult
     from rules.model import Outcome
     from storage.probes import record_probes, register_sites
 

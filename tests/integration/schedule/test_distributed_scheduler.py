@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from crawler.scheduler import DeferJob, Nightly, NightlyScheduler, ScheduleSettings
+from crawler.operations.scheduler import DeferJob, Nightly, NightlyScheduler, ScheduleSettings
 from rules.model import utc_now
 from storage import batches
 
@@ -43,7 +43,7 @@ async def run_until_ready(
 async def test_a_missed_night_is_deferred_at_start_up(
     engine: AsyncEngine, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="crawler.scheduler")
+    caplog.set_level(logging.INFO, logger="crawler.operations.scheduler")
     calls: list[tuple[datetime, str]] = []
     scheduler = NightlyScheduler(
         settings=ScheduleSettings(), engine=engine, defer_job=defer_job(calls)
@@ -51,7 +51,7 @@ async def test_a_missed_night_is_deferred_at_start_up(
     await run_until_ready(scheduler, calls)
     assert [reason for _, reason in calls] == ["catch-up"]
     assert scheduler.finished_runs == []  # nothing crawled here
-    lines = [r.getMessage() for r in caplog.records if r.name == "crawler.scheduler"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "crawler.operations.scheduler"]
     assert "job nightly (catch-up): batch 7: 3 site jobs deferred" in lines
 
 

@@ -15,8 +15,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from crawler.fetch import FetchSettings
-from crawler.runner import crawl
-from crawler.scheduler import CrawlJob, Metrics, Nightly, NightlyScheduler, ScheduleSettings
+from crawler.operations.scheduler import (
+    CrawlJob,
+    Metrics,
+    Nightly,
+    NightlyScheduler,
+    ScheduleSettings,
+)
+from crawler.sites.runner import crawl
 from rules.model import Category, Column, Site, utc_now
 from rules.profile_files import load_profile
 from storage import repository
@@ -86,7 +92,7 @@ async def snapshot_count(engine: AsyncEngine) -> int:
 async def test_a_database_without_a_full_run_is_caught_up_at_start_up(
     engine: AsyncEngine, site: LoopSite, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="crawler.scheduler")
+    caplog.set_level(logging.INFO, logger="crawler.operations.scheduler")
     serve_columns(site, 3)
     calls: list[datetime] = []
     metrics = Metrics()
@@ -109,7 +115,7 @@ async def test_a_database_without_a_full_run_is_caught_up_at_start_up(
     assert run.status is RunStatus.COMPLETED
     assert run.full
     assert run.pages_by_outcome == {"ok": 4}
-    lines = [r.getMessage() for r in caplog.records if r.name == "crawler.scheduler"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "crawler.operations.scheduler"]
     assert "job nightly (catch-up): full crawl starting" in lines
     assert any(line.startswith(f"job nightly: run {run.id} completed in ") for line in lines)
     sample = metrics.registry.get_sample_value
@@ -197,7 +203,7 @@ async def test_stop_lets_a_running_crawl_finish(engine: AsyncEngine, site: LoopS
 async def test_a_crawl_cancelled_at_stop_is_recorded_as_interrupted(
     engine: AsyncEngine, site: LoopSite, caplog: pytest.LogCaptureFixture, how: str
 ) -> None:
-    caplog.set_level(logging.INFO, logger="crawler.scheduler")
+    caplog.set_level(logging.INFO, logger="crawler.operations.scheduler")
     serve_columns(site, 30, delay_s=0.1)
     calls: list[datetime] = []
     scheduler = NightlyScheduler(
@@ -220,7 +226,7 @@ async def test_a_crawl_cancelled_at_stop_is_recorded_as_interrupted(
     (run,) = scheduler.finished_runs
     assert run.status is RunStatus.INTERRUPTED
     assert 2 <= run.pages < 31
-    lines = [r.getMessage() for r in caplog.records if r.name == "crawler.scheduler"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "crawler.operations.scheduler"]
     assert any(
         line.startswith(f"job nightly: run {run.id} interrupted")
         and line.endswith("cancelled by shutdown")
@@ -231,7 +237,7 @@ async def test_a_crawl_cancelled_at_stop_is_recorded_as_interrupted(
 async def test_a_failing_job_is_logged_and_the_schedule_goes_on(
     engine: AsyncEngine, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="crawler.scheduler")
+    caplog.set_level(logging.INFO, logger="crawler.operations.scheduler")
 
     async def broken(now: datetime) -> int:
         raise OSError("targets.yaml vanished")

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from crawler.fetch import FetchSettings
-from crawler.runner import CrawlReport, crawl
+from crawler.sites.runner import CrawlReport, crawl
 from rules.facts import Account, Platform
 from rules.model import Category, Column, Outcome, Site, utc_now
 from rules.profile_files import load_profile

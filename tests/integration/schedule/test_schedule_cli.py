@@ -16,9 +16,9 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from crawler.cli import main
+from crawler.cli.status import status
 from crawler.fetch import FetchSettings
-from crawler.runner import crawl
-from crawler.status_command import status
+from crawler.sites.runner import crawl
 from crawler.targets import load_targets
 from rules.model import utc_now
 from storage.engine import create_engine, resolve_database_url, upgrade
@@ -32,7 +32,7 @@ def schedule_command(*args: str) -> list[str]:
     """``crawl schedule …``; through the module until the command is registered in the CLI."""
     if "schedule" in main.commands:
         return [str(CRAWL), "schedule", *args]
-    code = "from crawler.schedule_command import schedule; schedule(prog_name='crawl schedule')"
+    code = "from crawler.cli.schedule import schedule; schedule(prog_name='crawl schedule')"
     return [sys.executable, "-c", code, *args]
 
 

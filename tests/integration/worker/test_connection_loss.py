@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crawler.fetch import FetchSettings
-from crawler.runner import crawl
+from crawler.sites.runner import crawl
 from rules.model import Category, Column, Site
 from rules.profile_files import load_profile
 from storage.models import run_table

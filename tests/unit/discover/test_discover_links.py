@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.discover import guess_category, nav_links, site_id_from
+from crawler.sites.discover import guess_category, nav_links, site_id_from
 from rules.model import Category
 
 

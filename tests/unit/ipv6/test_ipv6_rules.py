@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.ipv6 import parse_nameserver
+from crawler.sites.ipv6 import parse_nameserver
 from rules.ipv6 import Ipv6Check, Ipv6Outcome, ipv6_findings, ipv6_summary
 from rules.model import Severity, Site
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from crawler.linkcheck.articles import newest_articles, sample_articles
+from crawler.sites.linkcheck.articles import newest_articles, sample_articles
 from rules.model import Category, Column, Item, Site
 
 

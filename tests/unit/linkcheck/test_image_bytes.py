@@ -11,9 +11,9 @@ import pytest
 
 from crawler.demo.images import MISSING_IMAGE_PAGE, png, truncated_png
 from crawler.fetch import FetchResult
-from crawler.linkcheck.domains import is_external, site_key
-from crawler.linkcheck.imagebytes import image_format, missing_end
-from crawler.linkcheck.verdicts import image_verdict, link_verdict
+from crawler.sites.linkcheck.domains import is_external, site_key
+from crawler.sites.linkcheck.imagebytes import image_format, missing_end
+from crawler.sites.linkcheck.verdicts import image_verdict, link_verdict
 from rules.links import LinkVerdict
 from rules.model import Outcome
 from tests.support.loopsite import CHALLENGE

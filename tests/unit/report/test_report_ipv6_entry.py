@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from report_exports import export, site
 
-from crawler.findings_export import ipv6_to_dict
+from crawler.output.export import ipv6_to_dict
 from crawler.report import parse_export
 from rules.ipv6 import Ipv6Check, Ipv6Outcome
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.judging import _in_page_order
+from crawler.sites.judging import _in_page_order
 from rules.links import (
     LinkCheck,
     LinkKind,

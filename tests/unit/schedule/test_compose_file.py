@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from crawler.cli import main
-from crawler.schedule_command import schedule
-from crawler.status_command import status
-from crawler.worker_command import worker as worker_command
+from crawler.cli.schedule import schedule
+from crawler.cli.status import status
+from crawler.cli.worker import worker as worker_command
 
 ROOT = Path(__file__).parents[3]
 COMPOSE: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from crawler.config import ConfigError
-from crawler.scheduler import CronError, Nightly, catch_up_due
+from crawler.operations.scheduler import CronError, Nightly, catch_up_due
 from rules.model import SHANGHAI
 
 

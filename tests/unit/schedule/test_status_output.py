@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from rich.console import Console
 
-from crawler.scheduler import Metrics, Nightly
-from crawler.status_command import _print_status, _Status, status_to_dict
+from crawler.cli.status import _print_status, _Status, status_to_dict
+from crawler.operations.scheduler import Metrics, Nightly
 from rules.model import Outcome
 from storage.records import RunStatus
 from storage.runs import FailingAccount, FailingPage, RunSummary

@@ -1,0 +1,1 @@
+"""New-media accounts: the platform readers and the crawl of account sources."""

@@ -1,0 +1,154 @@
+"""``crawl discover``: propose a site's list columns as a targets.yaml snippet, for review.
+
+``crawl discover URL`` starts from a homepage; ``crawl discover --site ID`` from the homepage
+of a site in the targets file (and marks the columns it already lists). The snippet goes to
+stdout; no file is ever written. See ``crawler.sites.discover``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from crawler.cli.runtime import (
+    EXIT_CONFIG,
+    EXIT_RUN,
+    configure_logging,
+    fetch_options,
+    guard,
+    run_async,
+    targets_option,
+)
+from crawler.fetch import Fetcher, FetchSettings
+from crawler.fetch.client import check_url
+from crawler.operations.jobs import fetch_settings
+from crawler.sites.discover import (
+    DEFAULT_MAX_PAGES,
+    Discovery,
+    columns_to_dicts,
+    discover_columns,
+    render_snippet,
+)
+from crawler.targets import load_targets
+from rules.model import Site, local_date, utc_now
+
+__all__ = ["discover"]
+
+
+async def _discover(
+    homepage: str, *, settings: FetchSettings, max_pages: int, respect_robots: bool
+) -> Discovery:
+    async with Fetcher(settings) as fetcher:
+        return await discover_columns(
+            homepage,
+            fetcher=fetcher,
+            today=local_date(utc_now()),
+            max_pages=max_pages,
+            respect_robots=respect_robots,
+        )
+
+
+@click.command("discover")
+@click.argument("url", required=False, metavar="[URL]")
+@targets_option
+@click.option(
+    "--site",
+    "site_id",
+    metavar="ID",
+    help="Start from this site's homepage in the targets file (instead of URL).",
+)
+@click.option(
+    "--max-pages",
+    type=click.IntRange(1, 500),
+    default=DEFAULT_MAX_PAGES,
+    show_default=True,
+    help="Fetch at most this many pages besides the homepage and robots.txt.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the candidates as JSON on stdout.")
+@fetch_options
+@click.option("-v", "--verbose", count=True, help="Log to stderr: -v one line per fetch.")
+def discover(
+    url: str | None,
+    targets_path: Path,
+    site_id: str | None,
+    max_pages: int,
+    as_json: bool,
+    user_agent: str | None,
+    concurrency: int | None,
+    per_host_delay: float | None,
+    verbose: int,
+) -> None:
+    """Propose a site's list columns (栏目) from its homepage navigation: fetch the homepage
+    and at most --max-pages of the pages it links to (politely, robots.txt honoured), keep
+    those that list dated items or carry ColumnName/ColumnType meta tags, guess each one's
+    category from its name, and print a targets.yaml snippet marked for review. Nothing is
+    written: review the snippet, fill in its TODOs, then copy it into the targets file.
+
+    \b
+    Examples:
+      crawl discover https://www.example.gov.cn/
+      crawl discover --site jyty            the homepage of a site in ./targets.yaml
+      crawl discover URL --json             the candidates as JSON
+    """
+    configure_logging(verbose)
+
+    def body() -> None:
+        if (url is None) == (site_id is None):
+            click.echo("error: give a homepage URL or --site ID (one of them)", err=True)
+            raise SystemExit(EXIT_CONFIG)
+        site: Site | None = None
+        if site_id is not None:
+            site = load_targets(targets_path).select([site_id])[0]
+            homepage = site.homepage
+        else:
+            assert url is not None
+            homepage = url
+        check_url(homepage)  # a FetchConfigError names a bad URL
+        settings = replace(
+            fetch_settings(user_agent, concurrency, per_host_delay), per_host_concurrency=1
+        )
+        discovery = run_async(
+            _discover(
+                homepage,
+                settings=settings,
+                max_pages=max_pages,
+                respect_robots=site.respect_robots if site else True,
+            )
+        )
+        if not discovery.outcome.readable:
+            click.echo(
+                f"error: the homepage {discovery.homepage} could not be read "
+                f"({discovery.outcome.label}, {discovery.outcome.value}"
+                + (f": {discovery.detail}" if discovery.detail else "")
+                + ") — nothing to discover; check the URL or try again later",
+                err=True,
+            )
+            raise SystemExit(EXIT_RUN)
+        if as_json:
+            document = {
+                "homepage": discovery.homepage,
+                "site_name": discovery.site_name,
+                "site_code": discovery.site_code,
+                "links": discovery.candidates,
+                "fetched": discovery.fetched,
+                "robots_skipped": discovery.robots_skipped,
+                "failed": [{"url": u, "detail": d} for u, d in discovery.failed],
+                "columns": columns_to_dicts(discovery.columns),
+            }
+            click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        else:
+            click.echo(
+                render_snippet(
+                    discovery,
+                    site_id=site.id if site else None,
+                    site_name=site.name if site else None,
+                    checked_on=local_date(utc_now()),
+                    known_urls=[column.url for column in site.columns] if site else (),
+                ),
+                nl=False,
+            )
+
+    guard(body)

@@ -1,0 +1,180 @@
+"""``crawl report``: the quarterly inspection notice (通报) with its attachments, from the findings
+export — judged from storage, or read from a saved export (``--from-export``)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from crawler.cli.findings import judge_stored, note_unchecked, resolve_moment
+from crawler.cli.runtime import configure_logging, guard, targets_option
+from crawler.config import ConfigError
+from crawler.report import FORMATS, ReportData, ReportDataError, parse_export, render
+from crawler.targets import load_targets
+from rules.model import utc_now
+from rules.period import Period
+
+__all__ = ["report"]
+
+
+def _read_export(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError as exc:
+        raise ConfigError(
+            f"--from-export {path}: file not found — save one with "
+            "`crawl findings --format json --out FILE.json`"
+        ) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"--from-export {path}: cannot read the file ({exc})") from exc
+    except json.JSONDecodeError as exc:
+        raise ConfigError(
+            f"--from-export {path}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from exc
+
+
+def _from_export(path: Path, period: str | None, as_of: str | None) -> ReportData:
+    if as_of:
+        raise ConfigError(
+            "--as-of does not apply to --from-export: the export was judged at its own as_of"
+        )
+    try:
+        data = parse_export(_read_export(path))
+    except ReportDataError as exc:
+        raise ConfigError(f"--from-export {path}: {exc}") from exc
+    if period:
+        try:
+            wanted = Period.parse(period)
+        except ValueError as exc:
+            raise ConfigError(f"--period: {exc}") from exc
+        if (wanted.start, wanted.end) != (data.period_start, data.period_end):
+            raise ConfigError(
+                f"--period {period} is not the export's period ({data.period_label}, "
+                f"{data.period_start}..{data.period_end}) — leave --period out, or export "
+                "that period"
+            )
+    return data
+
+
+def _from_storage(
+    targets_path: Path, db: str | None, period: str | None, as_of: str | None
+) -> ReportData:
+    moment, judged_period = resolve_moment(
+        as_of=as_of, period=period, start=None, end=None, now=utc_now()
+    )
+    targets = load_targets(targets_path)
+    judged = judge_stored(
+        targets,
+        list(targets.sites),
+        list(targets.accounts),
+        db=db,
+        moment=moment,
+        period=judged_period,
+    )
+    note_unchecked(judged)
+    return parse_export(judged.export)
+
+
+@click.command("report")
+@targets_option
+@click.option(
+    "--db", envvar="XUNJIAN_DATABASE_URL", metavar="URL", help="Database (see crawl --help)."
+)
+@click.option(
+    "--period",
+    metavar="P",
+    help="The period of the notice: 2022Q2, 2022-06 or 2022 (default: the current quarter).",
+)
+@click.option(
+    "--as-of",
+    metavar="DATE",
+    help="Judge as of this moment: YYYY-MM-DD (end of day) or ISO time (default: the "
+    "period's end, or now).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="md",
+    show_default=True,
+    help="md or html (to stdout unless --out), docx or xlsx (need --out).",
+)
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
+@click.option(
+    "--from-export",
+    "export_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE.json",
+    help="Render a saved `crawl findings --format json` export instead of judging storage.",
+)
+@click.option(
+    "--region",
+    default="",
+    metavar="TEXT",
+    help="The area's name in the sentences, e.g. 示范区 (…示范区正在运行的政府网站共20个).",
+)
+@click.option(
+    "--portal",
+    metavar="ID",
+    help="The site whose publishing section 二 reports (default: the first site).",
+)
+@click.option("-v", "--verbose", count=True, help="Log to stderr.")
+def report(
+    targets_path: Path,
+    db: str | None,
+    period: str | None,
+    as_of: str | None,
+    output_format: str,
+    out: Path | None,
+    export_path: Path | None,
+    region: str,
+    portal: str | None,
+    verbose: int,
+) -> None:
+    """Write the quarterly inspection notice: 一 websites and new media (总体情况, 主要问题),
+    二 the portal's publishing, 三 the 政务公开 columns, 四 left for the office, and
+    附件1 (all sites), 附件2 (accounts with problems), 附件3 (units and counts).
+
+    \b
+    Examples:
+      crawl report --period 2022Q2 > 2022Q2.md
+      crawl report --period 2022Q2 --format html --out 2022Q2.html --region 示范区
+      crawl report --period 2022Q2 --format docx --out 2022Q2.docx
+      crawl report --from-export 2022Q2.json --format xlsx --out 2022Q2.xlsx
+    """
+    configure_logging(verbose)
+
+    def body() -> None:
+        if output_format in ("docx", "xlsx") and out is None:
+            raise ConfigError(
+                f"--format {output_format} writes a file: give --out FILE.{output_format}"
+            )
+        if export_path is not None:
+            data = _from_export(export_path, period, as_of)
+        else:
+            data = _from_storage(targets_path, db, period, as_of)
+        known = [entry.site for entry in data.publishing]
+        if portal is not None and portal not in known:
+            listed = ", ".join(known) or "none (the export has no publishing section)"
+            raise ConfigError(f"--portal {portal}: no such site in the export — known: {listed}")
+        rendered = render(data, output_format, region=region, portal=portal)
+        if out is None:
+            assert isinstance(rendered, str)
+            sys.stdout.write(rendered)
+            return
+        try:
+            if isinstance(rendered, str):
+                out.write_text(rendered, encoding="utf-8")
+            else:
+                out.write_bytes(rendered)
+        except OSError as exc:
+            raise ConfigError(
+                f"--out {out}: cannot write the file ({exc.strerror or exc})"
+            ) from exc
+        click.echo(f"wrote {out}", err=True)
+
+    guard(body)

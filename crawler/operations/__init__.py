@@ -1,0 +1,1 @@
+"""Unattended operation: the crawl jobs, the nightly scheduler and the distributed workers."""

@@ -1,0 +1,141 @@
+"""Running a crawl of a targets file: what `crawl`, `crawl demo` and the scheduler share."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from crawler.config import open_database
+from crawler.disclosure.crawl import crawl_units
+from crawler.fetch import FetchResult, FetchSettings
+from crawler.sites.linkcheck import LinkCheckSettings
+from crawler.sites.runner import CrawlReport, PageJob, crawl
+from crawler.targets import Targets
+from rules.model import local_date, utc_now
+from rules.period import Period
+
+__all__ = ["crawl_targets", "fetch_settings", "source_headers", "units_period"]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LINK_CHECKS = LinkCheckSettings()
+
+
+@contextmanager
+def _progress(enabled: bool, total: int) -> Iterator[Callable[[PageJob, FetchResult], None] | None]:
+    if not enabled:
+        yield None
+        return
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("crawling", total=total)
+
+        def advance(job: PageJob, result: FetchResult) -> None:
+            progress.update(task, advance=1, description=f"{job.site.name[:16]} {result.outcome}")
+
+        yield advance
+
+
+def fetch_settings(
+    user_agent: str | None, concurrency: int | None, per_host_delay: float | None
+) -> FetchSettings:
+    """FetchSettings with the options given on the command line; the rest at their defaults."""
+    changes: dict[str, Any] = {
+        "user_agent": user_agent,
+        "max_concurrency": concurrency,
+        "per_host_delay_s": per_host_delay,
+    }
+    return FetchSettings(**{k: v for k, v in changes.items() if v is not None})
+
+
+async def crawl_targets(
+    *,
+    targets: Targets,
+    wanted: tuple[str, ...],
+    wanted_accounts: tuple[str, ...] = (),
+    db: str | None,
+    now: datetime,
+    settings: FetchSettings,
+    show_progress: bool,
+    keep_bodies_days: int,
+    default_db: Path | None = None,
+    period: Period | None = None,
+    link_checks: LinkCheckSettings | None = DEFAULT_LINK_CHECKS,  # None: no link checks
+    read_units: bool = True,
+) -> CrawlReport:
+    """Crawl the chosen sites and accounts (nothing chosen: everything); a whole run then reads
+    the 政务公开 units' columns too (unless ``read_units`` is False), back to the start of
+    ``period`` when given, else of ``units_period(now)``."""
+    # Nothing chosen: everything. --site only: those sites; --account only: those accounts.
+    selected = targets.select(wanted) if wanted or not wanted_accounts else []
+    accounts = targets.select_accounts(wanted_accounts) if wanted_accounts or not wanted else []
+    engine = await open_database(db, default_path=default_db)
+    try:
+        total = len(selected) + sum(len(s.columns) for s in selected)
+        with _progress(show_progress, total) as advance:
+            report = await crawl(
+                selected,
+                all_sites=targets.sites,
+                profiles=targets.profiles,
+                engine=engine,
+                fetch_settings=settings,
+                now=now,
+                clock=utc_now,
+                progress=advance,
+                keep_bodies_days=keep_bodies_days,
+                accounts=accounts,
+                all_accounts=targets.accounts,
+                period=period,
+                source_headers=source_headers(),
+                link_checks=link_checks,
+            )
+        if read_units and targets.units and not wanted and not wanted_accounts:
+            stops = await crawl_units(
+                targets.units,
+                sessions=async_sessionmaker(engine, expire_on_commit=False),
+                settings=settings,
+                period=period or units_period(now),
+                now=now,
+            )
+            logger.info("disclosure columns read: %s", dict(stops))
+        return report
+    finally:
+        await engine.dispose()
+
+
+UNITS_LOOKBACK_DAYS = 45
+
+
+def units_period(now: datetime) -> Period:
+    """How far back a whole run reads the units' columns: the current quarter, and in its first
+    45 days the previous one too, so a quarter's counts stay complete while its report is made."""
+    day = local_date(now)
+    start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    quarter = Period.parse(f"{start.year}Q{(start.month - 1) // 3 + 1}")
+    if (day - start).days < UNITS_LOOKBACK_DAYS:
+        start = (start - timedelta(days=1)).replace(day=1)
+        start = start.replace(month=3 * ((start.month - 1) // 3) + 1)
+    return Period(start=start, end=quarter.end)
+
+
+def source_headers() -> dict[str, dict[str, str]]:
+    """Credentials for account sources, from the environment only (never a file, never logged):
+    XUNJIAN_WEIBO_COOKIE is sent as the Cookie of Weibo API requests."""
+    cookie = os.environ.get("XUNJIAN_WEIBO_COOKIE")
+    return {"weibo": {"Cookie": cookie}} if cookie else {}

@@ -1,0 +1,290 @@
+"""The findings export: one versioned JSON document, and the same as CSV, XLSX and tables.
+
+The JSON (schema ``xunjian.findings/1``, documented in docs/findings-schema.md) is the one
+source report tools read (``crawl report`` renders the quarterly notice from it). Besides the
+judged sites and accounts it may carry two optional sections: ``publishing`` (what each site
+published in the period, per column) and ``disclosure`` (the 政务公开 units, built by
+``crawler.disclosure.export`` when that module is installed). CSV and XLSX flatten it: one
+row per finding, and in the workbook a first sheet shaped like a notice's 附件1 (序号, 网站名称,
+检查结果, 存在问题).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from crawler.output.accounts import account_to_dict
+from crawler.output.run import finding_to_dict, page_to_dict
+from crawler.sites.judging import AccountReport, SiteReport
+from rules.evaluation import Result
+from rules.ipv6 import Ipv6Check
+from rules.model import SHANGHAI, Finding, Site
+from rules.period import Period
+from rules.summary import problem_text
+from storage.lifecycle import key_of
+from storage.publishing import Published
+from storage.records import FindingState
+
+__all__ = [
+    "SCHEMA",
+    "build_export",
+    "finding_rows",
+    "ipv6_to_dict",
+    "publishing_entries",
+    "to_csv",
+    "write_xlsx",
+]
+
+SCHEMA = "xunjian.findings/1"
+
+_ROW_FIELDS = (
+    ("site", "网站标识"),
+    ("site_name", "网站名称"),
+    ("result", "检查结果"),
+    ("score", "分数"),
+    ("column_name", "栏目"),
+    ("code", "问题代码"),
+    ("message", "问题"),
+    ("severity", "性质"),
+    ("effect", "影响"),
+    ("points", "扣分"),
+    ("url", "网址"),
+    ("newest_date", "最新信息日期"),
+    ("newest_where", "日期位置"),
+    ("threshold", "要求"),
+    ("checked_at", "检查时间"),
+    ("first_seen", "首次发现"),
+)
+
+
+def build_export(
+    reports: Sequence[SiteReport],
+    accounts: Sequence[AccountReport],
+    states: Sequence[FindingState],
+    *,
+    as_of: datetime,
+    period: Period,
+    generated_at: datetime,
+    since: date | None = None,
+    publishing: Sequence[Mapping[str, Any]] | None = None,
+    disclosure: Mapping[str, Any] | None = None,
+    ipv6: Mapping[str, Ipv6Check] | None = None,
+) -> dict[str, Any]:
+    """The export document. With ``since``, only findings first seen on or after that date.
+
+    ``publishing`` (see ``publishing_entries``) and ``disclosure`` are added when given; an
+    export without them is still valid, and the report says it has no data for them. With
+    ``ipv6`` (each site's newest IPv6 check), every site gets an ``ipv6`` entry (null when the
+    site has no check).
+    """
+    by_key = {state.key: state for state in states}
+    sites = [_site(report, by_key, as_of, since) for report in reports]
+    if ipv6 is not None:
+        for entry in sites:
+            check = ipv6.get(entry["id"])
+            entry["ipv6"] = None if check is None else ipv6_to_dict(check)
+    account_entries = [_account(report, by_key, as_of, since) for report in accounts]
+    optional: dict[str, Any] = {}
+    if publishing is not None:
+        optional["publishing"] = [dict(entry) for entry in publishing]
+    if disclosure is not None:
+        optional["disclosure"] = dict(disclosure)
+    return {
+        "schema": SCHEMA,
+        "generated_at": generated_at.isoformat(),
+        "as_of": as_of.isoformat(),
+        "period": {
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "label": period.label,
+        },
+        "since": since.isoformat() if since else None,
+        "totals": {"sites": _totals(sites), "accounts": _totals(account_entries)},
+        "sites": sites,
+        "accounts": account_entries,
+        **optional,
+    }
+
+
+def ipv6_to_dict(check: Ipv6Check) -> dict[str, Any]:
+    """A site's newest IPv6 check: ``done`` is true (IPv6 works), false (no AAAA record, or the
+    homepage did not load over IPv6) or null (not known: our lookup failed, blocked, …)."""
+    return {
+        "done": check.outcome.done,
+        "outcome": check.outcome.value,
+        "checked_at": check.checked_at.isoformat(),
+        "host": check.host,
+        "addresses": list(check.addresses),
+        "status": check.status,
+        "detail": check.detail,
+    }
+
+
+def publishing_entries(
+    sites: Sequence[Site], published: Mapping[str, Published], *, until: date
+) -> list[dict[str, Any]]:
+    """The ``publishing`` section: per site, the items dated in the period up to ``until``
+    (the period's last day, or the day judged if earlier), per column in the targets order."""
+    entries = []
+    for site in sites:
+        counts = published.get(site.id, Published(columns={}, total=0))
+        entries.append(
+            {
+                "site": site.id,
+                "site_name": site.name,
+                "until": until.isoformat(),
+                "total": counts.total,
+                "columns": [
+                    {
+                        "column": column.id,
+                        "name": column.name,
+                        "category": column.category.value,
+                        "published": counts.columns.get(column.id, 0),
+                    }
+                    for column in site.columns
+                ],
+            }
+        )
+    return entries
+
+
+def _totals(entries: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    passed = sum(1 for entry in entries if entry["result"] == Result.PASSED.value)
+    unknown = sum(1 for entry in entries if entry["result"] == Result.UNKNOWN.value)
+    checked = len(entries) - unknown
+    return {
+        "checked": checked,
+        "passed": passed,
+        "unknown": unknown,
+        "pass_rate": round(passed / checked, 4) if checked else None,
+    }
+
+
+def _findings(
+    findings: Sequence[Finding],
+    states: Mapping[str, FindingState],
+    as_of: datetime,
+    since: date | None,
+) -> list[dict[str, Any]]:
+    entries = []
+    for finding in findings:
+        state = states.get(key_of(finding))
+        if state is not None and state.first_seen > as_of:
+            state = None  # first found after the moment judged: not part of its history
+        if since is not None and (
+            state is None or state.first_seen.astimezone(SHANGHAI).date() < since
+        ):
+            continue
+        entry = finding_to_dict(finding, state.first_seen if state else None)
+        entry["last_seen"] = state.last_seen.isoformat() if state else None
+        entry["occurrences"] = finding.extra.get("occurrences", 1)
+        entries.append(entry)
+    return entries
+
+
+def _account(
+    report: AccountReport,
+    states: Mapping[str, FindingState],
+    as_of: datetime,
+    since: date | None,
+) -> dict[str, Any]:
+    entry = account_to_dict(report, {})
+    entry["findings"] = _findings(report.findings, states, as_of, since)
+    return entry
+
+
+def _site(
+    report: SiteReport,
+    states: Mapping[str, FindingState],
+    as_of: datetime,
+    since: date | None,
+) -> dict[str, Any]:
+    findings = _findings(report.findings, states, as_of, since)
+    site, result = report.site, report.result
+    return {
+        "id": site.id,
+        "name": site.name,
+        "homepage": site.homepage,
+        "site_code": site.site_code,
+        "unit": site.unit,
+        "profile": report.profile.id,
+        "result": result.result.value,
+        "score": result.score,
+        "deducted": result.deducted,
+        "vetoes": list(result.vetoes),
+        "problems": problem_text(report.findings),
+        "not_judged": [item.as_dict() for item in result.not_judged],
+        "columns": [page_to_dict(page) for page in report.pages[1:]],
+        "findings": findings,
+    }
+
+
+def finding_rows(export: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One flat row per finding, with the Chinese headers as keys (CSV and XLSX)."""
+    rows = []
+    for site in [*export["sites"], *export["accounts"]]:
+        for finding in site["findings"]:
+            evidence = finding["evidence"]
+            flat = {
+                **finding,
+                "result": site["result"],
+                "score": site["score"],
+                "url": evidence.get("url"),
+                "newest_date": evidence.get("newest_date"),
+                "newest_where": evidence.get("newest_where"),
+                "threshold": evidence.get("threshold"),
+                "checked_at": evidence.get("checked_at"),
+            }
+            rows.append({header: flat.get(name) for name, header in _ROW_FIELDS})
+    return rows
+
+
+def to_csv(export: Mapping[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=[header for _, header in _ROW_FIELDS])
+    writer.writeheader()
+    writer.writerows(finding_rows(export))
+    return out.getvalue()
+
+
+def write_xlsx(export: Mapping[str, Any], path: Path) -> None:
+    """A workbook: 附件1-style site sheet, the findings, and what could not be judged."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    font = Font(name="SimSun")  # a font with the Chinese glyphs on any office suite
+    workbook = Workbook()
+    sites = workbook.active
+    sites.title = "网站检查情况"
+    sites.append(["序号", "网站名称", "检查结果", "分数", "存在问题"])
+    for n, site in enumerate(export["sites"], 1):
+        sites.append([n, site["name"], site["result"], site["score"], site["problems"]])
+    details = workbook.create_sheet("问题明细")
+    rows = finding_rows(export)
+    details.append([header for _, header in _ROW_FIELDS])
+    for row in rows:
+        details.append(list(row.values()))
+    accounts = workbook.create_sheet("政务新媒体检查情况")
+    accounts.append(["序号", "名称", "类型", "检查结果", "分数", "存在问题"])
+    for n, account in enumerate(export["accounts"], 1):
+        keys = ("name", "type", "result", "score", "problems")
+        accounts.append([n, *(account[key] for key in keys)])
+    unjudged = workbook.create_sheet("未能判定")
+    unjudged.append(["网站名称", "规则", "栏目", "原因"])
+    for entry in [*export["sites"], *export["accounts"]]:
+        for item in entry["not_judged"]:
+            unjudged.append([entry["name"], item["rule"], item["column_name"], item["reason"]])
+    for sheet in (sites, details, accounts, unjudged):
+        for row in sheet.iter_rows():
+            for cell in row:
+                cell.font = Font(name=font.name, bold=cell.row == 1)
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for column in sheet.columns:
+            width = max(len(str(cell.value or "")) for cell in column)
+            sheet.column_dimensions[column[0].column_letter].width = min(60, max(8, width * 1.6))
+    workbook.save(path)

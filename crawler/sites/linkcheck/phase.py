@@ -1,0 +1,140 @@
+"""The link and image phase of a crawl run: after the pages are fetched, before judging.
+
+The runner hands over what each page showed (``page_seen``); a page that answered 304 shows
+what the newest earlier run recorded for it. A sample of each site's articles is read for
+their images (``articles``). Every distinct URL is checked once
+(``checker.check_pages``) and the checks are stored with the run in one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from crawler.extract import PageExtraction
+from crawler.extract.links import PageImage, PageLink
+from crawler.extract.page import page_references
+from crawler.fetch import Fetcher, FetchResult, FetchSettings, decode_html
+from crawler.sites.linkcheck.articles import newest_articles, read_articles, sample_articles
+from crawler.sites.linkcheck.checker import (
+    LinkCheckSettings,
+    PageReferences,
+    check_pages,
+    references_from_checks,
+)
+from rules.links import LinkKind
+from rules.model import Outcome, Site
+from storage.links import previous_bodies, previous_references, record_link_checks
+
+__all__ = ["LinkRun", "PageSeen", "check_links", "page_seen"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageSeen:
+    site: Site
+    column_id: str | None
+    page_url: str  # after redirects
+    outcome: Outcome
+    links: tuple[PageLink, ...] = ()
+    images: tuple[PageImage, ...] = ()
+    articles: tuple[str, ...] = ()  # a column page's newest article URLs, for the sample
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LinkRun:
+    """What the phase did: the run's counts (for the run's stats) and the pages whose links
+    (homepage) or images were all checked: (site id, column id, kind)."""
+
+    stats: dict[str, object]
+    complete: frozenset[tuple[str, str | None, LinkKind]]
+
+    def judged(self, site_id: str) -> set[tuple[str | None, LinkKind]]:
+        return {(column, kind) for site, column, kind in self.complete if site == site_id}
+
+
+def page_seen(
+    site: Site, column_id: str | None, result: FetchResult, extraction: PageExtraction | None
+) -> PageSeen:
+    return PageSeen(
+        site=site,
+        column_id=column_id,
+        page_url=result.final_url,
+        outcome=result.outcome,
+        links=extraction.links if extraction else (),
+        images=extraction.images if extraction else (),
+        articles=newest_articles(extraction.items) if extraction and column_id else (),
+    )
+
+
+async def check_links(
+    seen: Sequence[PageSeen],
+    *,
+    run_id: int,
+    sessions: async_sessionmaker[AsyncSession],
+    fetch_settings: FetchSettings,
+    settings: LinkCheckSettings,
+) -> LinkRun:
+    """Check the links and images of the pages seen; store the checks; say what was done."""
+    unchanged = [(p.site.id, p.column_id) for p in seen if p.outcome is Outcome.NOT_MODIFIED]
+    earlier = {}
+    bodies = {}
+    if unchanged:
+        async with sessions() as session:
+            earlier = await previous_references(session, before_run=run_id, pages=unchanged)
+            # A page no earlier run checked (link checks were off, or it shows no link or
+            # image): read its references from the stored body the 304 stands for.
+            unread = [page for page in unchanged if page not in earlier]
+            if unread:
+                bodies = await previous_bodies(session, before_run=run_id, pages=unread)
+    pages: list[PageReferences] = []
+    for page in seen:
+        if page.outcome is Outcome.OK:
+            pages.append(
+                PageReferences(
+                    site=page.site,
+                    column_id=page.column_id,
+                    page_url=page.page_url,
+                    links=page.links,
+                    images=page.images,
+                )
+            )
+        elif page.outcome is Outcome.NOT_MODIFIED:
+            key = (page.site.id, page.column_id)
+            if key in bodies:
+                pages.append(_references_in_body(page, *bodies[key]))
+            else:
+                pages += references_from_checks(page.site, earlier.get(key, []))
+    # homepages first, so that a site's bounds keep the homepage's links and images
+    pages.sort(key=lambda p: p.column_id is not None)
+    listed = sample_articles(
+        [(p.site, p.column_id, p.articles) for p in seen if p.column_id and p.articles],
+        settings.articles_per_site,
+    )
+    async with Fetcher(fetch_settings) as fetcher:
+        if listed:
+            pages += await read_articles(
+                listed, fetcher=fetcher, concurrency=fetch_settings.max_concurrency
+            )
+        checks, stats = await check_pages(
+            pages, fetcher=fetcher, settings=settings, concurrency=fetch_settings.max_concurrency
+        )
+    async with sessions() as session, session.begin():
+        await record_link_checks(session, run_id=run_id, checks=checks)
+    logger.info("run %d: %d link and image URLs checked", run_id, stats.requested)
+    return LinkRun(stats=stats.as_dict(), complete=frozenset(stats.complete))
+
+
+def _references_in_body(
+    page: PageSeen, url: str, content_type: str | None, body: bytes
+) -> PageReferences:
+    """The links and images of a stored body (what an unchanged page still shows)."""
+    text, _ = decode_html(body, content_type)
+    links, images = page_references(text, url)
+    return PageReferences(
+        site=page.site, column_id=page.column_id, page_url=url, links=links, images=images
+    )

@@ -1,0 +1,440 @@
+"""One crawl run: fetch every page of the chosen sites, extract, store, judge.
+
+The runner is where the layers meet. Fetches run concurrently (bounded by the
+``Fetcher``'s global and per-host limits); extraction of a page runs in a worker thread;
+every page's snapshot and items are written by ONE writer task, each page in its own
+transaction, so a run that is killed midway keeps every page it finished and is marked
+``interrupted``. After the last page the facts are read back from storage, judged by
+``rules`` and the findings stored with the run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import re
+from collections import Counter
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from crawler.accounts.crawl import crawl_accounts
+from crawler.extract import PageExtraction
+from crawler.extract.pool import ExtractionPool
+from crawler.fetch import Fetcher, FetchResult, FetchSettings
+from crawler.records import fetch_record
+from crawler.sites.judging import AccountReport, SiteReport, judge_accounts, judge_sites, quarter_of
+from crawler.sites.linkcheck import LinkCheckSettings, LinkRun, PageSeen, check_links, page_seen
+from crawler.targets import AccountTarget
+from rules.links import SiteLinkFacts, unjudged_subjects
+from rules.model import Column, Finding, Outcome, Site, local_date
+from rules.period import Period
+from rules.profile import Profile
+from storage import batches, facts, lifecycle, repository
+from storage.accounts import account_facts, sync_accounts
+from storage.ipv6 import latest_ipv6
+from storage.links import link_facts, prune_link_checks
+from storage.pages import PageWrite, count_new_items, record_pages
+from storage.probes import probe_stats
+from storage.records import FindingState
+from storage.retry import in_transaction
+
+__all__ = ["CrawlReport", "JobRun", "PageJob", "SiteReport", "crawl"]
+
+logger = logging.getLogger(__name__)
+
+_WRITE_BATCH = 64
+_EMPTY_NOTICE = re.compile(
+    r"暂无(相关)?(信息|内容|数据|记录|文章)|没有(找到)?(相关)?(信息|记录|数据)|无相关(信息|记录)"
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageJob:
+    site: Site
+    column: Column | None  # None: the homepage
+
+    @property
+    def url(self) -> str:
+        return self.column.url if self.column else self.site.homepage
+
+    @property
+    def column_id(self) -> str | None:
+        return self.column.id if self.column else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JobRun:
+    """A run made by a job of a distributed batch (``crawler.operations.distributed``).
+
+    ``scope`` names what the job covers (a site id, or ``accounts``); the job holds the
+    queue's lock of that scope, so a run of it left 'running' by a dead worker is taken as
+    interrupted. The targets were synchronised when the batch was deferred: a job does not
+    synchronise them again (thousands of jobs would each rewrite every site's row).
+    """
+
+    batch_id: int
+    scope: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CrawlReport:
+    run_id: int
+    status: str
+    scope: str
+    as_of: datetime
+    started_at: datetime
+    finished_at: datetime
+    sites: tuple[SiteReport, ...]
+    period: Period
+    accounts: tuple[AccountReport, ...] = ()
+    outcomes: dict[str, int] = field(default_factory=dict)
+    new_items: int = 0
+    resolved: tuple[FindingState, ...] = ()  # problems this run found fixed (rectified)
+    first_seen: Mapping[str, datetime] = field(default_factory=dict)  # finding key → first seen
+
+    @property
+    def findings(self) -> list[Finding]:
+        site_findings = [f for site in self.sites for f in site.findings]
+        return site_findings + [f for account in self.accounts for f in account.findings]
+
+    @property
+    def passed(self) -> int:
+        return sum(site.result.passed for site in self.sites)
+
+
+ProgressCallback = Callable[[PageJob, FetchResult], None]
+_Fetched = tuple[PageJob, FetchResult, PageExtraction | None]
+
+
+async def crawl(
+    sites: Sequence[Site],
+    *,
+    all_sites: Sequence[Site] | None = None,
+    profiles: Mapping[str, Profile],
+    engine: AsyncEngine,
+    fetch_settings: FetchSettings,
+    now: datetime,
+    clock: Callable[[], datetime],
+    progress: ProgressCallback | None = None,
+    keep_bodies_days: int | None = None,
+    accounts: Sequence[AccountTarget] = (),
+    all_accounts: Sequence[AccountTarget] | None = None,
+    period: Period | None = None,
+    source_headers: Mapping[str, Mapping[str, str]] | None = None,
+    job: JobRun | None = None,
+    link_checks: LinkCheckSettings | None = None,
+) -> CrawlReport:
+    """Crawl ``sites`` (a subset of ``all_sites``, the whole targets file); judge at ``now``.
+
+    ``accounts`` (of ``all_accounts``) are the new-media accounts to check; ``period`` is what
+    period rules (weekly posts) judge, by default the quarter of ``now``.
+    ``keep_bodies_days``: after the run, drop stored bodies older than this (None keeps all).
+    ``link_checks``: check the homepage's links and the pages' images once the pages are
+    fetched (``crawler.sites.linkcheck``), within these bounds; None: no link checks.
+    ``now`` is the check time the rules judge against (``--as-of``); ``clock`` stamps the
+    run's own start and end.
+    """
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    started_at = clock()
+    period = period or quarter_of(now)
+    whole = (all_sites is None or len(sites) == len(all_sites)) and (
+        all_accounts is None or len(accounts) == len(all_accounts)
+    )
+    scope = "all" if whole else ",".join([*(s.id for s in sites), *(a.id for a in accounts)])
+    scope = job.scope if job is not None else scope
+    async with sessions() as session, session.begin():
+        abandoned = await repository.interrupt_abandoned_runs(
+            session, now=started_at, exclusive_scope=job.scope if job else None
+        )
+        if abandoned:
+            logger.warning("marked earlier runs %s as interrupted", abandoned)
+        if job is None:
+            await repository.sync_targets(session, list(all_sites or sites), now=started_at)
+            await sync_accounts(
+                session,
+                [(t.account, t.source_url) for t in (all_accounts or accounts)],
+                now=started_at,
+            )
+        run_id = await repository.start_run(session, scope=scope, started_at=started_at)
+        if job is not None:
+            await batches.link_run(session, batch_id=job.batch_id, run_id=run_id)
+    logger.info("run %d started: %d sites", run_id, len(sites))
+
+    jobs = [PageJob(site=s, column=None) for s in sites] + [
+        PageJob(site=s, column=c) for s in sites for c in s.columns
+    ]
+    outcomes: Counter[str] = Counter()
+    seen_pages: list[PageSeen] = []  # what each page showed, for the link and image checks
+    new_items = 0
+    status = "interrupted"
+    try:
+        async with sessions() as session:
+            validators = await repository.validators_by_page(
+                session, site_ids=[s.id for s in sites]
+            )
+        queue: asyncio.Queue[_Fetched | None]
+        queue = asyncio.Queue(maxsize=fetch_settings.max_concurrency * 2)
+
+        async def write_pages() -> None:
+            # Whatever has queued up is written in one transaction (at most _WRITE_BATCH pages):
+            # per-statement round trips, not bytes, bound the writes.
+            nonlocal new_items
+            finished = False
+            while not finished:
+                batch = [await queue.get()]
+                while len(batch) < _WRITE_BATCH and not queue.empty():
+                    batch.append(queue.get_nowait())
+                pages = [entry for entry in batch if entry is not None]
+                finished = len(pages) < len(batch)  # None closes the queue
+                if not pages:
+                    continue
+                # One transaction per batch, written again whole if the connection drops.
+                new_items += await in_transaction(
+                    sessions, functools.partial(_store_pages, run_id=run_id, pages=pages)
+                )
+                for job, result, extraction in pages:
+                    if link_checks is not None:
+                        seen_pages.append(page_seen(job.site, job.column_id, result, extraction))
+                    outcomes[result.outcome.value] += 1
+                    if progress is not None:
+                        progress(job, result)
+
+        today = local_date(now)
+        with ExtractionPool(pages=len(jobs)) as pool:
+            await _fetch_all(jobs, validators, fetch_settings, pool, today, queue, write_pages)
+        link_run: LinkRun | None = None
+        if link_checks is not None:
+            link_run = await check_links(
+                seen_pages,
+                run_id=run_id,
+                sessions=sessions,
+                fetch_settings=fetch_settings,
+                settings=link_checks,
+            )
+
+        account_outcomes, new_posts = await crawl_accounts(
+            accounts,
+            run_id=run_id,
+            sessions=sessions,
+            settings=fetch_settings,
+            source_headers=source_headers,
+        )
+        outcomes.update(account_outcomes)
+
+        async with sessions() as session:
+            pages = await facts.page_facts(session, run_id=run_id, sites=sites)
+            links = await link_facts(session, run_id=run_id, sites=sites)
+            probed = await probe_stats(session, site_ids=[s.id for s in sites], now=now)
+            ipv6 = await latest_ipv6(session, [s.id for s in sites], now)
+            # What this run fetched is what is judged, whatever the check time: the
+            # accounts' facts are as of now, like the pages' (a run's own snapshots).
+            held = await account_facts(
+                session, accounts=[t.account for t in accounts], as_of=clock(), period=period
+            )
+        reports = judge_sites(
+            sites, pages, profiles, now=now, period=period, probes=probed, links=links, ipv6=ipv6
+        )
+        account_reports = judge_accounts(accounts, held, profiles, now=now, period=period)
+        finished_at = clock()
+        findings = [f for r in reports for f in r.findings]
+        findings += [f for a in account_reports for f in a.findings]
+        async with sessions() as session, session.begin():
+            await repository.record_findings(
+                session, run_id=run_id, findings=findings, created_at=finished_at
+            )
+            resolved = await lifecycle.track_findings(
+                session,
+                run_id=run_id,
+                findings=findings,
+                pages=pages,
+                now=finished_at,
+                accounts_read=[a.target.id for a in account_reports if _read(a)],
+                accounts_fetched=[a.id for a in accounts],
+                keep_open=_links_not_judged(sites, links, link_run),
+            )
+            states = await lifecycle.finding_states(
+                session, site_ids=[s.id for s in sites], account_ids=[a.id for a in accounts]
+            )
+            if keep_bodies_days is not None:
+                await repository.prune_bodies(session, keep_days=keep_bodies_days, now=finished_at)
+                await prune_link_checks(session, keep_days=keep_bodies_days, now=finished_at)
+            await repository.finish_run(
+                session,
+                run_id,
+                status="completed",
+                finished_at=finished_at,
+                stats={
+                    "outcomes": dict(outcomes),
+                    "new_items": new_items,
+                    "new_posts": new_posts,
+                    "pages": len(jobs),
+                    "accounts": len(accounts),
+                    "findings": len(findings),
+                    "resolved": resolved,
+                    "links": link_run.stats if link_run is not None else None,
+                },
+            )
+        status = "completed"
+        logger.info("run %d completed: %d pages, %d new items", run_id, len(jobs), new_items)
+        return CrawlReport(
+            run_id=run_id,
+            status=status,
+            scope=scope,
+            as_of=now,
+            started_at=started_at,
+            finished_at=finished_at,
+            sites=reports,
+            accounts=account_reports,
+            period=period,
+            outcomes=dict(outcomes),
+            new_items=new_items,
+            resolved=tuple(s for s in states if s.resolved_at == finished_at),
+            first_seen={s.key: s.first_seen for s in states},
+        )
+    except BaseException as exc:
+        status = (
+            "interrupted"
+            if isinstance(exc, asyncio.CancelledError | KeyboardInterrupt)
+            else ("failed")
+        )
+        await _finish_abnormally(sessions, run_id, status, clock(), outcomes, exc)
+        raise
+
+
+async def _finish_abnormally(
+    sessions: async_sessionmaker[AsyncSession],
+    run_id: int,
+    status: str,
+    finished_at: datetime,
+    outcomes: Counter[str],
+    exc: BaseException,
+) -> None:
+    logger.error("run %d %s: %s", run_id, status, exc.__class__.__name__)
+    try:
+        async with sessions() as session, session.begin():
+            await repository.finish_run(
+                session,
+                run_id,
+                status=status,
+                finished_at=finished_at,
+                stats={"outcomes": dict(outcomes), "error": f"{exc.__class__.__name__}: {exc}"},
+            )
+    except Exception:
+        # The next run marks it interrupted; never hide the original error behind this one.
+        logger.exception("could not record run %d as %s", run_id, status)
+
+
+async def _fetch_all(
+    jobs: Sequence[PageJob],
+    validators: dict[tuple[str, str | None], tuple[str | None, str | None]],
+    settings: FetchSettings,
+    pool: ExtractionPool,
+    today: date,
+    queue: asyncio.Queue[_Fetched | None],
+    write_pages: Callable[[], Coroutine[Any, Any, None]],
+) -> None:
+    """Fetch and extract every page with bounded workers; the writer drains the queue."""
+    pending = iter(jobs)
+    async with Fetcher(settings) as fetcher:
+
+        async def fetch_pages() -> None:
+            for job in pending:
+                etag, last_modified = validators.get((job.site.id, job.column_id), (None, None))
+                result = await fetcher.fetch(
+                    job.url,
+                    etag=etag,
+                    last_modified=last_modified,
+                    respect_robots=job.site.respect_robots,
+                )
+                extraction = None
+                if result.outcome is Outcome.OK and result.text is not None:
+                    extraction = await pool.extract(
+                        result.text,
+                        base_url=result.final_url,
+                        today=today,
+                        selector=job.column.selector if job.column else None,
+                        homepage=job.column is None,
+                    )
+                await queue.put((job, result, extraction))
+
+        try:
+            async with asyncio.TaskGroup() as tasks:
+                writer = tasks.create_task(write_pages())
+                async with asyncio.TaskGroup() as workers:
+                    for _ in range(min(len(jobs), settings.max_concurrency)):
+                        workers.create_task(fetch_pages())
+                await queue.put(None)
+                await writer
+        except BaseExceptionGroup as group:
+            # The run records (and the caller sees) what failed, not "errors in a TaskGroup".
+            raise _first_error(group) from group
+
+
+def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    first = group.exceptions[0]
+    return _first_error(first) if isinstance(first, BaseExceptionGroup) else first
+
+
+def _is_empty_notice(extraction: PageExtraction, text: str | None) -> bool:
+    """A page that says it has nothing ("暂无信息") is an empty column, not an unreadable one."""
+    return not extraction.list_found and text is not None and bool(_EMPTY_NOTICE.search(text))
+
+
+def _page_write(job: PageJob, result: FetchResult, extraction: PageExtraction | None) -> PageWrite:
+    empty = (
+        extraction is not None
+        and job.column is not None
+        and _is_empty_notice(extraction, result.text)
+    )
+    record = fetch_record(
+        result,
+        page_kind=extraction.kind if extraction else None,
+        list_found=(extraction.list_found or empty) if extraction else False,
+        meta=extraction.meta if extraction else None,
+    )
+    items = extraction.items if extraction is not None else ()
+    return PageWrite(site_id=job.site.id, column_id=job.column_id, record=record, items=items)
+
+
+async def _store_pages(session: AsyncSession, *, run_id: int, pages: Sequence[_Fetched]) -> int:
+    """Store a batch of fetched pages; returns how many items were new."""
+    writes = [_page_write(job, result, extraction) for job, result, extraction in pages]
+    snapshot_ids = await record_pages(session, run_id=run_id, pages=writes)
+    for write, snapshot_id in zip(writes, snapshot_ids, strict=True):
+        if write.record.outcome is Outcome.NOT_MODIFIED:
+            await repository.carry_items(
+                session,
+                snapshot_id=snapshot_id,
+                site_id=write.site_id,
+                column_id=write.column_id,
+                seen_at=write.record.fetched_at,
+            )
+    fetched = [
+        snapshot_id
+        for write, snapshot_id in zip(writes, snapshot_ids, strict=True)
+        if write.record.outcome is Outcome.OK and write.items
+    ]
+    return await count_new_items(session, fetched)
+
+
+def _links_not_judged(
+    sites: Sequence[Site], links: Mapping[str, SiteLinkFacts], link_run: LinkRun | None
+) -> list[str]:
+    """Keys of link findings this run read the page of but could not judge: kept open."""
+    return [
+        lifecycle.finding_key(code, site.id, column_id)
+        for site in sites
+        for code, column_id in unjudged_subjects(
+            site, links.get(site.id), link_run.judged(site.id) if link_run else set()
+        )
+    ]
+
+
+def _read(report: AccountReport) -> bool:
+    """Whether the account's source was read at the check (its findings can be resolved)."""
+    return report.facts.outcome is not None and report.facts.outcome.readable
