@@ -9,7 +9,7 @@ that could not be judged is listed in ``not_judged`` and neither vetoes nor dedu
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -38,6 +38,17 @@ class ScoredFinding:
     threshold: str | None = None
     occurrences: int = 1
     points: int = 0  # deducted by this finding (after the rule's cap)
+
+    def stored(self) -> Finding:
+        """The finding with what it did to the score, as it is stored and exported."""
+        extra = {
+            **self.finding.extra,
+            "rule": self.rule,
+            "effect": self.effect.value,
+            "points": self.points,
+            "occurrences": self.occurrences,
+        }
+        return replace(self.finding, extra=extra)
 
     def as_dict(self) -> dict[str, object]:
         finding = self.finding

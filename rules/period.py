@@ -9,9 +9,10 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-__all__ = ["Period"]
+__all__ = ["Period", "quarter_of"]
 
 _QUARTER = re.compile(r"(\d{4})[Qq]([1-4])")
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
@@ -77,3 +78,9 @@ class Period:
 
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def quarter_of(moment: datetime) -> Period:
+    """The calendar quarter (Asia/Shanghai) a check time falls in: the default period."""
+    day = moment.astimezone(ZoneInfo("Asia/Shanghai")).date()
+    return Period.parse(f"{day.year}Q{(day.month - 1) // 3 + 1}")

@@ -36,7 +36,7 @@ _READABLE = tuple(o.value for o in Outcome if o.readable)
 
 
 class PostValue(Protocol):
-    """What storage needs of a post: ``crawler.accounts.platforms.model.Post`` has this shape.
+    """What storage needs of a post: ``crawler.platforms.model.Post`` has this shape.
 
     Storage may not import the crawler, so it names the shape rather than the class.
     """

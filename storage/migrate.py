@@ -5,15 +5,12 @@ package folder, so migrations run from a wheel as well as from a checkout; there
 ``alembic.ini``. The migration environment (``migrations/env.py``) runs on the connection
 handed to it in ``config.attributes["connection"]``.
 
-For development, ``python -m storage.migrate revision -m "add x" --url sqlite:///scratch.db``
-autogenerates a new revision against a database that is at head.
+For development, ``scripts/migrate revision -m "add x" --url sqlite:///scratch.db`` autogenerates
+a new revision against a database that is at head.
 """
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-from collections.abc import Sequence
 from pathlib import Path
 
 from alembic import command
@@ -73,35 +70,3 @@ async def autogenerate_revision(engine: AsyncEngine, message: str) -> None:
 
 def _revision(connection: Connection, message: str) -> None:
     command.revision(alembic_config(connection), message=message, autogenerate=True)
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """A developer's entry point: ``upgrade`` or autogenerate a ``revision``."""
-    from storage.engine import create_engine, resolve_database_url
-
-    parser = argparse.ArgumentParser(prog="python -m storage.migrate")
-    parser.add_argument("action", choices=["upgrade", "current", "revision"])
-    parser.add_argument("--url", required=True, help="database URL or SQLite file path")
-    parser.add_argument("-m", "--message", default="", help="revision message")
-    args = parser.parse_args(argv)
-
-    async def run() -> None:
-        url = resolve_database_url(args.url, default_path=Path(args.url))
-        engine = create_engine(url)
-        try:
-            if args.action == "upgrade":
-                await upgrade(engine)
-            elif args.action == "current":
-                print(await current_revision(engine))
-            else:
-                if not args.message:
-                    parser.error("revision needs -m/--message")
-                await autogenerate_revision(engine, args.message)
-        finally:
-            await engine.dispose()
-
-    asyncio.run(run())
-
-
-if __name__ == "__main__":
-    main()

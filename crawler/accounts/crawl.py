@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from crawler.accounts.platforms import SourceParse, parse_source
 from crawler.fetch import Fetcher, FetchResult, FetchSettings
+from crawler.platforms import SourceParse, parse_source
 from crawler.records import fetch_record
 from crawler.targets import AccountTarget
 from rules.model import Outcome

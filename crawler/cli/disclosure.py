@@ -28,14 +28,13 @@ from crawler.cli.runtime import (
 )
 from crawler.config import ConfigError, open_database, parse_as_of
 from crawler.disclosure.crawl import DEFAULT_PAGE_LIMIT, crawl_units
-from crawler.disclosure.export import disclosure_section
 from crawler.fetch import FetchSettings
 from crawler.operations.jobs import fetch_settings
-from crawler.sites.judging import quarter_of
+from crawler.output.disclosure import disclosure_section
 from crawler.targets import load_targets
 from rules.disclosure import DisclosureUnit
 from rules.model import utc_now
-from rules.period import Period
+from rules.period import Period, quarter_of
 
 __all__ = ["disclosure", "print_disclosure", "run_disclosure"]
 

@@ -13,6 +13,7 @@ from typing import Any
 import click
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from crawler.accounts.judging import AccountReport, judge_accounts
 from crawler.cli.runtime import (
     configure_logging,
     guard,
@@ -21,15 +22,15 @@ from crawler.cli.runtime import (
     targets_option,
 )
 from crawler.config import ConfigError, open_database, parse_as_of
-from crawler.disclosure.export import disclosure_section
 from crawler.output.accounts import print_accounts
+from crawler.output.disclosure import disclosure_section
 from crawler.output.export import build_export, publishing_entries, to_csv, write_xlsx
 from crawler.output.run import print_findings, print_summary
-from crawler.sites.judging import AccountReport, SiteReport, judge_accounts, judge_sites, quarter_of
+from crawler.sites.judging import SiteReport, judge_sites
 from crawler.targets import AccountTarget, Targets, load_targets
 from rules.ipv6 import Ipv6Check
 from rules.model import SHANGHAI, Site, utc_now
-from rules.period import Period
+from rules.period import Period, quarter_of
 from storage import facts, lifecycle
 from storage.accounts import account_facts
 from storage.ipv6 import latest_ipv6

@@ -9,7 +9,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from crawler.sites.judging import AccountReport
+from crawler.accounts.judging import AccountReport
+from crawler.output.values import finding_to_dict
 from rules.evaluation import Result
 from rules.model import SHANGHAI, Severity
 from rules.summary import problem_text
@@ -19,8 +20,6 @@ __all__ = ["account_to_dict", "print_accounts"]
 
 
 def account_to_dict(report: AccountReport, first_seen: Mapping[str, datetime]) -> dict[str, Any]:
-    from crawler.output.run import finding_to_dict
-
     facts, result, target = report.facts, report.result, report.target
     return {
         "id": target.id,

@@ -4,7 +4,7 @@ The JSON (schema ``xunjian.findings/1``, documented in docs/findings-schema.md) 
 source report tools read (``crawl report`` renders the quarterly notice from it). Besides the
 judged sites and accounts it may carry two optional sections: ``publishing`` (what each site
 published in the period, per column) and ``disclosure`` (the 政务公开 units, built by
-``crawler.disclosure.export`` when that module is installed). CSV and XLSX flatten it: one
+``crawler.output.disclosure`` when that module is installed). CSV and XLSX flatten it: one
 row per finding, and in the workbook a first sheet shaped like a notice's 附件1 (序号, 网站名称,
 检查结果, 存在问题).
 """
@@ -18,9 +18,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from crawler.accounts.judging import AccountReport
 from crawler.output.accounts import account_to_dict
-from crawler.output.run import finding_to_dict, page_to_dict
-from crawler.sites.judging import AccountReport, SiteReport
+from crawler.output.values import finding_to_dict, page_to_dict
+from crawler.sites.judging import SiteReport
 from rules.evaluation import Result
 from rules.ipv6 import Ipv6Check
 from rules.model import SHANGHAI, Finding, Site

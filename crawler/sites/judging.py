@@ -1,5 +1,7 @@
 """Judging stored facts: each site by its rule profile, into the values the CLI reports.
 
+Accounts are judged the same way in ``crawler.accounts.judging``.
+
 Used after a crawl and by ``crawl findings`` (re-evaluating any past moment): both read page
 facts from storage and hand them here. The rules stay pure; this module only groups sites by
 profile and keeps, beside each site's result, the per-column verdicts the tables show.
@@ -8,29 +10,21 @@ profile and keeps, beside each site's result, the per-column verdicts the tables
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
-from crawler.targets import AccountTarget
 from rules.engine import evaluate
 from rules.evaluation import ObjectResult, ScoredFinding
-from rules.facts import AccountFacts, ProbeStats, SiteFacts
+from rules.facts import ProbeStats, SiteFacts
 from rules.freshness import PageVerdict, judge_pages
 from rules.ipv6 import Ipv6Check, ipv6_findings
 from rules.links import SiteLinkFacts, judge_links
 from rules.meta_tags import check_meta
-from rules.model import Finding, PageFacts, Site, local_date
-from rules.period import Period
+from rules.model import Finding, PageFacts, Site
+from rules.period import Period, quarter_of
 from rules.profile import Profile
 
-__all__ = [
-    "AccountReport",
-    "SiteReport",
-    "judge_accounts",
-    "judge_sites",
-    "quarter_of",
-    "stored_finding",
-]
+__all__ = ["SiteReport", "judge_sites"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,56 +42,8 @@ class SiteReport:
 
     @property
     def findings(self) -> list[Finding]:
-        scored = [stored_finding(scored) for scored in self.result.findings]
+        scored = [scored.stored() for scored in self.result.findings]
         return _in_page_order(self.site, scored, self.links) + list(self.advisories)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AccountReport:
-    target: AccountTarget
-    facts: AccountFacts
-    result: ObjectResult
-
-    @property
-    def findings(self) -> list[Finding]:
-        return [stored_finding(scored) for scored in self.result.findings]
-
-
-def judge_accounts(
-    targets: Sequence[AccountTarget],
-    facts: Sequence[AccountFacts],
-    profiles: Mapping[str, Profile],
-    *,
-    now: datetime,
-    period: Period,
-) -> tuple[AccountReport, ...]:
-    """Judge each account by its profile over ``period`` at ``now``, in the order given."""
-    by_id = {f.account.id: f for f in facts}
-    results: dict[str, ObjectResult] = {}
-    for ref, profile in profiles.items():
-        members = [by_id[t.id] for t in targets if t.profile == ref]
-        if members:
-            evaluation = evaluate([], members, profile, now=now, period=period)
-            results.update({result.id: result for result in evaluation.accounts})
-    return tuple(AccountReport(target=t, facts=by_id[t.id], result=results[t.id]) for t in targets)
-
-
-def stored_finding(scored: ScoredFinding) -> Finding:
-    """The finding with what it did to the score, as it is stored and exported."""
-    extra = {
-        **scored.finding.extra,
-        "rule": scored.rule,
-        "effect": scored.effect.value,
-        "points": scored.points,
-        "occurrences": scored.occurrences,
-    }
-    return replace(scored.finding, extra=extra)
-
-
-def quarter_of(moment: datetime) -> Period:
-    """The calendar quarter (Asia/Shanghai) a check time falls in: the default period."""
-    day = local_date(moment)
-    return Period.parse(f"{day.year}Q{(day.month - 1) // 3 + 1}")
 
 
 def judge_sites(

@@ -23,16 +23,17 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from crawler.accounts.crawl import crawl_accounts
+from crawler.accounts.judging import AccountReport, judge_accounts
 from crawler.extract import PageExtraction
 from crawler.extract.pool import ExtractionPool
 from crawler.fetch import Fetcher, FetchResult, FetchSettings
 from crawler.records import fetch_record
-from crawler.sites.judging import AccountReport, SiteReport, judge_accounts, judge_sites, quarter_of
+from crawler.sites.judging import SiteReport, judge_sites
 from crawler.sites.linkcheck import LinkCheckSettings, LinkRun, PageSeen, check_links, page_seen
 from crawler.targets import AccountTarget
 from rules.links import SiteLinkFacts, unjudged_subjects
 from rules.model import Column, Finding, Outcome, Site, local_date
-from rules.period import Period
+from rules.period import Period, quarter_of
 from rules.profile import Profile
 from storage import batches, facts, lifecycle, repository
 from storage.accounts import account_facts, sync_accounts

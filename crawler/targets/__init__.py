@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, Protocol, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from crawler.accounts.platforms.sources import source_url
+from crawler.platforms.sources import source_url
 from rules.disclosure import DisclosureColumn, DisclosureUnit, Level
 from rules.facts import Account, Platform
 from rules.model import Category, Column, Site

@@ -44,7 +44,7 @@ def main() -> None:
     if not isinstance(connection, Connection):
         raise RuntimeError(
             "no database connection — run migrations through storage.migrate "
-            "(python -m storage.migrate upgrade --url …), not the alembic command"
+            "(scripts/migrate upgrade --url …), not the alembic command"
         )
     run_migrations(connection)
 

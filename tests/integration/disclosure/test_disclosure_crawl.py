@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crawler.disclosure.crawl import crawl_units, read_column
-from crawler.disclosure.export import disclosure_section
 from crawler.fetch import Fetcher, FetchSettings
+from crawler.output.disclosure import disclosure_section
 from rules.disclosure import DisclosureColumn, DisclosureUnit, Level
 from rules.model import utc_now
 from rules.period import Period

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from crawler.accounts.platforms.model import Post
+from crawler.platforms.model import Post
 from rules.facts import Account, AccountFacts, Platform
 from rules.model import SHANGHAI, Outcome
 from rules.period import Period

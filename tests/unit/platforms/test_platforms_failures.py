@@ -6,8 +6,8 @@ from datetime import datetime
 
 import pytest
 
-from crawler.accounts.platforms import parse_source
-from crawler.accounts.platforms.failures import classify_unusable
+from crawler.platforms import parse_source
+from crawler.platforms.failures import classify_unusable
 from rules.model import SHANGHAI, Outcome
 
 FETCHED_AT = datetime(2022, 5, 24, 10, 0, tzinfo=SHANGHAI)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.accounts.platforms import SourceParse, parse_source
+from crawler.platforms import SourceParse, parse_source
 from rules.model import SHANGHAI, Outcome
 
 FETCHED_AT = datetime(2022, 5, 24, 10, 0, tzinfo=SHANGHAI)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from crawler.accounts.platforms import SourceParse, parse_source
+from crawler.platforms import SourceParse, parse_source
 from rules.model import SHANGHAI, Outcome
 
 SAMPLES = Path(__file__).parent / "samples"

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crawler.accounts.platforms import DEFAULT_WEIBO_API, SourceParse, parse_source, source_url
-from crawler.accounts.platforms.times import EARLIEST_POST
+from crawler.platforms import DEFAULT_WEIBO_API, SourceParse, parse_source, source_url
+from crawler.platforms.times import EARLIEST_POST
 from rules.model import SHANGHAI, Outcome
 
 FETCHED_AT = datetime(2022, 5, 24, 10, 0, tzinfo=SHANGHAI)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.accounts.platforms.times import EARLIEST_POST, parse_post_time
+from crawler.platforms.times import EARLIEST_POST, parse_post_time
 from rules.model import SHANGHAI
 
 # Tuesday 2022-05-24 10:00 in Asia/Shanghai.

@@ -13,11 +13,11 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import quote, urlsplit
 
-from crawler.accounts.platforms.failures import classify_unusable
-from crawler.accounts.platforms.feed import parse_feed
-from crawler.accounts.platforms.model import SourceKind, SourceParse
-from crawler.accounts.platforms.weibo import parse_weibo
 from crawler.fetch.decode import decode_html
+from crawler.platforms.failures import classify_unusable
+from crawler.platforms.feed import parse_feed
+from crawler.platforms.model import SourceKind, SourceParse
+from crawler.platforms.weibo import parse_weibo
 from rules.model import Outcome
 
 __all__ = ["DEFAULT_WEIBO_API", "WEIBO_TIMELINE_PATH", "parse_source", "source_url"]

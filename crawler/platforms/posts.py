@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from crawler.accounts.platforms.model import Post, SourceParse
 from crawler.extract.text import collapse
+from crawler.platforms.model import Post, SourceParse
 from rules.model import Outcome
 
 __all__ = [

@@ -3,7 +3,7 @@
 feedparser gets bytes we fetched and decoded ourselves (re-encoded as UTF-8, so a feed that
 declares gb2312 but holds 镕 reads right), inside a ``BytesIO`` (a bare string or bytes is
 taken for a URL or a file name), with sanitising and URI resolution off. Dates are read by
-``crawler.accounts.platforms.times``, not by feedparser.
+``crawler.platforms.times``, not by feedparser.
 
 Keys: the entry's id (RSS ``guid``, Atom ``id``, JSON Feed ``id``), else its link, else its
 title and date. Reposts: only Weibo feeds in RSSHub's shape say so (the ``转发 @…`` block RSSHub
@@ -24,16 +24,16 @@ from urllib.parse import urlsplit
 
 import feedparser
 
-from crawler.accounts.platforms.failures import error_entry_reason
-from crawler.accounts.platforms.model import SourceParse
-from crawler.accounts.platforms.posts import (
+from crawler.platforms.failures import error_entry_reason
+from crawler.platforms.model import SourceParse
+from crawler.platforms.posts import (
     Candidate,
     collect_posts,
     entry_key,
     plain_text,
     post_title,
 )
-from crawler.accounts.platforms.times import parse_post_time
+from crawler.platforms.times import parse_post_time
 from rules.model import Outcome
 
 __all__ = ["looks_like_feed", "parse_feed"]

@@ -3,7 +3,7 @@
 ``{api}/api/container/getIndex?type=uid&value={uid}&containerid=107603{uid}`` answers
 ``{"ok": 1, "data": {"cards": [{"card_type": 9, "mblog": {...}}, ...]}}``; a card may also hold
 a ``card_group`` of such cards. Each ``mblog`` has ``id``, ``created_at`` (any of the
-forms ``crawler.accounts.platforms.times`` reads), ``text`` (HTML) and, for a repost,
+forms ``crawler.platforms.times`` reads), ``text`` (HTML) and, for a repost,
 ``retweeted_status``.
 
 ``{"ok": 0, "msg": …}`` (refused, rate-limited, or "这里还没有内容") and ``{"ok": -100, "url":
@@ -18,9 +18,9 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-from crawler.accounts.platforms.model import SourceParse
-from crawler.accounts.platforms.posts import Candidate, collect_posts, entry_key, post_title
-from crawler.accounts.platforms.times import parse_post_time
+from crawler.platforms.model import SourceParse
+from crawler.platforms.posts import Candidate, collect_posts, entry_key, post_title
+from crawler.platforms.times import parse_post_time
 from rules.model import Outcome
 
 __all__ = ["POST_URL", "parse_weibo"]

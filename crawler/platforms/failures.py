@@ -17,9 +17,9 @@ from __future__ import annotations
 import json
 import re
 
-from crawler.accounts.platforms.model import SourceKind
-from crawler.accounts.platforms.posts import plain_text
 from crawler.fetch.challenge import detect_challenge
+from crawler.platforms.model import SourceKind
+from crawler.platforms.posts import plain_text
 from rules.model import Outcome
 
 __all__ = [

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crawler.output.run import finding_to_dict
+from crawler.output.values import finding_to_dict
 from rules.disclosure import ColumnRead, DisclosureUnit, Level, judge_disclosure
 from rules.period import Period
 from storage.disclosure import column_reads, unit_counts

@@ -12,9 +12,9 @@ Parsing never touches storage and never raises on a body.
 
 from __future__ import annotations
 
-from crawler.accounts.platforms.model import Post, SourceKind, SourceParse
-from crawler.accounts.platforms.sources import DEFAULT_WEIBO_API, parse_source, source_url
-from crawler.accounts.platforms.times import parse_post_time
+from crawler.platforms.model import Post, SourceKind, SourceParse
+from crawler.platforms.sources import DEFAULT_WEIBO_API, parse_source, source_url
+from crawler.platforms.times import parse_post_time
 
 __all__ = [
     "DEFAULT_WEIBO_API",
