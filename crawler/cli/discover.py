@@ -10,45 +10,21 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from crawler.cli.runtime import (
-    EXIT_CONFIG,
-    EXIT_RUN,
-    configure_logging,
-    fetch_options,
-    guard,
-    run_async,
-    targets_option,
-)
-from crawler.fetch import Fetcher, FetchSettings
-from crawler.fetch.client import check_url
-from crawler.operations.jobs import fetch_settings
-from crawler.sites.discover import (
-    DEFAULT_MAX_PAGES,
-    Discovery,
-    columns_to_dicts,
-    discover_columns,
-    render_snippet,
-)
-from crawler.targets import load_targets
-from rules.model import Site, local_date, utc_now
+from crawler.cli.options import fetch_options, json_option, targets_option, verbose_option
+from crawler.cli.runtime import EXIT_CONFIG, EXIT_RUN, configure_logging, guard, run_async
 
-__all__ = ["discover"]
+if TYPE_CHECKING:
+    from rules.model import Site
 
+__all__ = ["DEFAULT_MAX_PAGES", "discover"]
 
-async def _discover(
-    homepage: str, *, settings: FetchSettings, max_pages: int, respect_robots: bool
-) -> Discovery:
-    async with Fetcher(settings) as fetcher:
-        return await discover_columns(
-            homepage,
-            fetcher=fetcher,
-            today=local_date(utc_now()),
-            max_pages=max_pages,
-            respect_robots=respect_robots,
-        )
+# crawler.sites.discover.DEFAULT_MAX_PAGES, kept here so that --help imports no fetching code
+# (a unit test holds the two equal).
+DEFAULT_MAX_PAGES = 40
 
 
 @click.command("discover")
@@ -67,9 +43,9 @@ async def _discover(
     show_default=True,
     help="Fetch at most this many pages besides the homepage and robots.txt.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the candidates as JSON on stdout.")
+@json_option("Print the candidates as JSON on stdout.")
 @fetch_options
-@click.option("-v", "--verbose", count=True, help="Log to stderr: -v one line per fetch.")
+@verbose_option("Log to stderr: -v one line per fetch.")
 def discover(
     url: str | None,
     targets_path: Path,
@@ -96,6 +72,14 @@ def discover(
     configure_logging(verbose)
 
     def body() -> None:
+        from crawler.fetch.client import check_url
+        from crawler.operations.jobs import fetch_settings
+        from crawler.output.discover import discovery_to_dict
+        from crawler.sites.discover import discover as discover_site
+        from crawler.sites.discover import render_snippet
+        from crawler.targets import load_targets
+        from rules.model import local_date, utc_now
+
         if (url is None) == (site_id is None):
             click.echo("error: give a homepage URL or --site ID (one of them)", err=True)
             raise SystemExit(EXIT_CONFIG)
@@ -111,7 +95,7 @@ def discover(
             fetch_settings(user_agent, concurrency, per_host_delay), per_host_concurrency=1
         )
         discovery = run_async(
-            _discover(
+            discover_site(
                 homepage,
                 settings=settings,
                 max_pages=max_pages,
@@ -128,17 +112,7 @@ def discover(
             )
             raise SystemExit(EXIT_RUN)
         if as_json:
-            document = {
-                "homepage": discovery.homepage,
-                "site_name": discovery.site_name,
-                "site_code": discovery.site_code,
-                "links": discovery.candidates,
-                "fetched": discovery.fetched,
-                "robots_skipped": discovery.robots_skipped,
-                "failed": [{"url": u, "detail": d} for u, d in discovery.failed],
-                "columns": columns_to_dicts(discovery.columns),
-            }
-            click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+            click.echo(json.dumps(discovery_to_dict(discovery), ensure_ascii=False, indent=2))
         else:
             click.echo(
                 render_snippet(

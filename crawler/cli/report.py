@@ -6,22 +6,26 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from crawler.cli.findings import judge_stored, note_unchecked, resolve_moment
-from crawler.cli.runtime import configure_logging, guard, targets_option
-from crawler.config import ConfigError
-from crawler.report import FORMATS, ReportData, ReportDataError, parse_export, render
-from crawler.targets import load_targets
-from rules.model import utc_now
-from rules.period import Period
+from crawler.cli.options import db_option, targets_option, verbose_option
+from crawler.cli.runtime import configure_logging, guard, run_async
+
+if TYPE_CHECKING:
+    from crawler.report import ReportData
 
 __all__ = ["report"]
 
+# crawler.report.FORMATS, kept here so that --help imports no rendering code (a unit test
+# holds the two equal).
+FORMATS = ("md", "html", "docx", "xlsx")
+
 
 def _read_export(path: Path) -> Any:
+    from crawler.config import ConfigError
+
     try:
         return json.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError as exc:
@@ -38,6 +42,10 @@ def _read_export(path: Path) -> Any:
 
 
 def _from_export(path: Path, period: str | None, as_of: str | None) -> ReportData:
+    from crawler.config import ConfigError
+    from crawler.report import ReportDataError, parse_export
+    from rules.period import Period
+
     if as_of:
         raise ConfigError(
             "--as-of does not apply to --from-export: the export was judged at its own as_of"
@@ -63,27 +71,34 @@ def _from_export(path: Path, period: str | None, as_of: str | None) -> ReportDat
 def _from_storage(
     targets_path: Path, db: str | None, period: str | None, as_of: str | None
 ) -> ReportData:
+    from crawler.output.judged import judge_stored, resolve_moment, unchecked_note
+    from crawler.report import parse_export
+    from crawler.targets import load_targets
+    from rules.model import utc_now
+
     moment, judged_period = resolve_moment(
         as_of=as_of, period=period, start=None, end=None, now=utc_now()
     )
     targets = load_targets(targets_path)
-    judged = judge_stored(
-        targets,
-        list(targets.sites),
-        list(targets.accounts),
-        db=db,
-        moment=moment,
-        period=judged_period,
+    judged = run_async(
+        judge_stored(
+            targets,
+            list(targets.sites),
+            list(targets.accounts),
+            db=db,
+            moment=moment,
+            period=judged_period,
+        )
     )
-    note_unchecked(judged)
+    note = unchecked_note(judged)
+    if note:
+        click.echo(note, err=True)
     return parse_export(judged.export)
 
 
 @click.command("report")
 @targets_option
-@click.option(
-    "--db", envvar="XUNJIAN_DATABASE_URL", metavar="URL", help="Database (see crawl --help)."
-)
+@db_option
 @click.option(
     "--period",
     metavar="P",
@@ -122,7 +137,7 @@ def _from_storage(
     metavar="ID",
     help="The site whose publishing section 二 reports (default: the first site).",
 )
-@click.option("-v", "--verbose", count=True, help="Log to stderr.")
+@verbose_option("Log to stderr.")
 def report(
     targets_path: Path,
     db: str | None,
@@ -149,6 +164,9 @@ def report(
     configure_logging(verbose)
 
     def body() -> None:
+        from crawler.config import ConfigError
+        from crawler.report import render
+
         if output_format in ("docx", "xlsx") and out is None:
             raise ConfigError(
                 f"--format {output_format} writes a file: give --out FILE.{output_format}"

@@ -15,27 +15,21 @@ import asyncio
 import logging
 import sys
 from collections.abc import Awaitable, Callable
-from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
-from rich.console import Console
 
-from crawler.config import ConfigError
-from crawler.sites.linkcheck import LinkCheckSettings
-from crawler.targets import TargetsError
+if TYPE_CHECKING:
+    from rich.console import Console
 
 __all__ = [
     "EXIT_CONFIG",
     "EXIT_FINDINGS",
     "EXIT_RUN",
     "configure_logging",
-    "fetch_options",
     "guard",
-    "keep_bodies_option",
     "run_async",
     "stdout_console",
-    "targets_option",
 ]
 
 logger = logging.getLogger(__name__)
@@ -47,10 +41,18 @@ EXIT_CONFIG = 2
 EXIT_RUN = 3
 
 
-def configure_logging(verbose: int) -> None:
-    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(
-        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+def configure_logging(
+    verbose: int,
+    *,
+    log_format: str = "text",
+    base_level: int = logging.WARNING,
+    detail_loggers: tuple[str, ...] = (),
+) -> None:
+    """Logging for a command (``crawler.cli.logs``): -v one line per fetch, -vv debug."""
+    from crawler.cli.logs import configure_logging as configure
+
+    configure(
+        verbose, log_format=log_format, base_level=base_level, detail_loggers=detail_loggers
     )
 
 
@@ -63,12 +65,16 @@ def run_async(coro: Awaitable[T]) -> T:
 
 def stdout_console() -> Console:
     """Tables on stdout: the terminal's width, or a wide page when piped to a file."""
+    from rich.console import Console
+
     return Console() if sys.stdout.isatty() else Console(width=160)
 
 
 def guard(func: Callable[[], T]) -> T:
     """Run a command body; turn known errors into one-line messages and exit codes."""
+    from crawler.config import ConfigError
     from crawler.fetch import FetchConfigError
+    from crawler.targets import TargetsError
     from storage.errors import StorageError
 
     try:
@@ -94,83 +100,3 @@ def guard(func: Callable[[], T]) -> T:
             err=True,
         )
         sys.exit(EXIT_RUN)
-
-
-targets_option = click.option(
-    "--targets",
-    "targets_path",
-    envvar="XUNJIAN_TARGETS",
-    default="targets.yaml",
-    show_default=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The targets file: sites, columns, accounts and their rule profiles. "
-    "Env: XUNJIAN_TARGETS.",
-)
-
-
-def fetch_options(func: Callable[..., T]) -> Callable[..., T]:
-    """The politeness options of every command that crawls: --user-agent, --concurrency and
-    --per-host-delay (see ``crawler.operations.jobs.fetch_settings``)."""
-    options = [
-        click.option(
-            "--user-agent",
-            envvar="XUNJIAN_USER_AGENT",
-            help="User-Agent header sent with every request. Env: XUNJIAN_USER_AGENT.",
-        ),
-        click.option(
-            "--concurrency",
-            type=click.IntRange(1, 512),
-            help="Fetches in flight at once (default 32).",
-        ),
-        click.option(
-            "--per-host-delay",
-            type=click.FloatRange(0, 60),
-            metavar="SECONDS",
-            help="Least time between two request starts to one host (default 0.5, plus jitter).",
-        ),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def link_check_options(func: Callable[..., T]) -> Callable[..., T]:
-    """--check-links/--no-check-links and --check-articles N of the crawling commands (see
-    ``link_checks``)."""
-    options = [
-        click.option(
-            "--check-links/--no-check-links",
-            "check_links",
-            default=True,
-            show_default=True,
-            help="Check the homepage's links and the images of the pages read (图片不显示, "
-            "首页不可用链接); each URL once per run.",
-        ),
-        click.option(
-            "--check-articles",
-            type=click.IntRange(0, 100),
-            default=LinkCheckSettings().articles_per_site,
-            show_default=True,
-            metavar="N",
-            help="Article pages read per site for their images (the newest of its columns).",
-        ),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def link_checks(check_links: bool, check_articles: int) -> LinkCheckSettings | None:
-    """The link check settings the options ask for; None: no link checks."""
-    return LinkCheckSettings(articles_per_site=check_articles) if check_links else None
-
-
-keep_bodies_option = click.option(
-    "--keep-bodies-days",
-    envvar="XUNJIAN_KEEP_BODIES_DAYS",
-    type=click.IntRange(0, 36500),
-    default=400,
-    show_default=True,
-    help="Keep stored page bodies (the evidence) this many days; each page's newest body is "
-    "always kept. Env: XUNJIAN_KEEP_BODIES_DAYS.",
-)

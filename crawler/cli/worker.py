@@ -4,31 +4,36 @@
 until SIGTERM or SIGINT: the first signal stops taking jobs and lets running ones finish within
 ``--stop-timeout`` (then they are cancelled, recorded as interrupted and queued again); a
 second signal cancels them at once (the stalled-job check of the other workers queues them
-again). ``crawl enqueue`` defers one night by hand: what ``crawl schedule --distributed``
-does at the nightly time.
+again). The process lives in ``crawler.operations.worker``. ``crawl enqueue`` defers one
+night by hand: what ``crawl schedule --distributed`` does at the nightly time.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import signal
-from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from crawler.cli.runtime import configure_logging, guard, keep_bodies_option, run_async
-from crawler.cli.runtime import targets_option as targets_file_option
-from crawler.operations import distributed
-from crawler.operations.distributed import WorkerSettings, defer_night, run_worker
-from crawler.operations.jobs import fetch_settings
-from crawler.targets import load_targets
-from rules.model import utc_now
+from crawler.cli.options import (
+    db_option,
+    keep_bodies_option,
+    log_format_option,
+    targets_option,
+    verbose_option,
+)
+from crawler.cli.runtime import configure_logging, guard, run_async
 
 __all__ = ["enqueue", "worker"]
 
-logger = logging.getLogger(__name__)
+# crawler.operations.distributed's worker defaults, kept here so that --help imports no
+# queue (a unit test holds them equal).
+DEFAULT_CONCURRENCY = 8
+DEFAULT_STOP_TIMEOUT_S = 300.0
+DEFAULT_HEARTBEAT_S = 10.0
+DEFAULT_STALLED_AFTER_S = 60.0
+DEFAULT_STALLED_CHECK_S = 30.0
+DEFAULT_POLL_S = 5.0
 
 _CHATTY = (
     "crawler.fetch",
@@ -39,37 +44,29 @@ _CHATTY = (
     "alembic",
 )
 
-_db_option = click.option(
-    "--db",
-    envvar="XUNJIAN_DATABASE_URL",
-    metavar="URL",
-    help="The Postgres database the queue and the results live in: postgresql://… "
-    "Env: XUNJIAN_DATABASE_URL.",
-)
 
-
-def _quiet(verbose: int) -> None:
-    configure_logging(verbose + 1)
-    if verbose == 0:
-        for name in _CHATTY:
-            logging.getLogger(name).setLevel(logging.WARNING)
+def _quiet(verbose: int, log_format: str) -> None:
+    """Job lines always (INFO); per-fetch lines from -v on, debug from -vv."""
+    configure_logging(
+        verbose, log_format=log_format, base_level=logging.INFO, detail_loggers=_CHATTY
+    )
 
 
 @click.command("worker")
-@targets_file_option
-@_db_option
+@targets_option
+@db_option
 @click.option(
     "--concurrency",
     envvar="XUNJIAN_WORKER_CONCURRENCY",
     type=click.IntRange(1, 256),
-    default=distributed.DEFAULT_CONCURRENCY,
+    default=DEFAULT_CONCURRENCY,
     show_default=True,
     help="Jobs (sites) crawled at once by this worker. Env: XUNJIAN_WORKER_CONCURRENCY.",
 )
 @click.option(
     "--stop-timeout",
     type=click.FloatRange(0, 24 * 3600),
-    default=distributed.DEFAULT_STOP_TIMEOUT_S,
+    default=DEFAULT_STOP_TIMEOUT_S,
     show_default=True,
     metavar="SECONDS",
     help="On SIGTERM/SIGINT, how long running jobs may go on before they are cancelled "
@@ -78,7 +75,7 @@ def _quiet(verbose: int) -> None:
 @click.option(
     "--heartbeat",
     type=click.FloatRange(0.1, 3600),
-    default=distributed.DEFAULT_HEARTBEAT_S,
+    default=DEFAULT_HEARTBEAT_S,
     show_default=True,
     metavar="SECONDS",
     help="How often this worker tells the queue it is alive.",
@@ -86,7 +83,7 @@ def _quiet(verbose: int) -> None:
 @click.option(
     "--stalled-after",
     type=click.FloatRange(0.5, 24 * 3600),
-    default=distributed.DEFAULT_STALLED_AFTER_S,
+    default=DEFAULT_STALLED_AFTER_S,
     show_default=True,
     metavar="SECONDS",
     help="A worker silent this long is taken as gone: its running jobs are queued again. "
@@ -95,7 +92,7 @@ def _quiet(verbose: int) -> None:
 @click.option(
     "--stalled-check",
     type=click.FloatRange(0.1, 3600),
-    default=distributed.DEFAULT_STALLED_CHECK_S,
+    default=DEFAULT_STALLED_CHECK_S,
     show_default=True,
     metavar="SECONDS",
     help="How often this worker looks for jobs of gone workers.",
@@ -103,7 +100,7 @@ def _quiet(verbose: int) -> None:
 @click.option(
     "--poll",
     type=click.FloatRange(0.1, 600),
-    default=distributed.DEFAULT_POLL_S,
+    default=DEFAULT_POLL_S,
     show_default=True,
     metavar="SECONDS",
     help="Look for new jobs at least this often (a new job also wakes the workers at once).",
@@ -119,9 +116,8 @@ def _quiet(verbose: int) -> None:
     metavar="SECONDS",
     help="Least time between two request starts to one host (default 0.5, plus jitter).",
 )
-@click.option(
-    "-v", "--verbose", count=True, help="One line per job is always logged; -v more, -vv debug."
-)
+@verbose_option("One line per job is always logged; -v more, -vv debug.")
+@log_format_option
 def worker(
     targets_path: Path,
     db: str | None,
@@ -134,6 +130,7 @@ def worker(
     user_agent: str | None,
     per_host_delay: float | None,
     verbose: int,
+    log_format: str,
 ) -> None:
     """Run crawl jobs from the queue in Postgres until stopped (SIGTERM or Ctrl-C).
 
@@ -147,9 +144,14 @@ def worker(
       crawl worker --db postgresql://xunjian@db/xunjian --targets /etc/xunjian/targets.yaml
       crawl worker --concurrency 16
     """
-    _quiet(verbose)
+    _quiet(verbose, log_format)
 
     def body() -> None:
+        from crawler.operations.distributed import WorkerSettings
+        from crawler.operations.jobs import fetch_settings
+        from crawler.operations.worker import serve_worker
+        from crawler.targets import load_targets
+
         targets = load_targets(targets_path)
         settings = WorkerSettings(
             concurrency=concurrency,
@@ -158,53 +160,35 @@ def worker(
             stalled_after_s=stalled_after,
             stalled_check_s=stalled_check,
             poll_s=poll,
+            fetch=fetch_settings(user_agent, None, per_host_delay),
         )
-        settings = replace(settings, fetch=fetch_settings(user_agent, None, per_host_delay))
-
-        async def serve() -> None:
-            stop, force = asyncio.Event(), asyncio.Event()
-            loop = asyncio.get_running_loop()
-
-            def on_signal(signum: signal.Signals) -> None:
-                if stop.is_set():
-                    logger.warning("%s again: cancelling the running jobs now", signum.name)
-                    force.set()
-                    return
-                logger.warning(
-                    "%s: stopping (no new jobs; send it again to cancel running ones)",
-                    signum.name,
-                )
-                stop.set()
-
-            handled = (signal.SIGTERM, signal.SIGINT)
-            for signum in handled:
-                loop.add_signal_handler(signum, on_signal, signum)
-            try:
-                await run_worker(db=db, targets=targets, settings=settings, stop=stop, force=force)
-            finally:
-                for signum in handled:
-                    loop.remove_signal_handler(signum)
-
-        run_async(serve())
+        run_async(serve_worker(db=db, targets=targets, settings=settings))
 
     guard(body)
 
 
 @click.command("enqueue")
-@targets_file_option
-@_db_option
+@targets_option
+@db_option
 @keep_bodies_option
-@click.option("-v", "--verbose", count=True, help="-v: more, -vv debug.")
-def enqueue(targets_path: Path, db: str | None, keep_bodies_days: int, verbose: int) -> None:
+@verbose_option("-v: more, -vv debug.")
+@log_format_option
+def enqueue(
+    targets_path: Path, db: str | None, keep_bodies_days: int, verbose: int, log_format: str
+) -> None:
     """Defer one night's crawl to the workers now: one job per site, one for the accounts.
 
     What `crawl schedule --distributed` does at the nightly time. A site whose job from
     before still waits in the queue is not queued twice. Prints the batch id; `crawl status`
     shows how the night goes.
     """
-    _quiet(verbose)
+    _quiet(verbose, log_format)
 
     def body() -> None:
+        from crawler.operations.distributed import defer_night
+        from crawler.targets import load_targets
+        from rules.model import utc_now
+
         targets = load_targets(targets_path)
         night = run_async(
             defer_night(

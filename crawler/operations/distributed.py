@@ -56,7 +56,8 @@ from crawler.config import ConfigError, default_database_path, open_database
 from crawler.disclosure.crawl import crawl_units
 from crawler.fetch import FetchSettings
 from crawler.operations.jobs import DEFAULT_LINK_CHECKS, source_headers, units_period
-from crawler.sites.runner import JobRun, crawl
+from crawler.operations.loglines import counts_line, run_line
+from crawler.sites.runner import CrawlPlan, JobRun, crawl
 from crawler.targets import Targets
 from rules.model import utc_now
 from storage import batches, repository
@@ -283,40 +284,38 @@ def _register(app: App, *, targets: Targets, engine: AsyncEngine, fetch: FetchSe
         if (done := await already_done(batch_id, site_id)) is not None:
             return done
         now = utc_now()
-        report = await crawl(
-            [site],
+        plan = CrawlPlan(
+            sites=[site],
             all_sites=targets.sites,
-            profiles=targets.profiles,
-            engine=engine,
-            fetch_settings=fetch,
-            now=now,
-            clock=utc_now,
             accounts=(),
             all_accounts=targets.accounts,
-            source_headers=headers,
+            profiles=targets.profiles,
+            now=now,
+            fetch_settings=fetch,
             link_checks=DEFAULT_LINK_CHECKS,  # what `crawl --site ID` checks
+            source_headers=headers,
             job=JobRun(batch_id=batch_id, scope=site_id),
         )
-        logger.info("site %s: run %d %s", site_id, report.run_id, report.status)
+        report = await crawl(plan, engine=engine, clock=utc_now)
+        logger.info("site %s: %s", site_id, run_line(report))
         return report.run_id
 
     async def crawl_accounts(batch_id: int) -> int:
         if (done := await already_done(batch_id, ACCOUNTS_SCOPE)) is not None:
             return done
-        report = await crawl(
-            [],
+        plan = CrawlPlan(
+            sites=[],
             all_sites=targets.sites,
-            profiles=targets.profiles,
-            engine=engine,
-            fetch_settings=fetch,
-            now=utc_now(),
-            clock=utc_now,
             accounts=targets.accounts,
             all_accounts=targets.accounts,
+            profiles=targets.profiles,
+            now=utc_now(),
+            fetch_settings=fetch,
             source_headers=headers,
             job=JobRun(batch_id=batch_id, scope=ACCOUNTS_SCOPE),
         )
-        logger.info("accounts: run %d %s", report.run_id, report.status)
+        report = await crawl(plan, engine=engine, clock=utc_now)
+        logger.info("accounts: %s", run_line(report))
         if targets.units and report.status == "completed":
             # the 政务公开 units ride with the accounts: one job, throttled per host anyway
             now = utc_now()
@@ -327,7 +326,7 @@ def _register(app: App, *, targets: Targets, engine: AsyncEngine, fetch: FetchSe
                 period=units_period(now),
                 now=now,
             )
-            logger.info("units: columns read %s", dict(stops))
+            logger.info("units: %d columns read (%s)", stops.total(), counts_line(stops))
         return report.run_id
 
     app.task(name=TASK_SITE, retry=_Retry())(crawl_site)

@@ -17,8 +17,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from crawler.config import open_database
 from crawler.disclosure.crawl import crawl_units
 from crawler.fetch import FetchResult, FetchSettings
+from crawler.operations.loglines import counts_line
 from crawler.sites.linkcheck import LinkCheckSettings
-from crawler.sites.runner import CrawlReport, PageJob, crawl
+from crawler.sites.runner import CrawlPlan, CrawlReport, PageJob, crawl
 from crawler.targets import Targets
 from rules.model import local_date, utc_now
 from rules.period import Period
@@ -89,22 +90,20 @@ async def crawl_targets(
     try:
         total = len(selected) + sum(len(s.columns) for s in selected)
         with _progress(show_progress, total) as advance:
-            report = await crawl(
-                selected,
+            plan = CrawlPlan(
+                sites=selected,
                 all_sites=targets.sites,
-                profiles=targets.profiles,
-                engine=engine,
-                fetch_settings=settings,
-                now=now,
-                clock=utc_now,
-                progress=advance,
-                keep_bodies_days=keep_bodies_days,
                 accounts=accounts,
                 all_accounts=targets.accounts,
+                profiles=targets.profiles,
+                now=now,
                 period=period,
-                source_headers=source_headers(),
+                fetch_settings=settings,
                 link_checks=link_checks,
+                keep_bodies_days=keep_bodies_days,
+                source_headers=source_headers(),
             )
+            report = await crawl(plan, engine=engine, clock=utc_now, progress=advance)
         if read_units and targets.units and not wanted and not wanted_accounts:
             stops = await crawl_units(
                 targets.units,
@@ -113,7 +112,7 @@ async def crawl_targets(
                 period=period or units_period(now),
                 now=now,
             )
-            logger.info("disclosure columns read: %s", dict(stops))
+            logger.info("disclosure: %d columns read (%s)", stops.total(), counts_line(stops))
         return report
     finally:
         await engine.dispose()
@@ -139,3 +138,8 @@ def source_headers() -> dict[str, dict[str, str]]:
     XUNJIAN_WEIBO_COOKIE is sent as the Cookie of Weibo API requests."""
     cookie = os.environ.get("XUNJIAN_WEIBO_COOKIE")
     return {"weibo": {"Cookie": cookie}} if cookie else {}
+
+
+def link_checks(check_links: bool, check_articles: int) -> LinkCheckSettings | None:
+    """The link check settings the command-line options ask for; None: no link checks."""
+    return LinkCheckSettings(articles_per_site=check_articles) if check_links else None

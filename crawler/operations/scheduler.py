@@ -43,6 +43,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, star
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from crawler.config import ConfigError
+from crawler.operations.loglines import result_line
 from rules.model import SHANGHAI, utc_now
 from storage import batches, runs
 from storage.records import RunStatus
@@ -542,7 +543,7 @@ class NightlyScheduler:
             logger.error("job %s failed: %s: %s", name, exc.__class__.__name__, exc)
             logger.debug("job %s failed", name, exc_info=True)
             return
-        logger.info("job %s: done (%s)", name, result)
+        logger.info("job %s: done (%s)", name, result_line(result))
 
 
 def _local(moment: datetime | None) -> str:

@@ -4,7 +4,8 @@
 them (``rules.disclosure``); its shape is documented in docs/disclosure.md. A unit's
 ``published`` counts its own columns' distinct items dated in the period; villages are NOT
 rolled into their town (the notice's 附件3 town counts are the towns' own: its total of 2361
-is the departments' 649 plus the towns' 1546 plus 166 of the villages).
+is the departments' 649 plus the towns' 1546 plus 166 of the villages). ``print_disclosure``
+prints the section as 附件3's tables.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from rich.console import Console
+from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crawler.output.values import finding_to_dict
@@ -21,7 +24,13 @@ from rules.disclosure import ColumnRead, DisclosureUnit, Level, judge_disclosure
 from rules.period import Period
 from storage.disclosure import column_reads, unit_counts
 
-__all__ = ["disclosure_section", "period_label", "unit_rows"]
+__all__ = ["disclosure_section", "period_label", "print_disclosure", "unit_rows"]
+
+_LEVEL_TITLES = {
+    "department": "区管委会部门",
+    "town": "片区、镇、街道办事处",
+    "village": "村居",
+}
 
 
 def period_label(period: Period) -> str:
@@ -137,3 +146,44 @@ def unit_rows(
             }
         )
     return rows
+
+
+def _sorted_rows(section: Mapping[str, Any], level: str) -> list[Mapping[str, Any]]:
+    rows = [row for row in section["units"] if row["level"] == level]
+    # by count, descending; ties keep the targets file's order (sorted is stable)
+    return sorted(rows, key=lambda row: -int(row["published"]))
+
+
+def print_disclosure(console: Console, section: Mapping[str, Any]) -> None:
+    """附件3's tables (departments, towns; villages when listed) and the findings."""
+    period = section["period"]
+    for level, title in _LEVEL_TITLES.items():
+        rows = _sorted_rows(section, level)
+        if not rows:
+            continue
+        table = Table(
+            title=f"政务公开专栏 {period['label']} ({period['start']}—{period['end']}) — {title}",
+            title_justify="left",
+        )
+        for header in ("序号", "单位名称", "公开条数", "栏目", "读取"):
+            table.add_column(header)
+        for index, row in enumerate(rows, start=1):
+            read = sum(1 for c in row["columns"] if c["outcome"] == "ok")
+            count = str(row["published"]) + ("" if row["complete"] else " (至少)")
+            table.add_row(
+                str(index),
+                row["name"],
+                count,
+                str(len(row["columns"])),
+                f"{read}/{len(row['columns'])}",
+            )
+        console.print(table)
+    totals = section["totals"]
+    console.print(
+        f"共 {totals['units']} 个单位、{totals['columns']} 个栏目,公开信息 {totals['published']} 条"
+    )
+    for finding in section["findings"]:
+        where = f"{finding['unit_name']}"
+        if finding.get("column_name"):
+            where += f" {finding['column_name']}"
+        console.print(f"- {where}: {finding['message']} ({finding['evidence'].get('url')})")

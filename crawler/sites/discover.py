@@ -34,8 +34,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from crawler.extract import extract_page
-from crawler.fetch import Fetcher, FetchResult
-from rules.model import Category, Outcome
+from crawler.fetch import Fetcher, FetchResult, FetchSettings
+from rules.model import Category, Outcome, local_date, utc_now
 
 __all__ = [
     "DEFAULT_MAX_PAGES",
@@ -44,6 +44,7 @@ __all__ = [
     "LinkCandidate",
     "ProposedColumn",
     "columns_to_dicts",
+    "discover",
     "discover_columns",
     "guess_category",
     "nav_links",
@@ -344,6 +345,20 @@ async def discover_columns(
             proposed[column.url] = column
     discovery.columns.extend(proposed.values())
     return discovery
+
+
+async def discover(
+    homepage: str, *, settings: FetchSettings, max_pages: int, respect_robots: bool
+) -> Discovery:
+    """``discover_columns`` as of today (Asia/Shanghai), with a fetcher of its own."""
+    async with Fetcher(settings) as fetcher:
+        return await discover_columns(
+            homepage,
+            fetcher=fetcher,
+            today=local_date(utc_now()),
+            max_pages=max_pages,
+            respect_robots=respect_robots,
+        )
 
 
 def _yaml_string(value: str) -> str:

@@ -48,6 +48,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from httpx_aiohttp import AiohttpTransport
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from crawler.config import open_database
 from crawler.fetch import FetchConfigError, Fetcher, FetchResult, FetchSettings
 from crawler.fetch.transport import MAX_HEADER_BYTES
 from rules.ipv6 import Ipv6Check, Ipv6Outcome
@@ -59,6 +60,7 @@ __all__ = [
     "DnsLookup",
     "Ipv6Settings",
     "check_ipv6",
+    "check_round",
     "check_sites_ipv6",
     "lookup_aaaa",
     "lookup_addresses",
@@ -441,3 +443,17 @@ async def check_sites_ipv6(
             await register_sites(session, sites, now=now or utc_now())
             await record_ipv6_checks(session, results)
     return results
+
+
+async def check_round(
+    sites: Sequence[Site], *, db: str | None, settings: Ipv6Settings
+) -> tuple[datetime, list[Ipv6Check]]:
+    """Check each site once now and store the checks in ``db``; return when the round started
+    and the checks, in the order given."""
+    started = utc_now()
+    engine = await open_database(db)
+    try:
+        checks = await check_sites_ipv6(sites, settings=settings, engine=engine, now=started)
+    finally:
+        await engine.dispose()
+    return started, checks

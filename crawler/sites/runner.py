@@ -29,12 +29,11 @@ from crawler.extract.pool import ExtractionPool
 from crawler.fetch import Fetcher, FetchResult, FetchSettings
 from crawler.records import fetch_record
 from crawler.sites.judging import SiteReport, judge_sites
-from crawler.sites.linkcheck import LinkCheckSettings, LinkRun, PageSeen, check_links, page_seen
-from crawler.targets import AccountTarget
+from crawler.sites.linkcheck import LinkRun, PageSeen, check_links, page_seen
+from crawler.sites.plan import CrawlPlan, JobRun
 from rules.links import SiteLinkFacts, unjudged_subjects
 from rules.model import Column, Finding, Outcome, Site, local_date
 from rules.period import Period, quarter_of
-from rules.profile import Profile
 from storage import batches, facts, lifecycle, repository
 from storage.accounts import account_facts, sync_accounts
 from storage.ipv6 import latest_ipv6
@@ -44,7 +43,7 @@ from storage.probes import probe_stats
 from storage.records import FindingState
 from storage.retry import in_transaction
 
-__all__ = ["CrawlReport", "JobRun", "PageJob", "SiteReport", "crawl"]
+__all__ = ["CrawlPlan", "CrawlReport", "JobRun", "PageJob", "SiteReport", "crawl"]
 
 logger = logging.getLogger(__name__)
 
@@ -66,20 +65,6 @@ class PageJob:
     @property
     def column_id(self) -> str | None:
         return self.column.id if self.column else None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class JobRun:
-    """A run made by a job of a distributed batch (``crawler.operations.distributed``).
-
-    ``scope`` names what the job covers (a site id, or ``accounts``); the job holds the
-    queue's lock of that scope, so a run of it left 'running' by a dead worker is taken as
-    interrupted. The targets were synchronised when the batch was deferred: a job does not
-    synchronise them again (thousands of jobs would each rewrite every site's row).
-    """
-
-    batch_id: int
-    scope: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -113,36 +98,22 @@ _Fetched = tuple[PageJob, FetchResult, PageExtraction | None]
 
 
 async def crawl(
-    sites: Sequence[Site],
+    plan: CrawlPlan,
     *,
-    all_sites: Sequence[Site] | None = None,
-    profiles: Mapping[str, Profile],
     engine: AsyncEngine,
-    fetch_settings: FetchSettings,
-    now: datetime,
     clock: Callable[[], datetime],
     progress: ProgressCallback | None = None,
-    keep_bodies_days: int | None = None,
-    accounts: Sequence[AccountTarget] = (),
-    all_accounts: Sequence[AccountTarget] | None = None,
-    period: Period | None = None,
-    source_headers: Mapping[str, Mapping[str, str]] | None = None,
-    job: JobRun | None = None,
-    link_checks: LinkCheckSettings | None = None,
 ) -> CrawlReport:
-    """Crawl ``sites`` (a subset of ``all_sites``, the whole targets file); judge at ``now``.
+    """Carry out ``plan``: crawl its sites and accounts, judge them at ``plan.now``, store all.
 
-    ``accounts`` (of ``all_accounts``) are the new-media accounts to check; ``period`` is what
-    period rules (weekly posts) judge, by default the quarter of ``now``.
-    ``keep_bodies_days``: after the run, drop stored bodies older than this (None keeps all).
-    ``link_checks``: check the homepage's links and the pages' images once the pages are
-    fetched (``crawler.sites.linkcheck``), within these bounds; None: no link checks.
-    ``now`` is the check time the rules judge against (``--as-of``); ``clock`` stamps the
-    run's own start and end.
+    ``clock`` stamps the run's own start and end; ``progress`` is told of every page stored.
     """
+    sites, accounts, now, job = plan.sites, plan.accounts, plan.now, plan.job
+    profiles, fetch_settings, link_checks = plan.profiles, plan.fetch_settings, plan.link_checks
+    all_sites, all_accounts = plan.all_sites, plan.all_accounts
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     started_at = clock()
-    period = period or quarter_of(now)
+    period = plan.period or quarter_of(now)
     whole = (all_sites is None or len(sites) == len(all_sites)) and (
         all_accounts is None or len(accounts) == len(all_accounts)
     )
@@ -153,7 +124,12 @@ async def crawl(
             session, now=started_at, exclusive_scope=job.scope if job else None
         )
         if abandoned:
-            logger.warning("marked earlier runs %s as interrupted", abandoned)
+            logger.warning(
+                "marked %d earlier runs as interrupted: %s%s",
+                len(abandoned),
+                ", ".join(map(str, abandoned[:10])),
+                " …" if len(abandoned) > 10 else "",
+            )
         if job is None:
             await repository.sync_targets(session, list(all_sites or sites), now=started_at)
             await sync_accounts(
@@ -223,7 +199,7 @@ async def crawl(
             run_id=run_id,
             sessions=sessions,
             settings=fetch_settings,
-            source_headers=source_headers,
+            source_headers=plan.source_headers,
         )
         outcomes.update(account_outcomes)
 
@@ -261,9 +237,9 @@ async def crawl(
             states = await lifecycle.finding_states(
                 session, site_ids=[s.id for s in sites], account_ids=[a.id for a in accounts]
             )
-            if keep_bodies_days is not None:
-                await repository.prune_bodies(session, keep_days=keep_bodies_days, now=finished_at)
-                await prune_link_checks(session, keep_days=keep_bodies_days, now=finished_at)
+            if (keep_days := plan.keep_bodies_days) is not None:
+                await repository.prune_bodies(session, keep_days=keep_days, now=finished_at)
+                await prune_link_checks(session, keep_days=keep_days, now=finished_at)
             await repository.finish_run(
                 session,
                 run_id,

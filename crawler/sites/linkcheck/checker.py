@@ -144,7 +144,11 @@ async def check_pages(
             chosen.append((page, kind, url, label))
         stats.complete.update((page.site.id, page.column_id, k) for k in kinds if k not in cut)
     for site_id, left in stats.left_unchecked.items():
-        logger.warning("site %s: link check bound reached, left unchecked: %s", site_id, left)
+        logger.warning(
+            "site %s: link check bound reached, left unchecked: %s",
+            site_id,
+            ", ".join(f"{count} {kind}s" for kind, count in left.items()),
+        )
 
     distinct: dict[_Key, tuple[PageReferences, bool]] = {}
     for page, kind, url, _ in chosen:

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from crawler.demo.images import MISSING_IMAGE_PAGE, png
 from crawler.fetch import FetchSettings
 from crawler.sites.linkcheck import LinkCheckSettings
-from crawler.sites.runner import CrawlReport, crawl
+from crawler.sites.runner import CrawlPlan, CrawlReport, crawl
 from rules.links import LinkCheck, LinkKind, LinkVerdict
 from rules.model import Category, Column, Site, local_date
 from rules.profile_files import load_profile
@@ -93,15 +93,14 @@ def make_site(server: Server, other: Server) -> Site:
 
 
 async def crawl_once(site: Site, engine: AsyncEngine, *, check: bool = True) -> CrawlReport:
-    return await crawl(
-        [site],
-        engine=engine,
+    plan = CrawlPlan(
+        sites=[site],
         profiles=PROFILES,
         fetch_settings=SETTINGS,
         now=datetime.now(UTC),
-        clock=lambda: datetime.now(UTC),
         link_checks=LinkCheckSettings() if check else None,
     )
+    return await crawl(plan, engine=engine, clock=lambda: datetime.now(UTC))
 
 
 def summary(report: CrawlReport) -> list[tuple[str, str | None, str, str]]:
@@ -250,14 +249,10 @@ async def test_a_finding_is_not_resolved_by_a_run_that_could_not_check(
     assert second.resolved == ()
 
     # A run without link checks reads every page but judges no link: nothing is resolved.
-    third = await crawl(
-        [site],
-        engine=engine,
-        profiles=PROFILES,
-        fetch_settings=SETTINGS,
-        now=datetime.now(UTC),
-        clock=lambda: datetime.now(UTC),
+    plan = CrawlPlan(
+        sites=[site], profiles=PROFILES, fetch_settings=SETTINGS, now=datetime.now(UTC)
     )
+    third = await crawl(plan, engine=engine, clock=lambda: datetime.now(UTC))
     assert set(third.outcomes) <= {"ok", "not_modified"}  # every page read
     assert third.resolved == ()
     open_codes = {key.split("|")[0] for key in third.first_seen}
@@ -277,15 +272,14 @@ async def test_a_sample_of_articles_is_read_for_its_images(
     server.routes["/tpxw/"] = Route(content_type=HTML, body=list_page("t", images=True))
 
     async def run(articles: int) -> list[tuple[str, str | None, str, str]]:
-        report = await crawl(
-            [site],
-            engine=engine,
+        plan = CrawlPlan(
+            sites=[site],
             profiles=PROFILES,
             fetch_settings=SETTINGS,
             now=datetime.now(UTC),
-            clock=lambda: datetime.now(UTC),
             link_checks=LinkCheckSettings(articles_per_site=articles),
         )
+        report = await crawl(plan, engine=engine, clock=lambda: datetime.now(UTC))
         return [f for f in summary(report) if f[0] == "column-images-broken"]
 
     assert await run(0) == [("column-images-broken", "tpxw", "problem", "图片新闻图片不显示")]

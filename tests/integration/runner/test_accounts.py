@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crawler.fetch import FetchSettings
-from crawler.sites.runner import CrawlReport, crawl
+from crawler.sites.runner import CrawlPlan, CrawlReport, crawl
 from crawler.targets import AccountTarget
 from rules.facts import Account, Platform
 from rules.period import Period
@@ -62,17 +62,16 @@ async def run(
     # The last 8 whole days: no complete natural week needs judging in most of them, so the
     # national 2-week rule is what decides here.
     period = Period(start=(NOW - timedelta(days=1)).date(), end=NOW.date())
-    return await crawl(
-        [],
+    plan = CrawlPlan(
+        sites=[],
         accounts=targets,
         profiles=PROFILES,
-        engine=engine,
         fetch_settings=SETTINGS,
         now=NOW,
-        clock=lambda: datetime.now(UTC),
         period=period,
         source_headers=source_headers,
     )
+    return await crawl(plan, engine=engine, clock=lambda: datetime.now(UTC))
 
 
 async def test_account_outcomes(site: LoopSite, engine: AsyncEngine) -> None:

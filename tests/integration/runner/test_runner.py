@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crawler.fetch import FetchSettings
-from crawler.sites.runner import CrawlReport, crawl
+from crawler.sites.runner import CrawlPlan, CrawlReport, crawl
 from rules.model import SHANGHAI, Category, Column, Site, local_date
 from rules.profile_files import load_profile
 from tests.support.loopsite import CHALLENGE, list_page
@@ -30,14 +30,8 @@ SETTINGS = FetchSettings(
 
 
 async def crawl_at(sites: list[Site], engine: AsyncEngine, *, now: datetime) -> CrawlReport:
-    return await crawl(
-        sites,
-        engine=engine,
-        profiles=PROFILES,
-        fetch_settings=SETTINGS,
-        now=now,
-        clock=lambda: datetime.now(UTC),
-    )
+    plan = CrawlPlan(sites=sites, profiles=PROFILES, fetch_settings=SETTINGS, now=now)
+    return await crawl(plan, engine=engine, clock=lambda: datetime.now(UTC))
 
 
 def days_ago(n: int) -> str:

@@ -22,7 +22,7 @@ from crawler.operations.scheduler import (
     NightlyScheduler,
     ScheduleSettings,
 )
-from crawler.sites.runner import crawl
+from crawler.sites.runner import CrawlPlan, crawl
 from rules.model import Category, Column, Site, utc_now
 from rules.profile_files import load_profile
 from storage import repository
@@ -58,9 +58,8 @@ def loop_site(loop: LoopSite, columns: int) -> Site:
 def crawl_job(engine: AsyncEngine, sites: list[Site], calls: list[datetime]) -> CrawlJob:
     async def job(now: datetime) -> int:
         calls.append(now)
-        report = await crawl(
-            sites, profiles=PROFILES, engine=engine, fetch_settings=SETTINGS, now=now, clock=utc_now
-        )
+        plan = CrawlPlan(sites=sites, profiles=PROFILES, fetch_settings=SETTINGS, now=now)
+        report = await crawl(plan, engine=engine, clock=utc_now)
         return report.run_id
 
     return job
@@ -311,6 +310,6 @@ async def test_ipv6_checks_run_after_start_up_and_every_interval(
     stop.set()
     await running
     messages = [r.getMessage() for r in caplog.records]
-    assert "job ipv6: done ({'ok': 20})" in messages
+    assert "job ipv6: done (ok 20)" in messages
     # a failed round is logged and the next one still runs
     assert "job ipv6 failed: RuntimeError: resolver exploded" in messages

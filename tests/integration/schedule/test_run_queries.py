@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from crawler.fetch import FetchSettings
-from crawler.sites.runner import CrawlReport, crawl
+from crawler.sites.runner import CrawlPlan, CrawlReport, crawl
 from rules.facts import Account, Platform
 from rules.model import Category, Column, Outcome, Site, utc_now
 from rules.profile_files import load_profile
@@ -45,14 +45,8 @@ def loop_site(loop: LoopSite, column_ids: list[str]) -> Site:
 
 
 async def crawl_once(engine: AsyncEngine, sites: list[Site]) -> CrawlReport:
-    return await crawl(
-        sites,
-        profiles=PROFILES,
-        engine=engine,
-        fetch_settings=SETTINGS,
-        now=utc_now(),
-        clock=utc_now,
-    )
+    plan = CrawlPlan(sites=sites, profiles=PROFILES, fetch_settings=SETTINGS, now=utc_now())
+    return await crawl(plan, engine=engine, clock=utc_now)
 
 
 async def test_runs_and_failing_pages(engine: AsyncEngine, site: LoopSite) -> None:
@@ -88,15 +82,14 @@ async def test_runs_and_failing_pages(engine: AsyncEngine, site: LoopSite) -> No
     site.pages["/gone/"] = site.pages["/c0/"]
     other = Site(id="other", name="另一站", homepage=site.url("/c1/"), columns=())
     await crawl_once(engine, [everything, other])
-    partial = await crawl(
-        [everything],
+    plan = CrawlPlan(
+        sites=[everything],
         all_sites=[everything, other],
         profiles=PROFILES,
-        engine=engine,
         fetch_settings=SETTINGS,
         now=utc_now(),
-        clock=utc_now,
     )
+    partial = await crawl(plan, engine=engine, clock=utc_now)
     async with sessions() as session:
         recent = await runs.recent_runs(session, limit=2)
         last_full = await runs.last_run(session, scope=runs.FULL_SCOPE)

@@ -9,16 +9,14 @@ import os
 import signal
 import socket
 import sqlite3
-import sys
 import urllib.request
 from pathlib import Path
 
 from click.testing import CliRunner, Result
 
-from crawler.cli import main
 from crawler.cli.status import status
 from crawler.fetch import FetchSettings
-from crawler.sites.runner import crawl
+from crawler.sites.runner import CrawlPlan, crawl
 from crawler.targets import load_targets
 from rules.model import utc_now
 from storage.engine import create_engine, resolve_database_url, upgrade
@@ -29,11 +27,8 @@ from tests.support.loopsite import Site as LoopSite
 
 
 def schedule_command(*args: str) -> list[str]:
-    """``crawl schedule …``; through the module until the command is registered in the CLI."""
-    if "schedule" in main.commands:
-        return [str(CRAWL), "schedule", *args]
-    code = "from crawler.cli.schedule import schedule; schedule(prog_name='crawl schedule')"
-    return [sys.executable, "-c", code, *args]
+    """``crawl schedule …``, as the installed command."""
+    return [str(CRAWL), "schedule", *args]
 
 
 def query(db: Path, sql: str) -> list[tuple[object, ...]]:
@@ -185,14 +180,13 @@ async def test_status_shows_runs_the_next_nightly_time_and_what_fails(
     engine = create_engine(resolve_database_url(str(db), default_path=db))
     try:
         await upgrade(engine)
-        report = await crawl(
-            targets.sites,
+        plan = CrawlPlan(
+            sites=targets.sites,
             profiles=targets.profiles,
-            engine=engine,
             fetch_settings=FetchSettings(per_host_delay_s=0, jitter_s=0, retry_attempts=1),
             now=utc_now(),
-            clock=utc_now,
         )
+        report = await crawl(plan, engine=engine, clock=utc_now)
     finally:
         await engine.dispose()
 

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crawler.fetch import FetchSettings
-from crawler.sites.runner import crawl
+from crawler.sites.runner import CrawlPlan, crawl
 from rules.model import Category, Column, Site
 from rules.profile_files import load_profile
 from storage.models import run_table
@@ -89,14 +89,8 @@ def terminator(postgres: AsyncEngine) -> Iterator[list[Terminator]]:
 
 async def run(engine: AsyncEngine, site: Site) -> Any:
     now = datetime.now(UTC)
-    return await crawl(
-        [site],
-        engine=engine,
-        profiles=PROFILES,
-        fetch_settings=SETTINGS,
-        now=now,
-        clock=lambda: datetime.now(UTC),
-    )
+    plan = CrawlPlan(sites=[site], profiles=PROFILES, fetch_settings=SETTINGS, now=now)
+    return await crawl(plan, engine=engine, clock=lambda: datetime.now(UTC))
 
 
 async def count(engine: AsyncEngine, table: str) -> int:

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from crawler.cli.probe import availability, probe_params
 from crawler.fetch import FetchSettings
+from crawler.sites.availability import availability, probe_params
 from crawler.sites.probes import PROBE_LIMIT_S, probe_offset_s, probe_settings, probe_verdict
 from rules.facts import ProbeStats
 from rules.measures.site import ProbeFailureParams

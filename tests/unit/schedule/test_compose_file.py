@@ -14,14 +14,18 @@ import yaml
 
 from crawler.cli import main
 from crawler.cli.schedule import schedule
-from crawler.cli.status import status
 from crawler.cli.worker import worker as worker_command
 
 ROOT = Path(__file__).parents[3]
 COMPOSE: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
 SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
-# `crawl schedule` and `crawl status` live in their own module; the CLI registers them.
-EXTRA = {"schedule": schedule, "status": status}
+
+
+def subcommands(group: click.Group) -> dict[str, click.Command]:
+    """A group's subcommands by name (`crawl`'s are loaded when asked for)."""
+    ctx = click.Context(group)
+    found = {name: group.get_command(ctx, name) for name in group.list_commands(ctx)}
+    return {name: command for name, command in found.items() if command is not None}
 
 
 def resolve(argv: list[str]) -> tuple[click.Command, list[str]]:
@@ -30,9 +34,7 @@ def resolve(argv: list[str]) -> tuple[click.Command, list[str]]:
     command: click.Command = main
     rest = argv[1:]
     while rest and isinstance(command, click.Group) and not rest[0].startswith("-"):
-        known = dict(command.commands)
-        if command is main:
-            known = {**EXTRA, **known}
+        known = subcommands(command)
         if rest[0] not in known:
             break
         command, rest = known[rest[0]], rest[1:]
@@ -41,12 +43,12 @@ def resolve(argv: list[str]) -> tuple[click.Command, list[str]]:
 
 def all_commands() -> list[click.Command]:
     found: list[click.Command] = []
-    pending: list[click.Command] = [main, *EXTRA.values()]
+    pending: list[click.Command] = [main]
     while pending:
         command = pending.pop()
         found.append(command)
         if isinstance(command, click.Group):
-            pending.extend(command.commands.values())
+            pending.extend(subcommands(command).values())
     return found
 
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from rich.console import Console
 
-from crawler.cli.status import _print_status, _Status, status_to_dict
 from crawler.operations.scheduler import Metrics, Nightly
+from crawler.output.status import Status, print_status, status_to_dict
 from rules.model import Outcome
 from storage.records import RunStatus
 from storage.runs import FailingAccount, FailingPage, RunSummary
@@ -49,7 +49,7 @@ def failing_page(
     )
 
 
-STATE = _Status(
+STATE = Status(
     runs=[
         run(13, RunStatus.RUNNING, scope="jyty", finished_at=None, pages_by_outcome={"ok": 2}),
         run(12, RunStatus.COMPLETED),
@@ -80,10 +80,10 @@ STATE = _Status(
 )
 
 
-def printed(state: _Status) -> str:
+def printed(state: Status) -> str:
     console = Console(width=200, record=True, color_system=None)
     with console.capture() as captured:
-        _print_status(console, state)
+        print_status(console, state)
     return captured.get()
 
 
@@ -105,7 +105,7 @@ def test_the_table_shows_runs_next_time_and_failures() -> None:
 
 
 def test_without_a_known_cron_the_next_run_is_not_claimed() -> None:
-    state = _Status(
+    state = Status(
         runs=[],
         last_full=None,
         failing_pages=[],
