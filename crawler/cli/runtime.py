@@ -51,9 +51,7 @@ def configure_logging(
     """Logging for a command (``crawler.cli.logs``): -v one line per fetch, -vv debug."""
     from crawler.cli.logs import configure_logging as configure
 
-    configure(
-        verbose, log_format=log_format, base_level=base_level, detail_loggers=detail_loggers
-    )
+    configure(verbose, log_format=log_format, base_level=base_level, detail_loggers=detail_loggers)
 
 
 def run_async(coro: Awaitable[T]) -> T:
