@@ -23,9 +23,8 @@ from crawler.cli.options import (
     json_option,
     keep_bodies_option,
     link_check_options,
-    log_format_option,
+    logging_options,
     targets_option,
-    verbose_option,
     with_shared_options,
 )
 from crawler.cli.runtime import configure_logging
@@ -108,8 +107,7 @@ class LazyGroup(click.Group):
     help="Show a progress bar on stderr (default: only when stderr is a terminal).",
 )
 @keep_bodies_option
-@verbose_option()
-@log_format_option
+@logging_options()
 @click.pass_context
 def main(
     ctx: click.Context,

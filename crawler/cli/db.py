@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from crawler.cli.options import db_option, verbose_option
+from crawler.cli.options import db_option, logging_options
 from crawler.cli.runtime import configure_logging, guard, run_async
 
 __all__ = ["db", "redact"]
@@ -17,11 +17,11 @@ def db() -> None:
 
 @db.command("upgrade")
 @db_option
-@verbose_option("Log to stderr: -v each migration step, -vv debug.")
-def db_upgrade(db: str | None, verbose: int) -> None:
+@logging_options("Log to stderr: -v each migration step, -vv debug.")
+def db_upgrade(db: str | None, verbose: int, log_format: str) -> None:
     """Create or migrate the database schema to this version (needed once for Postgres;
     the embedded SQLite database is migrated automatically)."""
-    configure_logging(verbose)
+    configure_logging(verbose, log_format=log_format)
 
     async def go() -> str:
         from crawler.config import default_database_path

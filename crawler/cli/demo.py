@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from crawler.cli.options import db_option, json_option, keep_bodies_option, verbose_option
+from crawler.cli.options import db_option, json_option, keep_bodies_option, logging_options
 from crawler.cli.runtime import EXIT_RUN, configure_logging, guard, run_async
 
 __all__ = ["demo"]
@@ -34,7 +34,7 @@ __all__ = ["demo"]
     help="Show a progress bar on stderr (default: only when stderr is a terminal).",
 )
 @keep_bodies_option
-@verbose_option()
+@logging_options()
 @click.option(
     "--port", type=int, default=47801, show_default=True, help="First port of the demo fleet."
 )
@@ -51,6 +51,7 @@ def demo(
     progress: bool | None,
     keep_bodies_days: int,
     verbose: int,
+    log_format: str,
     port: int,
     keep_targets: Path | None,
 ) -> None:
@@ -60,7 +61,7 @@ def demo(
 
     The demo keeps its own embedded database ($XUNJIAN_HOME/demo.sqlite3) unless --db is given,
     so its sites never mix with real ones."""
-    configure_logging(verbose)
+    configure_logging(verbose, log_format=log_format)
 
     def body() -> None:
         from crawler.cli.crawl import emit_run

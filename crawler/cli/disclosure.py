@@ -18,8 +18,8 @@ from crawler.cli.options import (
     db_option,
     fetch_options,
     json_option,
+    logging_options,
     targets_option,
-    verbose_option,
 )
 from crawler.cli.runtime import configure_logging, guard, run_async, stdout_console
 
@@ -70,7 +70,7 @@ def _period_and_moment(period: str | None, as_of: str | None) -> tuple[Period, d
 @click.option("--stored", is_flag=True, help="Do not read the columns: report what is stored.")
 @json_option("Print the disclosure section as JSON.")
 @fetch_options
-@verbose_option("Log to stderr: -v one line per column.")
+@logging_options("Log to stderr: -v one line per column.")
 def disclosure(
     targets_path: Path,
     unit_ids: tuple[str, ...],
@@ -84,6 +84,7 @@ def disclosure(
     concurrency: int | None,
     per_host_delay: float | None,
     verbose: int,
+    log_format: str,
 ) -> None:
     """Read the 政务公开 columns of the units in the targets file (following each column's
     pages back to the period start), store them, and print how many items each unit and column
@@ -97,7 +98,7 @@ def disclosure(
       crawl disclosure --unit zrzy --json    one unit, as JSON
       crawl disclosure --stored              from what is stored, without fetching
     """
-    configure_logging(verbose)
+    configure_logging(verbose, log_format=log_format)
 
     def body() -> None:
         from crawler.operations.disclosure import run_disclosure

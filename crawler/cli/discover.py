@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from crawler.cli.options import fetch_options, json_option, targets_option, verbose_option
+from crawler.cli.options import fetch_options, json_option, logging_options, targets_option
 from crawler.cli.runtime import EXIT_CONFIG, EXIT_RUN, configure_logging, guard, run_async
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ DEFAULT_MAX_PAGES = 40
 )
 @json_option("Print the candidates as JSON on stdout.")
 @fetch_options
-@verbose_option("Log to stderr: -v one line per fetch.")
+@logging_options("Log to stderr: -v one line per fetch.")
 def discover(
     url: str | None,
     targets_path: Path,
@@ -56,6 +56,7 @@ def discover(
     concurrency: int | None,
     per_host_delay: float | None,
     verbose: int,
+    log_format: str,
 ) -> None:
     """Propose a site's list columns (栏目) from its homepage navigation: fetch the homepage
     and at most --max-pages of the pages it links to (politely, robots.txt honoured), keep
@@ -69,7 +70,7 @@ def discover(
       crawl discover --site jyty            the homepage of a site in ./targets.yaml
       crawl discover URL --json             the candidates as JSON
     """
-    configure_logging(verbose)
+    configure_logging(verbose, log_format=log_format)
 
     def body() -> None:
         from crawler.fetch.client import check_url

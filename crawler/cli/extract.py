@@ -7,8 +7,8 @@ import sys
 
 import click
 
-from crawler.cli.options import json_option
-from crawler.cli.runtime import EXIT_CONFIG, guard, run_async, stdout_console
+from crawler.cli.options import json_option, logging_options
+from crawler.cli.runtime import EXIT_CONFIG, configure_logging, guard, run_async, stdout_console
 
 __all__ = ["extract"]
 
@@ -20,8 +20,14 @@ __all__ = ["extract"]
 )
 @click.option("--as-of", metavar="DATE", help="Today's date for plausibility and MM-DD years.")
 @json_option("One JSON object per input, one per line.")
+@logging_options("Log to stderr: -v one line per URL fetched, -vv debug.")
 def extract(
-    sources: tuple[str, ...], base_url: str | None, as_of: str | None, as_json: bool
+    sources: tuple[str, ...],
+    base_url: str | None,
+    as_of: str | None,
+    as_json: bool,
+    verbose: int,
+    log_format: str,
 ) -> None:
     """Show what extraction finds on saved pages or live URLs: the list items with their
     titles, links and dates, or an article's publish date.
@@ -30,6 +36,7 @@ def extract(
     JSON fields: source, kind (list|article|unknown), encoding,
     items [{title, url, date}], newest, published.
     """
+    configure_logging(verbose, log_format=log_format)
 
     def body() -> None:
         from crawler.config import parse_as_of

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from crawler.cli.options import db_option, targets_option, verbose_option
+from crawler.cli.options import db_option, logging_options, targets_option
 from crawler.cli.runtime import configure_logging, guard, run_async, stdout_console
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ FORMATS = ("table", "json", "csv", "xlsx")
     help="table on the terminal; json (docs/findings-schema.md), csv or xlsx for other tools.",
 )
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
-@verbose_option("Log to stderr.")
+@logging_options("Log to stderr.")
 def findings(
     targets_path: Path,
     site_ids: tuple[str, ...],
@@ -67,6 +67,7 @@ def findings(
     output_format: str,
     out: Path | None,
     verbose: int,
+    log_format: str,
 ) -> None:
     """Judge any past moment or period from stored history, without crawling, and export the
     findings: per site 合格/不合格, score, problems and each finding with its evidence.
@@ -79,7 +80,7 @@ def findings(
       crawl findings --site jyty --format json    one site, for another report tool
       crawl findings --since 2022-06-01 --format csv   problems new since June
     """
-    configure_logging(verbose)
+    configure_logging(verbose, log_format=log_format)
 
     def body() -> None:
         from crawler.config import ConfigError

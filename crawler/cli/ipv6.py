@@ -18,9 +18,9 @@ import click
 from crawler.cli.options import (
     db_option,
     json_option,
+    logging_options,
     nameserver_option,
     targets_option,
-    verbose_option,
 )
 from crawler.cli.runtime import configure_logging, guard, run_async, stdout_console
 
@@ -52,7 +52,7 @@ __all__ = ["ipv6", "nameserver_option"]
     envvar="XUNJIAN_USER_AGENT",
     help="User-Agent header sent with every request. Env: XUNJIAN_USER_AGENT.",
 )
-@verbose_option("Log to stderr: -v one line per check.")
+@logging_options("Log to stderr: -v one line per check.")
 def ipv6(
     targets_path: Path,
     site_ids: tuple[str, ...],
@@ -62,6 +62,7 @@ def ipv6(
     dns_timeout_s: float,
     user_agent: str | None,
     verbose: int,
+    log_format: str,
 ) -> None:
     """Check now whether each homepage supports IPv6 (an AAAA record, and the homepage
     loading over IPv6), store the checks, and print them with the finding 未完成IPv6改造 and
@@ -75,7 +76,7 @@ def ipv6(
       crawl ipv6 --nameserver 223.5.5.5    look names up at this server
     See docs/site-health.md.
     """
-    configure_logging(verbose)
+    configure_logging(verbose, log_format=log_format)
 
     def body() -> None:
         from crawler.output.ipv6 import ipv6_to_dict, print_ipv6

@@ -27,6 +27,7 @@ __all__ = [
     "keep_bodies_option",
     "link_check_options",
     "log_format_option",
+    "logging_options",
     "nameserver_option",
     "shared_values",
     "targets_option",
@@ -65,6 +66,17 @@ def verbose_option(
 ) -> Callable[[F], F]:
     """-v/--verbose, a counter, with the command's own help ``text``."""
     return click.option("-v", "--verbose", count=True, help=text)
+
+
+def logging_options(
+    text: str = "Log to stderr: -v one line per fetch, -vv debug.",
+) -> Callable[[F], F]:
+    """-v/--verbose (a counter, with the command's own help ``text``) and --log-format."""
+
+    def decorate(func: F) -> F:
+        return verbose_option(text)(log_format_option(func))
+
+    return decorate
 
 
 def json_option(text: str = "Print the result as JSON on stdout.") -> Callable[[F], F]:

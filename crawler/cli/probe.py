@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from crawler.cli.options import db_option, json_option, targets_option, verbose_option
+from crawler.cli.options import db_option, json_option, logging_options, targets_option
 from crawler.cli.runtime import configure_logging, guard, run_async, stdout_console
 
 __all__ = ["probe"]
@@ -42,7 +42,7 @@ __all__ = ["probe"]
     envvar="XUNJIAN_USER_AGENT",
     help="User-Agent header sent with every request. Env: XUNJIAN_USER_AGENT.",
 )
-@verbose_option("Log to stderr: -v one line per probe.")
+@logging_options("Log to stderr: -v one line per probe.")
 def probe(
     targets_path: Path,
     site_ids: tuple[str, ...],
@@ -51,6 +51,7 @@ def probe(
     spread_s: float,
     user_agent: str | None,
     verbose: int,
+    log_format: str,
 ) -> None:
     """Probe each homepage once now (one GET, 15 s limit, never retried), store the probes and
     show each site's availability so far: 站点无法访问 is judged over the 7 days before the
@@ -63,7 +64,7 @@ def probe(
       crawl probe --json             the probes and availability as JSON
     Run it every 30 minutes (48 probes a day) to have enough probes; see docs/site-health.md.
     """
-    configure_logging(verbose)
+    configure_logging(verbose, log_format=log_format)
 
     def body() -> None:
         from crawler.fetch import FetchSettings

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from crawler.cli.options import db_option, targets_option, verbose_option
+from crawler.cli.options import db_option, logging_options, targets_option
 from crawler.cli.runtime import configure_logging, guard, run_async
 
 if TYPE_CHECKING:
@@ -137,7 +137,7 @@ def _from_storage(
     metavar="ID",
     help="The site whose publishing section 二 reports (default: the first site).",
 )
-@verbose_option("Log to stderr.")
+@logging_options("Log to stderr.")
 def report(
     targets_path: Path,
     db: str | None,
@@ -149,6 +149,7 @@ def report(
     region: str,
     portal: str | None,
     verbose: int,
+    log_format: str,
 ) -> None:
     """Write the quarterly inspection notice: 一 websites and new media (总体情况, 主要问题),
     二 the portal's publishing, 三 the 政务公开 columns, 四 left for the office, and
@@ -161,7 +162,7 @@ def report(
       crawl report --period 2022Q2 --format docx --out 2022Q2.docx
       crawl report --from-export 2022Q2.json --format xlsx --out 2022Q2.xlsx
     """
-    configure_logging(verbose)
+    configure_logging(verbose, log_format=log_format)
 
     def body() -> None:
         from crawler.config import ConfigError

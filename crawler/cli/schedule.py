@@ -18,10 +18,9 @@ from crawler.cli.options import (
     fetch_options,
     keep_bodies_option,
     link_check_options,
-    log_format_option,
+    logging_options,
     nameserver_option,
     targets_option,
-    verbose_option,
 )
 from crawler.cli.runtime import configure_logging, guard, run_async
 
@@ -107,8 +106,7 @@ def _configure_logging(verbose: int, log_format: str) -> None:
 )
 @fetch_options
 @keep_bodies_option
-@verbose_option("Job lines are always logged; -v adds one line per fetch, -vv debug.")
-@log_format_option
+@logging_options("Job lines are always logged; -v adds one line per fetch, -vv debug.")
 def schedule(
     targets_path: Path,
     db: str | None,

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from crawler.cli.options import db_option, json_option, verbose_option
+from crawler.cli.options import db_option, json_option, logging_options
 from crawler.cli.runtime import configure_logging, guard, run_async, stdout_console
 
 __all__ = ["status"]
@@ -31,9 +31,14 @@ __all__ = ["status"]
     help="How many recent runs to show.",
 )
 @json_option("Print the status as JSON on stdout.")
-@verbose_option("Log to stderr.")
+@logging_options("Log to stderr.")
 def status(
-    db: str | None, nightly_cron: str | None, limit: int, as_json: bool, verbose: int
+    db: str | None,
+    nightly_cron: str | None,
+    limit: int,
+    as_json: bool,
+    verbose: int,
+    log_format: str,
 ) -> None:
     """Show the last runs (status, duration, pages by outcome, findings), when the nightly
     crawl runs next, and what is failing now: pages and accounts whose newest fetch failed.
@@ -43,7 +48,7 @@ def status(
       crawl status
       crawl status --json | jq .failing
     """
-    configure_logging(verbose)
+    configure_logging(verbose, log_format=log_format)
 
     def body() -> None:
         from crawler.operations.scheduler import Nightly

@@ -18,9 +18,8 @@ import click
 from crawler.cli.options import (
     db_option,
     keep_bodies_option,
-    log_format_option,
+    logging_options,
     targets_option,
-    verbose_option,
 )
 from crawler.cli.runtime import configure_logging, guard, run_async
 
@@ -116,8 +115,7 @@ def _quiet(verbose: int, log_format: str) -> None:
     metavar="SECONDS",
     help="Least time between two request starts to one host (default 0.5, plus jitter).",
 )
-@verbose_option("One line per job is always logged; -v more, -vv debug.")
-@log_format_option
+@logging_options("One line per job is always logged; -v more, -vv debug.")
 def worker(
     targets_path: Path,
     db: str | None,
@@ -171,8 +169,7 @@ def worker(
 @targets_option
 @db_option
 @keep_bodies_option
-@verbose_option("-v: more, -vv debug.")
-@log_format_option
+@logging_options("-v: more, -vv debug.")
 def enqueue(
     targets_path: Path, db: str | None, keep_bodies_days: int, verbose: int, log_format: str
 ) -> None:

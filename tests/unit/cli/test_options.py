@@ -73,11 +73,10 @@ def _shared_options(name: str) -> list[str]:
 CASES = [(name, option) for name in sorted(SUBCOMMANDS) for option in _shared_options(name)]
 
 
-def test_every_subcommand_shares_the_common_options() -> None:
+def test_every_subcommand_takes_the_logging_options() -> None:
     for name in sorted(SUBCOMMANDS):
         shared = _shared_options(name)
-        if name not in ("extract",):  # a page on disk or a URL: no database, no targets
-            assert "--verbose" in shared, f"crawl {name} has no -v"
+        assert {"--verbose", "--log-format"} <= set(shared), f"crawl {name}: {shared}"
 
 
 @pytest.mark.parametrize(("name", "option"), CASES, ids=[f"{n}{o}" for n, o in CASES])
