@@ -22,7 +22,7 @@ from pathlib import Path
 
 from crawler.demo import generated_fleet, serve_in_thread
 from crawler.fetch import FetchSettings
-from crawler.sites.runner import crawl
+from crawler.sites.runner import CrawlPlan, crawl
 from crawler.targets import load_targets
 from rules.model import SHANGHAI, utc_now
 from storage.engine import create_engine, resolve_database_url, upgrade
@@ -47,14 +47,13 @@ async def _crawl(targets: Path, db: str, concurrency: int) -> tuple[int, float]:
     settings = FetchSettings(max_concurrency=concurrency, per_host_delay_s=0.0, jitter_s=0.0)
     started = time.perf_counter()
     try:
-        report = await crawl(
-            targets_file.sites,
+        plan = CrawlPlan(
+            sites=targets_file.sites,
             profiles=targets_file.profiles,
-            engine=engine,
             fetch_settings=settings,
             now=utc_now(),
-            clock=utc_now,
         )
+        report = await crawl(plan, engine=engine, clock=utc_now)
     finally:
         await engine.dispose()
     elapsed = time.perf_counter() - started
