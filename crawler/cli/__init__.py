@@ -13,17 +13,20 @@ This package is the top of the crawl: nothing imports it.
 from __future__ import annotations
 
 import importlib
-from pathlib import Path
+from typing import Any
 
 import click
 
 from crawler.cli.options import (
+    as_of_option,
     db_option,
+    fail_on_findings_option,
     fetch_options,
     json_option,
     keep_bodies_option,
     link_check_options,
     logging_options,
+    progress_option,
     targets_option,
     with_shared_options,
 )
@@ -89,45 +92,14 @@ class LazyGroup(click.Group):
 @fetch_options
 @link_check_options
 @db_option
-@click.option(
-    "--as-of",
-    metavar="DATE",
-    help="Judge as of this time instead of now: YYYY-MM-DD (end of that day, Asia/Shanghai) "
-    "or an ISO datetime.",
-)
+@as_of_option
 @json_option("Print the run as JSON on stdout.")
-@click.option(
-    "--fail-on-findings",
-    is_flag=True,
-    help="Exit with status 1 when problems are found (default: 0 whatever is found).",
-)
-@click.option(
-    "--progress/--no-progress",
-    default=None,
-    help="Show a progress bar on stderr (default: only when stderr is a terminal).",
-)
+@fail_on_findings_option
+@progress_option
 @keep_bodies_option
 @logging_options()
 @click.pass_context
-def main(
-    ctx: click.Context,
-    targets_path: Path,
-    site_ids: tuple[str, ...],
-    account_ids: tuple[str, ...],
-    user_agent: str | None,
-    concurrency: int | None,
-    per_host_delay: float | None,
-    check_links: bool,
-    check_articles: int,
-    db: str | None,
-    as_of: str | None,
-    as_json: bool,
-    fail_on_findings: bool,
-    progress: bool | None,
-    keep_bodies_days: int,
-    verbose: int,
-    log_format: str,
-) -> None:
+def main(ctx: click.Context, /, **params: Any) -> None:
     """Inspect government websites: crawl the columns in the targets file, store what each page
     shows, and report columns not updated in time (栏目不更新), empty or undated columns, and
     pages that could not be checked.
@@ -147,22 +119,7 @@ def main(
     """
     if ctx.invoked_subcommand is not None:
         return  # the subcommand takes the options given here (crawler.cli.options)
-    configure_logging(verbose, log_format=log_format)
+    configure_logging(params.pop("verbose"), log_format=params.pop("log_format"))
     from crawler.cli.crawl import run_crawl
 
-    run_crawl(
-        targets_path=targets_path,
-        site_ids=site_ids,
-        account_ids=account_ids,
-        user_agent=user_agent,
-        concurrency=concurrency,
-        per_host_delay=per_host_delay,
-        check_links=check_links,
-        check_articles=check_articles,
-        db=db,
-        as_of=as_of,
-        as_json=as_json,
-        fail_on_findings=fail_on_findings,
-        progress=progress,
-        keep_bodies_days=keep_bodies_days,
-    )
+    run_crawl(**params)

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import click
 
-from crawler.cli.options import db_option, json_option, keep_bodies_option, logging_options
+from crawler.cli.options import (
+    as_of_option,
+    db_option,
+    fail_on_findings_option,
+    json_option,
+    keep_bodies_option,
+    logging_options,
+    progress_option,
+)
 from crawler.cli.runtime import EXIT_RUN, configure_logging, guard, run_async
 
 __all__ = ["demo"]
@@ -16,23 +24,10 @@ __all__ = ["demo"]
 
 @click.command()
 @db_option
-@click.option(
-    "--as-of",
-    metavar="DATE",
-    help="Judge as of this time instead of now: YYYY-MM-DD (end of that day, Asia/Shanghai) "
-    "or an ISO datetime.",
-)
+@as_of_option
 @json_option("Print the run as JSON on stdout.")
-@click.option(
-    "--fail-on-findings",
-    is_flag=True,
-    help="Exit with status 1 when problems are found (default: 0 whatever is found).",
-)
-@click.option(
-    "--progress/--no-progress",
-    default=None,
-    help="Show a progress bar on stderr (default: only when stderr is a terminal).",
-)
+@fail_on_findings_option
+@progress_option
 @keep_bodies_option
 @logging_options()
 @click.option(

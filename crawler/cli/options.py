@@ -21,7 +21,9 @@ from click.core import ParameterSource
 
 __all__ = [
     "DEFAULT_ARTICLES_PER_SITE",
+    "as_of_option",
     "db_option",
+    "fail_on_findings_option",
     "fetch_options",
     "json_option",
     "keep_bodies_option",
@@ -29,6 +31,7 @@ __all__ = [
     "log_format_option",
     "logging_options",
     "nameserver_option",
+    "progress_option",
     "shared_values",
     "targets_option",
     "verbose_option",
@@ -92,6 +95,25 @@ log_format_option = click.option(
     envvar="XUNJIAN_LOG_FORMAT",
     help="Logs on stderr as text lines, or one JSON object a line for log collectors. "
     "Env: XUNJIAN_LOG_FORMAT.",
+)
+
+as_of_option = click.option(
+    "--as-of",
+    metavar="DATE",
+    help="Judge as of this time instead of now: YYYY-MM-DD (end of that day, Asia/Shanghai) "
+    "or an ISO datetime.",
+)
+
+fail_on_findings_option = click.option(
+    "--fail-on-findings",
+    is_flag=True,
+    help="Exit with status 1 when problems are found (default: 0 whatever is found).",
+)
+
+progress_option = click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a progress bar on stderr (default: only when stderr is a terminal).",
 )
 
 keep_bodies_option = click.option(

@@ -27,6 +27,7 @@ __all__ = [
     "EXIT_FINDINGS",
     "EXIT_RUN",
     "configure_logging",
+    "configure_service_logging",
     "guard",
     "run_async",
     "stdout_console",
@@ -52,6 +53,14 @@ def configure_logging(
     from crawler.cli.logs import configure_logging as configure
 
     configure(verbose, log_format=log_format, base_level=base_level, detail_loggers=detail_loggers)
+
+
+def configure_service_logging(
+    verbose: int, *, log_format: str, quiet: tuple[str, ...] = ()
+) -> None:
+    """Logging for the long-running commands: their job lines always (INFO), per-fetch lines
+    (and those of the ``quiet`` loggers) from -v on, debug from -vv."""
+    configure_logging(verbose, log_format=log_format, base_level=logging.INFO, detail_loggers=quiet)
 
 
 def run_async(coro: Awaitable[T]) -> T:

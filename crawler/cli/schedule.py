@@ -8,7 +8,6 @@ the runner records it as interrupted; the process then exits 0. The process live
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import click
@@ -22,7 +21,7 @@ from crawler.cli.options import (
     nameserver_option,
     targets_option,
 )
-from crawler.cli.runtime import configure_logging, guard, run_async
+from crawler.cli.runtime import configure_service_logging, guard, run_async
 
 __all__ = ["schedule"]
 
@@ -30,17 +29,6 @@ __all__ = ["schedule"]
 # unit test holds them equal).
 DEFAULT_NIGHTLY_CRON = "0 2 * * *"
 DEFAULT_STOP_TIMEOUT_S = 300.0
-
-# Loggers that speak once per fetch, per account or per database check: quiet unless -v, so
-# that a nightly crawl of thousands of pages logs its job lines, not every page.
-_CHATTY = ("crawler.fetch", "crawler.accounts.crawl", "apscheduler", "alembic")
-
-
-def _configure_logging(verbose: int, log_format: str) -> None:
-    """Job lines always (INFO); per-fetch lines from -v on, debug from -vv."""
-    configure_logging(
-        verbose, log_format=log_format, base_level=logging.INFO, detail_loggers=_CHATTY
-    )
 
 
 @click.command("schedule")
@@ -141,7 +129,7 @@ def schedule(
       crawl schedule --run-now --metrics-port 9108
       crawl schedule --distributed                the night shared by `crawl worker`s
     """
-    _configure_logging(verbose, log_format)
+    configure_service_logging(verbose, log_format=log_format)
 
     def body() -> None:
         from datetime import timedelta

@@ -10,7 +10,6 @@ night by hand: what ``crawl schedule --distributed`` does at the nightly time.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import click
@@ -21,7 +20,7 @@ from crawler.cli.options import (
     logging_options,
     targets_option,
 )
-from crawler.cli.runtime import configure_logging, guard, run_async
+from crawler.cli.runtime import configure_service_logging, guard, run_async
 
 __all__ = ["enqueue", "worker"]
 
@@ -33,22 +32,6 @@ DEFAULT_HEARTBEAT_S = 10.0
 DEFAULT_STALLED_AFTER_S = 60.0
 DEFAULT_STALLED_CHECK_S = 30.0
 DEFAULT_POLL_S = 5.0
-
-_CHATTY = (
-    "crawler.fetch",
-    "crawler.accounts.crawl",
-    "crawler.sites.runner",
-    "httpx",
-    "procrastinate",
-    "alembic",
-)
-
-
-def _quiet(verbose: int, log_format: str) -> None:
-    """Job lines always (INFO); per-fetch lines from -v on, debug from -vv."""
-    configure_logging(
-        verbose, log_format=log_format, base_level=logging.INFO, detail_loggers=_CHATTY
-    )
 
 
 @click.command("worker")
@@ -142,7 +125,7 @@ def worker(
       crawl worker --db postgresql://xunjian@db/xunjian --targets /etc/xunjian/targets.yaml
       crawl worker --concurrency 16
     """
-    _quiet(verbose, log_format)
+    configure_service_logging(verbose, log_format=log_format, quiet=("crawler.sites.runner",))
 
     def body() -> None:
         from crawler.operations.distributed import WorkerSettings
@@ -179,7 +162,7 @@ def enqueue(
     before still waits in the queue is not queued twice. Prints the batch id; `crawl status`
     shows how the night goes.
     """
-    _quiet(verbose, log_format)
+    configure_service_logging(verbose, log_format=log_format, quiet=("crawler.sites.runner",))
 
     def body() -> None:
         from crawler.operations.distributed import defer_night
