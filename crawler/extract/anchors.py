@@ -64,7 +64,8 @@ def is_title_like(title: str) -> bool:
 
 
 def resolve_href(href: str | None, onclick: str | None, *, base_url: str) -> str | None:
-    """An absolute http(s) URL for the link, or None when it leads nowhere."""
+    """An absolute http(s) URL for the link (file: on a saved page), or None when it leads
+    nowhere."""
     target = (href or "").strip()
     if not target or target.startswith("#") or target.lower().startswith(_DEAD_SCHEMES):
         found = _JS_URL.search(f"{target} {onclick or ''}")
@@ -75,9 +76,7 @@ def resolve_href(href: str | None, onclick: str | None, *, base_url: str) -> str
         url = urljoin(base_url, target)
     except ValueError:
         return None
-    if not url.lower().startswith(("http://", "https://")):
-        return None
-    return url
+    return url if _reachable(url, base_url) else None
 
 
 def document_base(base_url: str, base_href: str | None) -> str:
@@ -88,4 +87,13 @@ def document_base(base_url: str, base_href: str | None) -> str:
         resolved = urljoin(base_url, base_href.strip())
     except ValueError:
         return base_url
-    return resolved if resolved.lower().startswith(("http://", "https://")) else base_url
+    return resolved if _reachable(resolved, base_url) else base_url
+
+
+def _reachable(url: str, base_url: str) -> bool:
+    """An http(s) URL; or a file: URL on a page read from a file (``crawl extract`` on a saved
+    page without ``--base-url``), whose relative links resolve like a web page's."""
+    lowered = url.lower()
+    if lowered.startswith(("http://", "https://")):
+        return True
+    return lowered.startswith("file:") and base_url.lower().startswith("file:")

@@ -6,8 +6,13 @@ Many government sites sit behind a WAF. Instead of the page it answers with a ch
 "您的访问被拦截"). Such a page tells nothing about the site's content: it is ``blocked``,
 never retried in a loop and never judged for freshness.
 
-Judging is conservative where a wrong answer would hide real content: a 200 page counts as
-a challenge only when it names a known vendor or block phrase *and* shows almost no text.
+Judging is conservative where a wrong answer would hide real content: a 2xx page counts as a
+challenge only when it names a known vendor or block phrase *and* shows no content — almost no
+text and no readable links. Sites behind 瑞数 carry its ``$_ts`` script on every page, real
+ones included: the snippet alone never makes a page with a list of links a challenge.
+
+A ``Challenge`` says what answered and what would get past it: a script challenge (瑞数,
+加速乐, a script-only page) runs only in a browser; a WAF block page refuses the address.
 """
 
 from __future__ import annotations
@@ -19,6 +24,44 @@ from dataclasses import dataclass
 CHALLENGE_STATUSES = frozenset({202, 403, 405, 406, 418, 429, 468, 493, 503, 521})
 SCRIPT_ONLY_MAX_VISIBLE_CHARS = 60  # visible text of a script-only page, "请开启JavaScript" etc.
 SMALL_PAGE_MAX_VISIBLE_CHARS = 600  # a block page explains itself in a few sentences
+CONTENT_MIN_LINKS = 5  # links with text that make a small page content (a menu and a short list)
+_SCRIPT_CHALLENGE_VENDORS = frozenset({"瑞数", "加速乐", "知道创宇", "Cloudflare", "JS"})
+_SCRIPT_ONLY_VENDOR_BY_STATUS = {521: "加速乐"}  # its first answer hides its name in the script
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Challenge:
+    """An anti-bot challenge or WAF block page answered in place of the page."""
+
+    status: int
+    vendor: str | None  # "瑞数", "加速乐", "安全狗", "WAF", "JS" …; None when nothing names it
+    script_only: bool  # scripts and almost no visible text: only a browser gets past it
+
+    @property
+    def detail(self) -> str:
+        """The fetch outcome's detail, e.g. ``412 challenge page (瑞数)``."""
+        if self.vendor is not None:
+            return f"{self.status} challenge page ({self.vendor})"
+        if self.status == 412 or not self.script_only:
+            return f"{self.status} challenge page (unknown WAF)"
+        return f"{self.status} script-only challenge page"
+
+    @property
+    def needs_browser(self) -> bool:
+        """True for a script challenge: a browser running the script gets the page."""
+        return self.script_only or self.vendor in _SCRIPT_CHALLENGE_VENDORS
+
+    @property
+    def remedy(self) -> str:
+        """What a person reads: ``needs a browser (瑞数 challenge)``, or what else to do."""
+        if self.needs_browser:
+            if self.vendor is None or self.vendor == "JS":
+                return "needs a browser (script-only challenge)"
+            return f"needs a browser ({self.vendor} challenge)"
+        return (
+            f"refused by the site's firewall ({self.vendor or 'unknown WAF'} block page) — "
+            "ask the site to allow this address or User-Agent"
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,6 +97,11 @@ _MARKERS = (
 _DROP = re.compile(
     r"<(script|style|noscript)\b[^>]*>.*?(?:</\1\s*>|\Z)|<!--.*?(?:-->|\Z)|<[^>]*>", re.I | re.S
 )
+_NON_CONTENT = re.compile(
+    r"<(script|style|noscript|template)\b[^>]*>.*?(?:</\1\s*>|\Z)|<!--.*?(?:-->|\Z)", re.I | re.S
+)
+_ANCHOR = re.compile(r"<a\b[^>]*>(?P<text>.{0,500}?)</a\s*>", re.I | re.S)  # bounded: linear
+_TAG = re.compile(r"<[^>]*>")
 _SCRIPT_OPEN = re.compile(r"<script\b", re.I)
 _SPACE = re.compile(r"\s+|&nbsp;|&#160;")
 
@@ -63,24 +111,49 @@ def detect_challenge(status: int, text: str) -> str | None:
 
     ``text`` is the decoded body (its first 64 KiB suffice for error statuses).
     """
+    challenge = classify_challenge(status, text)
+    return challenge.detail if challenge is not None else None
+
+
+def classify_challenge(status: int, text: str) -> Challenge | None:
+    """The challenge or block page this response is, or None when it is not one.
+
+    A 412 always is (we never send If-Match/If-Unmodified-Since); a 2xx page only when a
+    known vendor's marker shows on a page without content (see the module docstring); another
+    challenge status when a marker shows or the page is scripts only.
+    """
     if status == 412:
-        # Nothing we send makes a 412 legitimate: we never send If-Match/If-Unmodified-Since.
         vendor, _ = _vendor(text)
-        return f"412 challenge page ({vendor or 'unknown WAF'})"
+        return Challenge(status=status, vendor=vendor, script_only=_script_only(text))
     if status not in CHALLENGE_STATUSES and status != 200:
         return None
     visible = visible_text_length(text, stop_above=SMALL_PAGE_MAX_VISIBLE_CHARS)
-    if status == 200 and visible > SMALL_PAGE_MAX_VISIBLE_CHARS:
+    successful = 200 <= status < 300
+    if successful and visible > SMALL_PAGE_MAX_VISIBLE_CHARS:
         return None  # an ordinary page: skip the marker search, the costly part
+    if successful and content_link_count(text) >= CONTENT_MIN_LINKS:
+        return None  # a short page with a menu or a list: content, whatever scripts it carries
     vendor, strong = _vendor(text)
     script_only = visible <= SCRIPT_ONLY_MAX_VISIBLE_CHARS and _SCRIPT_OPEN.search(text) is not None
     if status == 200:
-        return f"200 challenge page ({vendor})" if strong else None
-    if vendor is not None:
-        return f"{status} challenge page ({vendor})"
-    if script_only:
-        return f"{status} script-only challenge page"
+        return Challenge(status=status, vendor=vendor, script_only=script_only) if strong else None
+    if vendor is None and script_only:
+        vendor = _SCRIPT_ONLY_VENDOR_BY_STATUS.get(status)
+    if vendor is not None or script_only:
+        return Challenge(status=status, vendor=vendor, script_only=script_only)
     return None
+
+
+def content_link_count(text: str, *, stop_at: int = CONTENT_MIN_LINKS) -> int:
+    """Links a reader sees (``<a>`` with at least two visible characters, outside scripts),
+    counted up to ``stop_at``."""
+    count = 0
+    for anchor in _ANCHOR.finditer(_NON_CONTENT.sub(" ", text)):
+        if _visible_in(_TAG.sub("", anchor["text"])) >= 2:
+            count += 1
+            if count >= stop_at:
+                break
+    return count
 
 
 def visible_text_length(text: str, *, stop_above: int | None = None) -> int:
@@ -101,6 +174,11 @@ def visible_text_length(text: str, *, stop_above: int | None = None) -> int:
 
 def _visible_in(segment: str) -> int:
     return len(segment) - sum(len(space) for space in _SPACE.findall(segment))
+
+
+def _script_only(text: str) -> bool:
+    visible = visible_text_length(text, stop_above=SCRIPT_ONLY_MAX_VISIBLE_CHARS)
+    return visible <= SCRIPT_ONLY_MAX_VISIBLE_CHARS and _SCRIPT_OPEN.search(text) is not None
 
 
 def _vendor(text: str) -> tuple[str | None, bool]:

@@ -9,7 +9,6 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from crawler.extract import PageExtraction
 from crawler.output.accounts import account_to_dict, print_accounts
 from crawler.output.values import finding_to_dict, page_to_dict
 from crawler.sites.runner import CrawlReport, SiteReport
@@ -21,8 +20,6 @@ from storage.lifecycle import key_of
 from storage.records import FindingState
 
 __all__ = [
-    "extraction_to_dict",
-    "print_extraction",
     "print_run",
     "report_to_dict",
 ]
@@ -222,51 +219,3 @@ def print_findings(console: Console, findings: Sequence[Finding]) -> None:
             basis.append(ev.detail)
         basis.append(f"检查时间 {checked}")
         console.print("     " + " · ".join(basis), soft_wrap=True)
-
-
-def extraction_to_dict(
-    source: str, extraction: PageExtraction, encoding: str | None
-) -> dict[str, Any]:
-    """The stable per-page shape of ``crawl extract --json`` (other tools read it)."""
-    return {
-        "source": source,
-        "kind": extraction.kind,
-        "encoding": encoding,
-        "items": [
-            {
-                "title": item.title,
-                "url": item.url,
-                "date": item.published.isoformat() if item.published else None,
-            }
-            for item in extraction.items
-        ],
-        "newest": extraction.newest.isoformat() if extraction.newest else None,
-        "published": extraction.published.isoformat() if extraction.published else None,
-    }
-
-
-def print_extraction(
-    console: Console, source: str, extraction: PageExtraction, encoding: str | None
-) -> None:
-    head = f"{source}: {extraction.kind}, encoding {encoding or '?'}"
-    if extraction.kind == "article":
-        where = f" ({extraction.published_where})" if extraction.published_where else ""
-        published = extraction.published.isoformat() if extraction.published else "no date found"
-        console.print(f"{head}, published {published}{where}")
-        return
-    if not extraction.list_found:
-        console.print(f"{head}: no list found")
-        return
-    newest = extraction.newest.isoformat() if extraction.newest else "no dated item"
-    console.print(f"{head}, {len(extraction.items)} items, newest {newest}")
-    table = Table(show_header=True)
-    for header in ("日期", "标题", "链接", "日期位置"):
-        table.add_column(header)
-    for item in extraction.items:
-        table.add_row(
-            item.published.isoformat() if item.published else "—",
-            item.title,
-            item.url,
-            item.date_where or "",
-        )
-    console.print(table)
