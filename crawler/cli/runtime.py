@@ -71,10 +71,13 @@ def run_async(coro: Awaitable[T]) -> T:
 
 
 def stdout_console() -> Console:
-    """Tables on stdout: the terminal's width, or a wide page when piped to a file."""
+    """Tables on stdout: the terminal's width, or a wide page when piped to a file; no markup."""
     from rich.console import Console
 
-    return Console() if sys.stdout.isatty() else Console(width=160)
+    # Crawled text (titles, reasons, names) is printed as it is: never read as rich markup.
+    if sys.stdout.isatty():
+        return Console(markup=False, highlight=False)
+    return Console(width=160, markup=False, highlight=False)
 
 
 def guard(func: Callable[[], T]) -> T:

@@ -36,9 +36,9 @@ def _progress(enabled: bool, total: int) -> Iterator[Callable[[PageJob, FetchRes
     if not enabled:
         yield None
         return
-    console = Console(stderr=True)
+    console = Console(stderr=True, markup=False, highlight=False)
     with Progress(
-        TextColumn("[progress.description]{task.description}"),
+        TextColumn("{task.description}", style="progress.description", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),

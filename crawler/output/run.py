@@ -8,6 +8,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from crawler.output.accounts import account_to_dict, print_accounts
 from crawler.output.values import finding_to_dict, page_to_dict
@@ -104,9 +105,8 @@ _VERDICT_STYLES = {
 }
 
 
-def _verdict_cell(page: PageVerdict) -> str:
-    style = _VERDICT_STYLES.get(page.verdict, "yellow")
-    return f"[{style}]{page.verdict.label}[/{style}]"
+def _verdict_cell(page: PageVerdict) -> Text:
+    return Text(page.verdict.label, style=_VERDICT_STYLES.get(page.verdict, "yellow"))
 
 
 def print_run(console: Console, report: CrawlReport, *, detailed: bool) -> None:
@@ -118,10 +118,14 @@ def print_run(console: Console, report: CrawlReport, *, detailed: bool) -> None:
     print_findings(console, [f for site in report.sites for f in site.findings])
     print_accounts(console, report.accounts)
     if report.resolved:
-        console.print(f"[bold]已整改 ({len(report.resolved)})[/bold]")
+        console.print(f"已整改 ({len(report.resolved)})", style="bold")
         for state in report.resolved:
             first = state.first_seen.astimezone(SHANGHAI).strftime("%Y-%m-%d")
-            console.print(f"  {state.site_name} · [green]{state.message}[/green] (自{first}起)")
+            console.print(
+                Text.assemble(
+                    f"  {state.site_name} · ", (state.message, "green"), f" (自{first}起)"
+                )
+            )
     local = report.as_of.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
     problems = sum(1 for f in report.findings if f.severity is Severity.PROBLEM)
     unknown = sum(1 for f in report.findings if f.severity is Severity.UNKNOWN)
@@ -150,7 +154,7 @@ def print_summary(console: Console, sites: Sequence[SiteReport]) -> None:
         table.add_row(
             str(i),
             site.site.name,
-            f"[{style}]{result.result.value}[/{style}]",
+            Text(result.result.value, style=style),
             str(result.score),
             problem_text(findings),
             str(unknown) if unknown else "",
@@ -187,23 +191,28 @@ def _print_site_detail(console: Console, site: SiteReport) -> None:
     style = {"合格": "green", "不合格": "red"}.get(result.result.value, "yellow")
     vetoes = f",否决:{'、'.join(result.vetoes)}" if result.vetoes else ""
     console.print(
-        f"检查结果 [{style}]{result.result.value}[/{style}] {result.score}分"
-        f"(规则 {site.profile.id}{vetoes})"
+        Text.assemble(
+            "检查结果 ",
+            (result.result.value, style),
+            f" {result.score}分(规则 {site.profile.id}{vetoes})",
+        )
     )
     for item in result.not_judged:
         where = f"{item.column_name}: " if item.column_name else ""
-        console.print(f"  [yellow]未能判定[/yellow] {item.rule} — {where}{item.reason}")
+        console.print(
+            Text.assemble("  ", ("未能判定", "yellow"), f" {item.rule} — {where}{item.reason}")
+        )
 
 
 def print_findings(console: Console, findings: Sequence[Finding]) -> None:
     if not findings:
-        console.print("[green]未发现问题[/green]")
+        console.print("未发现问题", style="green")
         return
-    console.print(f"[bold]发现的问题 ({len(findings)})[/bold]")
+    console.print(f"发现的问题 ({len(findings)})", style="bold")
     for n, finding in enumerate(findings, 1):
         ev = finding.evidence
         style = {Severity.PROBLEM: "red", Severity.UNKNOWN: "yellow"}.get(finding.severity, "dim")
-        console.print(f"{n:>3}. {finding.site_name} · [{style}]{finding.message}[/{style}]")
+        console.print(Text.assemble(f"{n:>3}. {finding.site_name} · ", (finding.message, style)))
         console.print(f"     网址 {ev.url}", soft_wrap=True)
         if ev.newest_date:
             title = f" 「{ev.newest_title}」" if ev.newest_title else ""

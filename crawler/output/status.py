@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from crawler.config import open_database
@@ -204,7 +205,7 @@ def print_status(console: Console, state: Status) -> None:
             table.add_row(
                 str(run.id),
                 run.scope if len(run.scope) <= 24 else run.scope[:23] + "…",
-                f"[{style}]{run.status.value}[/{style}]",
+                Text(run.status.value, style=style),
                 _local(run.started_at),
                 _local(run.finished_at),
                 _duration(run.duration_s),
