@@ -1,8 +1,9 @@
 """The CJK-aware date parser: dates as Chinese government pages write them.
 
 Full dates: ``2022-05-20``, ``2022/5/20``, ``2022.05.20``, ``2022年5月20日`` (also ``号``),
-full-width digits, an optional time after them, ISO date-times with an offset (read in
-Asia/Shanghai). Labels such as ``发布时间：`` may come before.
+full-width digits, an optional time after them, ISO date-times with an offset (the day they
+state: ``2022-05-19T23:00:00+02:00`` is 2022-05-19, never converted to Asia/Shanghai). Labels
+such as ``发布时间：`` may come before.
 
 Short dates (``05-20``, ``5/20``, ``05.20``, ``5月20日``) take their year from ``context_year``
 (the other items of the same list), else from ``today``; when that lands more than one day
@@ -12,8 +13,10 @@ Dates in Chinese numerals, as documents are signed (``二〇二二年五月二�
 ``二零二二年十二月卅一日``), are full dates.
 
 English dates (``May 19, 2022``, ``19 May 2022``, as on the English pages of development zones)
-are full dates. A two-digit year (``22-05-18``, ASP.NET's ``yy-MM-dd``) is read only when the
-date is the whole text (a date cell), and always as 20YY.
+are full dates, and so are the same in German, French, Spanish, Italian, Portuguese and Dutch
+(``19. Mai 2022``, ``19 mai 2022``, ``19 de mayo de 2022``). A two-digit year (``22-05-18``,
+ASP.NET's ``yy-MM-dd``) is read only when the date is the whole text (a date cell), and always
+as 20YY.
 
 Year-month dates (``2022-05``, ``2022年5月``) give ``None``: the day is unknown and a guess could
 make a column look older or newer than it is. Document numbers (``〔2022〕5号``, ``2022年第3号``),
@@ -25,10 +28,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from crawler.extract.text import fold_width
-from rules.model import SHANGHAI
 
 EARLIEST = date(1990, 1, 1)
 
@@ -48,31 +50,31 @@ _FULL = re.compile(
     r"(?!\d)"
     r"(?P<time>[T ]\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"
 )
-_MONTH_NAMES = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sept", "sep"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
+# Month names: English, then German, French, Spanish, Italian, Portuguese and Dutch.
+_MONTHS = (
+    ("january", "jan", "januar", "jänner", "janvier", "janv", "enero", "gennaio", "janeiro",
+     "januari"),
+    ("february", "feb", "februar", "février", "fevrier", "févr", "fevr", "febrero", "febbraio",
+     "fevereiro", "februari"),
+    ("march", "mar", "märz", "maerz", "mär", "mrz", "mars", "marzo", "março", "maart"),
+    ("april", "apr", "avril", "avr", "abril", "aprile"),
+    ("may", "mai", "mayo", "maggio", "maio", "mei"),
+    ("june", "jun", "juni", "juin", "junio", "giugno", "junho"),
+    ("july", "jul", "juli", "juillet", "juil", "julio", "luglio", "julho"),
+    ("august", "aug", "août", "aout", "agosto", "augustus"),
+    ("september", "sept", "sep", "septembre", "septiembre", "setiembre", "settembre",
+     "setembro"),
+    ("october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "outubro"),
+    ("november", "nov", "novembre", "noviembre", "novembro"),
+    ("december", "dec", "dezember", "dez", "décembre", "decembre", "déc", "diciembre",
+     "dicembre", "dezembro"),
+)  # fmt: skip
+_MONTH_NAMES = {name: number for number, names in enumerate(_MONTHS, start=1) for name in names}
 _MONTH_WORD = "|".join(sorted(_MONTH_NAMES, key=len, reverse=True))
 _NAMED = re.compile(
     rf"(?<![A-Za-z])(?:(?P<mon>{_MONTH_WORD})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+"
-    rf"|(?<!\d)(?P<dfirst>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon2>{_MONTH_WORD})\.?,?\s+)"
+    rf"|(?<!\d)(?P<dfirst>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s*(?:de\s+)?(?P<mon2>{_MONTH_WORD})"
+    r"\.?,?\s+(?:de\s+)?)"
     r"(?P<y>(?:19|20)\d{2})(?!\d)",
     re.IGNORECASE,
 )
@@ -243,31 +245,9 @@ def _mask_non_dates(text: str) -> str:
 
 
 def _full_value(match: re.Match[str]) -> date | None:
-    value = _make(match["y"], match["m"] or match["cm"], match["d"] or match["cd"])
-    if value is None or match["tz"] is None:
-        return value
-    try:
-        moment = datetime.fromisoformat(
-            f"{value.isoformat()}T{_normal_time(match['time'])}{_normal_offset(match['tz'])}"
-        )
-    except ValueError:
-        return value
-    return moment.astimezone(SHANGHAI).date()
-
-
-def _normal_time(raw: str) -> str:
-    clock = raw.strip(" T")
-    for tail in ("Z", "+", "-"):
-        if tail in clock:
-            clock = clock[: clock.index(tail)]
-    hours, _, rest = clock.strip().partition(":")
-    return f"{int(hours):02d}:{rest}"
-
-
-def _normal_offset(raw: str) -> str:
-    if raw == "Z":
-        return "+00:00"
-    return raw if ":" in raw else f"{raw[:3]}:{raw[3:]}"
+    """The calendar day the text states. A date-time with an offset (``Z``, ``+02:00``) keeps
+    its own day: converting it to Asia/Shanghai would move an evening date to the next day."""
+    return _make(match["y"], match["m"] or match["cm"], match["d"] or match["cd"])
 
 
 def _make(year: str, month: str, day: str) -> date | None:

@@ -5,7 +5,7 @@ The date is looked for in the entry's text outside the title link first (a ``spa
 the link counts only when it stands apart from the title (its own element, or at the end in
 brackets). A date inside running text (a summary sentence: "4月28日，…2022年5月1日起…") is an
 event the text speaks of, not the entry's date, and is not read. Short dates (``05-20``) are
-kept unresolved until the list's year is known.
+kept unresolved until the list's year is known (``years``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import date
 from selectolax.lexbor import LexborNode
 
 from crawler.extract.anchors import Link, read_link
-from crawler.extract.dates import DateMatch, find_dates, parse_date
+from crawler.extract.dates import DateMatch, find_dates
 from crawler.extract.locate import describe, position
 from crawler.extract.text import collapse
 
@@ -46,13 +46,6 @@ class Entry:
     title: str
     url: str
     date_hit: EntryDate | None
-
-    def published(self, *, today: date, context_year: int | None) -> date | None:
-        if self.date_hit is None:
-            return None
-        if self.date_hit.match.has_year:
-            return self.date_hit.match.value
-        return parse_date(self.date_hit.match.text, today=today, context_year=context_year)
 
 
 @dataclass(slots=True)

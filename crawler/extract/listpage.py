@@ -1,13 +1,12 @@
 """Finding the main list of a column page by its structure.
 
-Every title-like link votes for its ancestors: for each (container, child) pair on the way up
-(at most ``_MAX_DEPTH`` levels) the child is a possible entry of the container. A container
-whose children of one tag hold links in at least ``MIN_ENTRIES`` of them is a candidate. Each
-candidate is scored on the number of entries, how title-like their link texts are, how many
-links an entry holds (one is best), the share of dated entries, and where it sits (navigation,
-header, footer, sidebars and 热点/排行 boxes are discounted; main content hints count extra).
-The best candidate, together with sibling containers of the same kind (a list split into
-several ``<ul>``), is the page's list.
+Candidates come from ``candidates`` (containers whose children of one tag hold title links).
+The best by link shape are read and scored on the number of entries, how title-like their
+link texts are, how many links an entry holds (one is best), the share of dated entries, and
+where they sit (``regions``: navigation, header, footer, sidebars, 热点/排行/相关 boxes, comment
+lists and rows of attachment links are discounted; main content hints count extra). A list
+split over several containers (``parts``) is scored and read as one. The best is the page's
+list; the year-less dates of its entries get their years from the page (``years``).
 
 With a CSS ``selector`` the selected elements are the entries, no scoring involved.
 """
@@ -15,15 +14,28 @@ With a CSS ``selector`` the selected elements are the entries, no scoring involv
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from selectolax.lexbor import LexborNode
 
-from crawler.extract.anchors import Link, read_link
+from crawler.extract.candidates import (
+    TITLE_CHARS_FULL,
+    Candidate,
+    Candidates,
+    collect_candidates,
+    shape_score,
+)
 from crawler.extract.items import Entry, read_entry
-from crawler.extract.locate import class_and_id, describe, position
+from crawler.extract.listitems import place_entries, to_items
+from crawler.extract.parts import list_parts
+from crawler.extract.regions import (
+    ATTACHMENT_FACTOR,
+    heading_factor,
+    in_side_box,
+    is_attachment_rows,
+    region_factor,
+)
 from crawler.extract.text import collapse
 from rules.model import Item
 
@@ -31,31 +43,12 @@ MIN_ENTRIES = 3
 _MIN_SCORE = 1.0
 _MAX_LINKS_PER_ENTRY = 3.0  # entries holding more links are layout blocks, not list entries
 _UNDATED_MIN_TITLE_CHARS = 8  # undated entries this short on average are a menu, not a list
-_MAX_DEPTH = 6
-_SHORTLIST = 8  # candidates whose dates are read
+_SHORTLIST = 8  # candidates (with the parts of their lists) whose dates are read
 _HOMEPAGE_SHORTLIST = 40  # a homepage has many blocks
-_STOP_TAGS = frozenset({"body", "html", "head", "form"})
-_TITLE_CHARS_FULL = 15  # a mean title this long counts fully
-_REGION_TAGS = {"nav": 0.1, "header": 0.15, "footer": 0.05, "aside": 0.3}
-_REGION_HINTS = (
-    (re.compile(r"foot|bottom|copyright|banquan|bqxx"), 0.05),
-    (re.compile(r"nav|menu|daohang|\bdh\b|crumb|position|location|mianbao"), 0.15),
-    (re.compile(r"header|\bhead\b|\btop\b|topbar|banner|logo"), 0.2),
-    (re.compile(r"\bhot|\brank|paihang|phb|tuijian|recommend|related|xgwz|friend|yqlj|links"), 0.3),
-    (re.compile(r"side|\baside\b|widget"), 0.4),
-    (re.compile(r"fenye|pagination|pager|pagebar|page-?nav|\bpages\b"), 0.3),
-)
-_MAIN_HINTS = re.compile(r"list|news|content|main|article|xxgk|\bcon\b|\blb\b|liebiao|column|lanmu")
-_BOX_WORDS = re.compile(r"热点|热门|排行|推荐|相关|友情链接")
+_DATED_SHARE_GAP = 0.5  # a part dated this much more or less than the list is another list
 _DATE_HEADER = re.compile(r"发布(?:日期|时间)|日期|时间")
 
-
-@dataclass(slots=True, kw_only=True)
-class _Candidate:
-    container: LexborNode
-    tag: str
-    entries: dict[int, LexborNode] = field(default_factory=dict)
-    links: dict[int, list[tuple[LexborNode, Link]]] = field(default_factory=dict)
+_Read = list[tuple[LexborNode, Entry]]
 
 
 @dataclass(slots=True, kw_only=True)
@@ -66,30 +59,41 @@ class FoundList:
     score: float
     containers: tuple[LexborNode, ...]
     title_chars: int
+    entries: tuple[LexborNode, ...] = ()  # the entries' elements (not the page's prose)
+    # A sidebar, a 相关/推荐/热点 box, comments or attachment rows, the best list only for want
+    # of another: on a page with article signs it is the article's box, not a list.
+    side_box: bool = False
+    framed: bool = False  # in the page's frame or a side region (a discounted place)
+
+
+@dataclass(slots=True)
+class _Group:
+    score: float
+    parts: list[tuple[Candidate, _Read]]
+    side_box: bool
+    framed: bool
 
 
 def find_list(
     body: LexborNode, *, base_url: str, today: date, prefix: str = ""
 ) -> FoundList | None:
     """The main list under ``body``, or None when no container looks like one."""
-    candidates = _candidates(body, base_url=base_url)
-    scored = _scored(candidates, base_url=base_url, today=today, shortlist=_SHORTLIST)
-    if not scored:
+    candidates = collect_candidates(body, base_url=base_url)
+    groups = _scored_groups(candidates, base_url=base_url, today=today)
+    if not groups:
         return None
-    score, candidate, best_read = max(scored, key=lambda entry: entry[0])
-    parts = _same_kind_siblings(candidate, candidates)
-    read: list[tuple[LexborNode, Entry]] = []
-    for part in parts:
-        if part is candidate:
-            read.extend(best_read)
-        else:
-            read.extend(_read_entries(part, base_url=base_url, today=today))
-    containers = [part.container for part in parts]
+    # A side box (相关/推荐/热点, a sidebar, attachment rows) is the list only for want of another.
+    own = [group for group in groups if not group.side_box]
+    best = max(own or groups, key=lambda group: group.score)
+    read = [pair for _, part_read in best.parts for pair in part_read]
     return FoundList(
-        items=_to_items(read, today=today, prefix=prefix),
-        score=score,
-        containers=tuple(containers),
+        items=to_items(place_entries(read, today=today), today=today, prefix=prefix),
+        score=best.score,
+        containers=tuple(candidate.container for candidate, _ in best.parts),
         title_chars=sum(len(entry.title) for _, entry in read),
+        entries=tuple(element for element, _ in read),
+        side_box=best.side_box,
+        framed=best.framed,
     )
 
 
@@ -101,47 +105,24 @@ def find_lists(
     For a homepage, where information is updated in many blocks (要闻, 通知公告, 部门动态 …)
     and no single one is "the" list.
     """
-    candidates = _candidates(body, base_url=base_url)
-    scored = _scored(candidates, base_url=base_url, today=today, shortlist=_HOMEPAGE_SHORTLIST)
+    candidates = collect_candidates(body, base_url=base_url)
+    ranked = _ranked(candidates)[:_HOMEPAGE_SHORTLIST]
+    scored: list[tuple[float, Candidate, _Read]] = []
+    for candidate in ranked:
+        read = _read_entries(candidate, base_url=base_url, today=today)
+        score = _score(candidate, read)
+        if score >= _MIN_SCORE:
+            scored.append((score, candidate, read))
     return [
         FoundList(
-            items=_to_items(read, today=today, prefix=prefix),
+            items=to_items(place_entries(read, today=today), today=today, prefix=prefix),
             score=score,
             containers=(candidate.container,),
             title_chars=sum(len(entry.title) for _, entry in read),
+            entries=tuple(element for element, _ in read),
         )
         for score, candidate, read in sorted(scored, key=lambda entry: -entry[0])
     ]
-
-
-_Scored = tuple[float, "_Candidate", list[tuple[LexborNode, Entry]]]
-
-
-def _candidates(body: LexborNode, *, base_url: str) -> dict[tuple[int, str], _Candidate]:
-    candidates: dict[tuple[int, str], _Candidate] = {}
-    for anchor in body.css("a"):
-        link = read_link(anchor, base_url=base_url)
-        if link is not None:
-            _vote(candidates, anchor, link)
-    return candidates
-
-
-def _scored(
-    candidates: dict[tuple[int, str], _Candidate], *, base_url: str, today: date, shortlist: int
-) -> list[_Scored]:
-    """The shortlisted candidates (by link shape) that score as lists, with their entries."""
-    ranked = sorted(
-        (c for c in candidates.values() if len(c.entries) >= 2),
-        key=_shape_score,
-        reverse=True,
-    )[:shortlist]
-    scored: list[_Scored] = []
-    for candidate in ranked:
-        entries = _read_entries(candidate, base_url=base_url, today=today)
-        score = _score(candidate, entries)
-        if score >= _MIN_SCORE:
-            scored.append((score, candidate, entries))
-    return scored
 
 
 def select_list(
@@ -153,7 +134,7 @@ def select_list(
     except Exception:  # selectolax raises several types on a bad selector
         return None
     stop_at = frozenset(element.mem_id for element in elements)
-    read: list[tuple[LexborNode, Entry]] = []
+    read: _Read = []
     for element in elements:
         entry = read_entry(element, base_url=base_url, today=today, stop_at=stop_at)
         if entry is not None:
@@ -161,49 +142,82 @@ def select_list(
     if not read:
         return None
     return FoundList(
-        items=_to_items(read, today=today, prefix=prefix),
+        items=to_items(place_entries(read, today=today), today=today, prefix=prefix),
         score=float(len(read)),
         containers=tuple(element for element, _ in read),
         title_chars=sum(len(entry.title) for _, entry in read),
+        entries=tuple(element for element, _ in read),
     )
 
 
-def _vote(candidates: dict[tuple[int, str], _Candidate], anchor: LexborNode, link: Link) -> None:
-    child = anchor
-    parent = anchor.parent
-    depth = 0
-    while parent is not None and depth < _MAX_DEPTH and parent.tag not in _STOP_TAGS:
-        tag = child.tag or ""
-        key = (parent.mem_id, tag)
-        candidate = candidates.get(key)
-        if candidate is None:
-            candidate = candidates[key] = _Candidate(container=parent, tag=tag)
-        child_id = child.mem_id
-        if child_id not in candidate.entries:
-            candidate.entries[child_id] = child
-            candidate.links[child_id] = []
-        candidate.links[child_id].append((anchor, link))
-        child = parent
-        parent = parent.parent
-        depth += 1
+def _ranked(candidates: Candidates) -> list[Candidate]:
+    return sorted(
+        (c for c in candidates.values() if len(c.entries) >= 2), key=shape_score, reverse=True
+    )
 
 
-def _shape_score(candidate: _Candidate) -> float:
-    """A first score from the links alone: many entries, one link each, title-like texts."""
-    count = len(candidate.entries)
-    links = sum(len(found) for found in candidate.links.values())
-    titles = [max(len(link.title) for _, link in found) for found in candidate.links.values()]
-    mean_title = sum(titles) / count
-    per_entry = links / count
-    return count * min(mean_title / _TITLE_CHARS_FULL, 2.0) / max(1.0, per_entry - 0.5)
+def _scored_groups(candidates: Candidates, *, base_url: str, today: date) -> list[_Group]:
+    """The shortlisted candidates (by link shape) that score as lists, each with the other
+    parts of its list."""
+    covered: set[tuple[int, str]] = set()
+    groups: list[_Group] = []
+    tried = 0
+    for candidate in _ranked(candidates):
+        if tried >= _SHORTLIST:
+            break
+        if (candidate.container.mem_id, candidate.tag) in covered:
+            continue
+        tried += 1
+        read = _read_entries(candidate, base_url=base_url, today=today)
+        score = _score(candidate, read)
+        if score < _MIN_SCORE:
+            continue
+        parts = _parts(candidate, read, candidates, base_url=base_url, today=today)
+        covered.update((part.container.mem_id, part.tag) for part, _ in parts)
+        entries = sum(len(part_read) for _, part_read in parts)
+        urls = [entry.url for _, part_read in parts for _, entry in part_read]
+        side_box = (
+            in_side_box(candidate.container)
+            or heading_factor(candidate.container) < 1.0
+            or is_attachment_rows(urls)
+        )
+        framed = region_factor(candidate.container) < 1.0
+        groups.append(_Group(score * entries / len(read), parts, side_box, framed))
+    return groups
 
 
-def _read_entries(
-    candidate: _Candidate, *, base_url: str, today: date
-) -> list[tuple[LexborNode, Entry]]:
+def _parts(
+    best: Candidate, read: _Read, candidates: Candidates, *, base_url: str, today: date
+) -> list[tuple[Candidate, _Read]]:
+    """The parts of the best candidate's list, in page order, that look like it."""
+    share = _dated_share(read)
+    heading = heading_factor(best.container)
+    out: list[tuple[Candidate, _Read]] = []
+    for part in list_parts(best, candidates):
+        if part is best:
+            out.append((best, read))
+            continue
+        part_read = _read_entries(part, base_url=base_url, today=today)
+        if not part_read or abs(_dated_share(part_read) - share) > _DATED_SHARE_GAP:
+            continue
+        links = sum(len(part.links[element.mem_id]) for element, _ in part_read)
+        if (
+            links / len(part_read) > _MAX_LINKS_PER_ENTRY
+            or heading_factor(part.container) < heading
+        ):
+            continue
+        out.append((part, part_read))
+    return out
+
+
+def _dated_share(read: _Read) -> float:
+    return sum(1 for _, entry in read if entry.date_hit is not None) / len(read) if read else 0.0
+
+
+def _read_entries(candidate: Candidate, *, base_url: str, today: date) -> _Read:
     date_column = _date_column(candidate)
     stop_at = frozenset(candidate.entries)
-    read: list[tuple[LexborNode, Entry]] = []
+    read: _Read = []
     for entry_id, element in candidate.entries.items():
         entry = read_entry(
             element,
@@ -218,7 +232,7 @@ def _read_entries(
     return read
 
 
-def _date_column(candidate: _Candidate) -> int | None:
+def _date_column(candidate: Candidate) -> int | None:
     """The 1-based cell whose header says 发布日期 (or the only 日期 header): in a table, its
     first row; in a list of rows (``li > span`` cells), a header row without links that opens
     the list or stands just before it (``ul.thead`` before ``ul.tbody``)."""
@@ -236,7 +250,7 @@ def _date_column(candidate: _Candidate) -> int | None:
     return labelled[0][0] if len(labelled) == 1 else None
 
 
-def _header_row(candidate: _Candidate) -> LexborNode | None:
+def _header_row(candidate: Candidate) -> LexborNode | None:
     if candidate.tag == "tr":
         table: LexborNode | None = candidate.container
         while table is not None and table.tag != "table":
@@ -270,7 +284,7 @@ def _element_before(node: LexborNode) -> LexborNode | None:
     return sibling
 
 
-def _score(candidate: _Candidate, read: list[tuple[LexborNode, Entry]]) -> float:
+def _score(candidate: Candidate, read: _Read) -> float:
     count = len(read)
     if count == 0:
         return 0.0
@@ -284,138 +298,12 @@ def _score(candidate: _Candidate, read: list[tuple[LexborNode, Entry]]) -> float
     per_entry = links / count
     if per_entry > _MAX_LINKS_PER_ENTRY:
         return 0.0
-    region = _region_factor(candidate.container)
-    heading = _heading_factor(candidate.container)
+    region = region_factor(candidate.container)
+    heading = heading_factor(candidate.container)
     if region < 1.0 and heading < 1.0:
         return 0.0  # a titled side box (热点推荐 in a sidebar): never the main list
-    score = count * min(mean_title / _TITLE_CHARS_FULL, 2.0) / max(1.0, per_entry - 0.5)
+    score = count * min(mean_title / TITLE_CHARS_FULL, 2.0) / max(1.0, per_entry - 0.5)
     score *= 1.0 + 2.0 * dated / count
+    if is_attachment_rows([entry.url for _, entry in read]):
+        score *= ATTACHMENT_FACTOR
     return score * region * heading
-
-
-def _region_factor(container: LexborNode) -> float:
-    """The discount of where the container sits (navigation, footer, sidebars…), or a bonus
-    for main-content hints; the box heading is judged apart, by ``_heading_factor``."""
-    factor = 1.0
-    main_seen = False
-    node: LexborNode | None = container
-    while node is not None and node.tag not in ("body", "html"):
-        factor *= _REGION_TAGS.get(node.tag or "", 1.0)
-        hints = class_and_id(node)
-        if hints.strip():
-            for pattern, penalty in _REGION_HINTS:
-                if pattern.search(hints):
-                    factor *= penalty
-                    break
-            else:
-                if not main_seen and _MAIN_HINTS.search(hints):
-                    factor *= 1.3
-                    main_seen = True
-        node = node.parent
-    return factor
-
-
-def _heading_factor(container: LexborNode) -> float:
-    """Discount a box titled 热点, 排行, 推荐, 相关… (its heading just before the list)."""
-    heading = container.prev
-    while heading is not None and not heading.is_element_node:
-        heading = heading.prev
-    if heading is None:
-        parent = container.parent
-        heading = parent.prev if parent is not None else None
-        while heading is not None and not heading.is_element_node:
-            heading = heading.prev
-    if heading is None:
-        return 1.0
-    text = collapse(heading.text())
-    return 0.3 if len(text) <= 20 and _BOX_WORDS.search(text) else 1.0
-
-
-def _same_kind_siblings(
-    best: _Candidate, candidates: dict[tuple[int, str], _Candidate]
-) -> list[_Candidate]:
-    """The best container and, in page order, its siblings of the same tag and class."""
-    container = best.container
-    parent = container.parent
-    if parent is None:
-        return [best]
-    kind = (container.tag, container.attributes.get("class"))
-    out: list[_Candidate] = []
-    for sibling in parent.iter():
-        if sibling.mem_id == container.mem_id:
-            out.append(best)
-            continue
-        if (sibling.tag, sibling.attributes.get("class")) != kind:
-            continue
-        found = candidates.get((sibling.mem_id, best.tag))
-        if found is not None:
-            out.append(found)
-    return out
-
-
-def _to_items(
-    read: list[tuple[LexborNode, Entry]], *, today: date, prefix: str
-) -> tuple[Item, ...]:
-    years = Counter(
-        entry.date_hit.match.value.year
-        for _, entry in read
-        if entry.date_hit is not None and entry.date_hit.match.has_year
-    )
-    context_year = max(years.items(), key=lambda pair: (pair[1], pair[0]))[0] if years else None
-    items: list[Item] = []
-    seen: set[tuple[str, str]] = set()
-    positions: dict[int, str] = {}
-    for element, entry in read:
-        if (entry.title, entry.url) in seen:
-            continue
-        seen.add((entry.title, entry.url))
-        published = entry.published(today=today, context_year=context_year)
-        where = text = None
-        if published is not None and entry.date_hit is not None:
-            where = _locator(element, entry.date_hit.where, prefix=prefix, positions=positions)
-            text = entry.date_hit.raw
-        items.append(
-            Item(
-                title=entry.title,
-                url=entry.url,
-                published=published,
-                date_where=where,
-                date_text=text,
-            )
-        )
-    return tuple(items)
-
-
-def _locator(element: LexborNode, inner: str, *, prefix: str, positions: dict[int, str]) -> str:
-    parent = element.parent
-    here = _position(element, positions)
-    if element.tag == "tr":
-        table = parent
-        while table is not None and table.tag != "table":
-            table = table.parent
-        outer = f"{describe(table or parent or element)} {here}"
-        return f"{prefix}{outer} {inner}" if inner else f"{prefix}{outer}"
-    parts = [describe(parent)] if parent is not None else []
-    if inner.startswith("+ "):
-        parts.append(f"{here} {inner}")
-    else:
-        parts.append(here)
-        if inner:
-            parts.append(inner)
-    return prefix + " > ".join(parts)
-
-
-def _position(element: LexborNode, positions: dict[int, str]) -> str:
-    """``position(element)``, counting each parent's children once for the whole list."""
-    found = positions.get(element.mem_id)
-    if found is not None:
-        return found
-    parent = element.parent
-    if parent is None:
-        return position(element)
-    counts: Counter[str] = Counter()
-    for child in parent.iter():
-        tag = child.tag or "?"
-        counts[tag] += 1
-        positions[child.mem_id] = f"{tag}[{counts[tag]}]"
-    return positions.get(element.mem_id) or position(element)

@@ -30,11 +30,15 @@ GOVERNMENT_NAMES = (
 )
 _CANONICAL = {name.lower(): name for name in GOVERNMENT_NAMES}
 
-# Publish-date tags, most trusted first (attribute, lower-cased key).
-PUBLISH_DATE_KEYS = (
+# Publish-date tags, most trusted first (attribute, lower-cased key). The CMS tags come from
+# government CMSs (TRS, Hanweb …), some of which rewrite PubDate whenever they regenerate the page;
+# the structured tags (Open Graph, Dublin Core, microdata) are written once, for machines.
+CMS_DATE_KEYS = (
     ("name", "pubdate"),
     ("name", "publishdate"),
     ("name", "firstpublishedtime"),
+)
+STRUCTURED_DATE_KEYS = (
     ("property", "article:published_time"),
     ("name", "article:published_time"),
     ("property", "og:release_date"),
@@ -55,9 +59,18 @@ class MetaTags:
     government: MappingProxyType[str, str]
     by_key: MappingProxyType[tuple[str, str], tuple[str, str]]  # → (original key, content)
 
-    def publish_date(self, *, today: date) -> tuple[date, str] | None:
-        """The first plausible publish date among the date tags, and where it was read."""
-        for attribute, key in PUBLISH_DATE_KEYS:
+    def cms_date(self, *, today: date) -> tuple[date, str] | None:
+        """The government CMS tags: ``PubDate``, ``publishdate``, ``firstpublishedtime``."""
+        return self._first_date(CMS_DATE_KEYS, today=today)
+
+    def structured_date(self, *, today: date) -> tuple[date, str] | None:
+        """The structured tags: ``article:published_time``, Dublin Core, microdata."""
+        return self._first_date(STRUCTURED_DATE_KEYS, today=today)
+
+    def _first_date(
+        self, keys: tuple[tuple[str, str], ...], *, today: date
+    ) -> tuple[date, str] | None:
+        for attribute, key in keys:
             found = self.by_key.get((attribute, key))
             if found is None:
                 continue

@@ -2,10 +2,16 @@
 
 The page is parsed once. The list is looked for in the HTML (by structure, or with the
 column's CSS selector), in Hanweb datastore scripts and in JSON arrays inside scripts; the best
-scoring one wins. A page is an article rather than a list when it carries article signs (a
-publish-date meta tag, the ArticleTitle tag, or a visible 发布时间 line) and its running text
-outweighs the list it may hold (a "related articles" box). With a selector, what it selects
-is the list. Nothing here raises on any input string: a page that cannot be read is "unknown".
+scoring one wins. A list found in the HTML takes in the headline and pinned blocks above it
+(``blocks``): the column's newest item may stand there.
+
+Article or list is decided on the whole page: its article signs (a publish-date meta tag, the
+ArticleTitle tag, a visible 发布时间 line, a heading, the running text outside the list's
+entries) against the list. A page with article signs whose list is a side box (相关文章,
+推荐, attachment rows) is an article; otherwise it is one when its running text outweighs the
+list. Only the entries are left out of the running text, so an article body that holds a few
+dated links is still prose, never the page's list. With a selector, what it selects is the
+list. Nothing here raises on any input string: a page that cannot be read is "unknown".
 """
 
 from __future__ import annotations
@@ -21,14 +27,18 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from crawler.extract.anchors import document_base
 from crawler.extract.article import ArticleSigns, htmldate_fallback, read_article_signs
+from crawler.extract.blocks import blocks_above
 from crawler.extract.links import PageImage, PageLink, collect_images, collect_links
+from crawler.extract.listitems import place_entries, to_items
 from crawler.extract.listpage import FoundList, find_list, find_lists, select_list
 from crawler.extract.meta import MetaTags, read_meta
 from crawler.extract.scripted import datastore_html, json_list, written_html
+from crawler.extract.text import collapse
 from rules.model import Item
 
 logger = logging.getLogger(__name__)
 
+_ARTICLE_TITLE_MIN_CHARS = 6  # an ArticleTitle this short may be a column's name
 _ARTICLE_PROSE_CHARS = 500  # running text that makes a headed page without date tags an article
 _PROSE_TO_LIST_RATIO = 3  # … when it is this many times the list's title text
 _DATASTORE_PREFIX = "script datastore: "
@@ -128,12 +138,16 @@ def _extract(html: str, *, base_url: str, today: date, selector: str | None) -> 
             found = select_list(root, selector, base_url=base, today=today)
         else:
             found = _best_list(root, scripts, base_url=base, today=today)
+            if found is not None and found.containers and not found.side_box:
+                found = _with_blocks(found, base_url=base, today=today)
 
-    skip = frozenset(node.mem_id for node in found.containers) if found else frozenset()
+    skip = frozenset(node.mem_id for node in found.entries) if found else frozenset()
     signs = read_article_signs(body, meta, scripts=scripts, today=today, skip=skip)
     government = MappingProxyType(dict(meta.government))
 
-    if found is not None and (selector is not None or not _outweighs(signs, found)):
+    if found is not None and (
+        selector is not None or not _is_article(signs, found, titled=_titled(root, meta, found))
+    ):
         dates = [item.published for item in found.items if item.published is not None]
         return PageExtraction(
             kind="list",
@@ -146,7 +160,12 @@ def _extract(html: str, *, base_url: str, today: date, selector: str | None) -> 
             links=parsed.links,
             images=parsed.images,
         )
-    if signs.is_article or (signs.heading and signs.prose_chars >= _ARTICLE_PROSE_CHARS):
+    # Here a list found is an article's own (related links): the page is that article.
+    if (
+        found is not None
+        or signs.is_article
+        or (signs.heading and signs.prose_chars >= _ARTICLE_PROSE_CHARS)
+    ):
         published, where = signs.published, signs.published_where
         if published is None:
             published = htmldate_fallback(html, today=today)
@@ -233,20 +252,84 @@ def _fragment_list(
         return None
     # the fragment's elements are not in the page tree: nothing to leave out there
     return FoundList(
-        items=found.items, score=found.score, containers=(), title_chars=found.title_chars
+        items=found.items,
+        score=found.score,
+        containers=(),
+        title_chars=found.title_chars,
+        side_box=found.side_box,
+        framed=found.framed,
     )
 
 
-def _outweighs(signs: ArticleSigns, found: FoundList) -> bool:
-    """True when the page's running text outweighs the list on it: an article with a box of
-    related links. Without article signs the text must be long and far longer than the list."""
+def _with_blocks(found: FoundList, *, base_url: str, today: date) -> FoundList:
+    """The list with the dated entries of the headline and pinned blocks above it, first."""
+    read = blocks_above(
+        found.containers,
+        base_url=base_url,
+        today=today,
+        taken=frozenset(item.url for item in found.items),
+    )
+    if not read:
+        return found
+    placed = place_entries(read, today=today, pinned=True)
+    return FoundList(
+        items=to_items(placed, today=today, prefix="") + found.items,
+        score=found.score,
+        containers=found.containers,
+        title_chars=found.title_chars + sum(len(entry.title) for _, entry in read),
+        entries=tuple(element for element, _ in read) + found.entries,
+        side_box=found.side_box,
+        framed=found.framed,
+    )
+
+
+def _is_article(signs: ArticleSigns, found: FoundList, *, titled: bool) -> bool:
+    """True when the page is one article and the list found on it is the article's.
+
+    An ArticleTitle tag that is the page's own heading makes an article whatever lists it
+    holds. A side box (相关文章, 推荐, comments, attachment rows, any list in the page's frame
+    or a side region) is an article's when the page has a heading, a date tag or line, and
+    some prose. Any other list is, when the page
+    has article signs (a date or ArticleTitle tag, a date line with some prose) and its
+    running text outweighs the list, or without them when it has a heading over long prose
+    that far outweighs the list."""
+    if titled:
+        return True
+    labelled = signs.meta_date or signs.meta_article or signs.visible_line
+    aside = found.side_box or found.framed
+    if aside and signs.heading and labelled and signs.prose_chars > 0:
+        return True  # (a 热点回应 column page, its list alone under a date tag, stays a list)
     if signs.is_article:
         return signs.prose_chars > found.title_chars
-    return (
-        signs.heading
-        and signs.prose_chars >= _ARTICLE_PROSE_CHARS
-        and signs.prose_chars >= _PROSE_TO_LIST_RATIO * found.title_chars
-    )
+    if not signs.heading or signs.prose_chars < _ARTICLE_PROSE_CHARS:
+        return False
+    return aside or signs.prose_chars >= _PROSE_TO_LIST_RATIO * found.title_chars
+
+
+def _titled(root: LexborNode | None, meta: MetaTags, found: FoundList) -> bool:
+    """The ArticleTitle tag names an article (not the column) and the page's heading is it."""
+    title = collapse(meta.government.get("ArticleTitle", ""))
+    if len(title) < _ARTICLE_TITLE_MIN_CHARS or title == meta.government.get("ColumnName"):
+        return False
+    if root is None or any(item.title == title for item in found.items):
+        return False
+    entries = {node.mem_id for node in found.entries}
+    for heading in root.css("h1, h2, h3"):
+        text = collapse(heading.text())
+        # the heading is the title, holds it, or most of it (a site name in an h1 is not)
+        same = title in text or (text in title and 2 * len(text) >= len(title))
+        if text and same and not _inside(heading, entries):
+            return True
+    return False
+
+
+def _inside(node: LexborNode, ids: set[int]) -> bool:
+    current: LexborNode | None = node
+    while current is not None:
+        if current.mem_id in ids:
+            return True
+        current = current.parent
+    return False
 
 
 def _unknown(meta: Mapping[str, str], parsed: _Parsed | None = None) -> PageExtraction:

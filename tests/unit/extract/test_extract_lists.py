@@ -262,13 +262,13 @@ def test_meta_names_match_without_case() -> None:
 
 
 def test_article_without_tags_falls_back_to_htmldate() -> None:
-    html = _page(
+    html = _page(  # the date only in the page's own URL: ours reads none, htmldate does
         "<article><h1>Annual report published</h1>"
-        "<p>Published <time datetime='2022-05-17'>17 May 2022</time></p>"
         + "<p>"
         + "The office released its report on the work of the year. " * 10
         + "</p>"
-        "</article>"
+        "</article>",
+        head="<link rel='canonical' href='https://example.org/2022/05/17/annual-report/'>",
     )
     result = extract_page(html, base_url=BASE, today=TODAY)
     assert result.kind == "article"

@@ -1,0 +1,71 @@
+"""Candidate lists: containers whose children of one tag each hold a title-like link.
+
+Every title-like link votes for its ancestors: for each (container, child) pair on the way up
+(at most ``MAX_DEPTH`` levels) the child is a possible entry of the container. The candidates
+are then ranked by the shape of their links alone (``shape_score``) before any date is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborNode
+
+from crawler.extract.anchors import Link, read_link
+
+MAX_DEPTH = 6
+TITLE_CHARS_FULL = 15  # a mean title this long counts fully
+_STOP_TAGS = frozenset({"body", "html", "head", "form"})
+
+
+@dataclass(slots=True, kw_only=True)
+class Candidate:
+    """A container and its possible entries (children of one tag holding title links)."""
+
+    container: LexborNode
+    tag: str
+    entries: dict[int, LexborNode] = field(default_factory=dict)
+    links: dict[int, list[tuple[LexborNode, Link]]] = field(default_factory=dict)
+
+
+Candidates = dict[tuple[int, str], Candidate]
+
+
+def collect_candidates(body: LexborNode, *, base_url: str) -> Candidates:
+    """Every (container, entry tag) that holds title links, keyed by (container id, tag)."""
+    candidates: Candidates = {}
+    for anchor in body.css("a"):
+        link = read_link(anchor, base_url=base_url)
+        if link is not None:
+            _vote(candidates, anchor, link)
+    return candidates
+
+
+def shape_score(candidate: Candidate) -> float:
+    """A first score from the links alone: many entries, one link each, title-like texts."""
+    count = len(candidate.entries)
+    links = sum(len(found) for found in candidate.links.values())
+    titles = [max(len(link.title) for _, link in found) for found in candidate.links.values()]
+    mean_title = sum(titles) / count
+    per_entry = links / count
+    return count * min(mean_title / TITLE_CHARS_FULL, 2.0) / max(1.0, per_entry - 0.5)
+
+
+def _vote(candidates: Candidates, anchor: LexborNode, link: Link) -> None:
+    child = anchor
+    parent = anchor.parent
+    depth = 0
+    while parent is not None and depth < MAX_DEPTH and parent.tag not in _STOP_TAGS:
+        tag = child.tag or ""
+        key = (parent.mem_id, tag)
+        candidate = candidates.get(key)
+        if candidate is None:
+            candidate = candidates[key] = Candidate(container=parent, tag=tag)
+        child_id = child.mem_id
+        if child_id not in candidate.entries:
+            candidate.entries[child_id] = child
+            candidate.links[child_id] = []
+        candidate.links[child_id].append((anchor, link))
+        child = parent
+        parent = parent.parent
+        depth += 1
