@@ -32,6 +32,7 @@ from crawler.extract.links import PageImage, PageLink, collect_images, collect_l
 from crawler.extract.listitems import place_entries, to_items
 from crawler.extract.listpage import FoundList, find_list, find_lists, select_list
 from crawler.extract.meta import MetaTags, read_meta
+from crawler.extract.pagekind import PageIdentity, read_page_identity
 from crawler.extract.scripted import datastore_html, json_list, written_html
 from crawler.extract.text import collapse
 from rules.model import Item
@@ -41,6 +42,10 @@ logger = logging.getLogger(__name__)
 _ARTICLE_TITLE_MIN_CHARS = 6  # an ArticleTitle this short may be a column's name
 _ARTICLE_PROSE_CHARS = 500  # running text that makes a headed page without date tags an article
 _PROSE_TO_LIST_RATIO = 3  # … when it is this many times the list's title text
+_SIGNED_PROSE_CHARS = 200  # running text that, with one whole-page article sign, makes an article
+_WELL_DATED_ENTRIES = 3  # a list with this many dated entries (half of them or more) is dated
+_UNDATED_PROSE_CHARS = 1000  # running text that outweighs an undated list without a heading …
+_UNDATED_PROSE_RATIO = 5  # … when it is this many times the list's title text
 _DATASTORE_PREFIX = "script datastore: "
 _WRITTEN_PREFIX = "script document.write: "
 
@@ -97,6 +102,7 @@ class _Parsed:
     root: LexborNode | None  # the body, or the document when there is none
     links: tuple[PageLink, ...] = ()
     images: tuple[PageImage, ...] = ()
+    title: str = ""  # the document's <title>
 
 
 def page_references(html: str, base_url: str) -> tuple[tuple[PageLink, ...], tuple[PageImage, ...]]:
@@ -112,12 +118,14 @@ def _parse(html: str, base_url: str) -> _Parsed:
     base_node = tree.css_first("base[href]")
     base = document_base(base_url, base_node.attributes.get("href") if base_node else None)
     scripts = [node.text(deep=True) for node in tree.css("script")]
+    title_node = tree.css_first("title")
+    title = title_node.text(deep=True) if title_node is not None else ""
     tree.strip_tags(["script", "style", "noscript", "template"])
     body = tree.body
     root = body if body is not None else tree.root
     links = collect_links(root, base_url=base)
     images = collect_images(root, base_url=base)
-    return _Parsed(meta, base, scripts, body, root, links, images)
+    return _Parsed(meta, base, scripts, body, root, links, images, title)
 
 
 def _extract(html: str, *, base_url: str, today: date, selector: str | None) -> PageExtraction:
@@ -143,10 +151,15 @@ def _extract(html: str, *, base_url: str, today: date, selector: str | None) -> 
 
     skip = frozenset(node.mem_id for node in found.entries) if found else frozenset()
     signs = read_article_signs(body, meta, scripts=scripts, today=today, skip=skip)
+    identity = read_page_identity(root, meta, title=parsed.title, scripts=scripts, skip=skip)
     government = MappingProxyType(dict(meta.government))
 
     if found is not None and (
-        selector is not None or not _is_article(signs, found, titled=_titled(root, meta, found))
+        selector is not None
+        or not (
+            _is_article(signs, identity, found, titled=_titled(root, meta, found))
+            or _says_article(identity, signs, found)
+        )
     ):
         dates = [item.published for item in found.items if item.published is not None]
         return PageExtraction(
@@ -165,6 +178,7 @@ def _extract(html: str, *, base_url: str, today: date, selector: str | None) -> 
         found is not None
         or signs.is_article
         or (signs.heading and signs.prose_chars >= _ARTICLE_PROSE_CHARS)
+        or _says_article(identity, signs, None)
     ):
         published, where = signs.published, signs.published_where
         if published is None:
@@ -283,18 +297,23 @@ def _with_blocks(found: FoundList, *, base_url: str, today: date) -> FoundList:
     )
 
 
-def _is_article(signs: ArticleSigns, found: FoundList, *, titled: bool) -> bool:
+def _is_article(
+    signs: ArticleSigns, identity: PageIdentity, found: FoundList, *, titled: bool
+) -> bool:
     """True when the page is one article and the list found on it is the article's.
 
     An ArticleTitle tag that is the page's own heading makes an article whatever lists it
-    holds. A side box (相关文章, 推荐, comments, attachment rows, any list in the page's frame
-    or a side region) is an article's when the page has a heading, a date tag or line, and
-    some prose. Any other list is, when the page
-    has article signs (a date or ArticleTitle tag, a date line with some prose) and its
-    running text outweighs the list, or without them when it has a heading over long prose
-    that far outweighs the list."""
+    holds. A dated list on a page that runs on over pages (下一页, 共N页) or whose heading is
+    the column's name is the column's, however long the text above it. A side box (相关文章,
+    推荐, comments, attachment rows, any list in the page's frame or a side region) is an
+    article's when the page has a heading, a date tag or line, and some prose. Any other list
+    is, when the page has article signs (a date or ArticleTitle tag, a date line with some
+    prose) and its running text outweighs the list, or without them when it has a heading over
+    long prose that far outweighs the list."""
     if titled:
         return True
+    if (identity.paginated or identity.column_named) and _well_dated(found):
+        return False  # a column's dated list, whatever intro or description stands above it
     labelled = signs.meta_date or signs.meta_article or signs.visible_line
     aside = found.side_box or found.framed
     if aside and signs.heading and labelled and signs.prose_chars > 0:
@@ -304,6 +323,38 @@ def _is_article(signs: ArticleSigns, found: FoundList, *, titled: bool) -> bool:
     if not signs.heading or signs.prose_chars < _ARTICLE_PROSE_CHARS:
         return False
     return aside or signs.prose_chars >= _PROSE_TO_LIST_RATIO * found.title_chars
+
+
+def _says_article(identity: PageIdentity, signs: ArticleSigns, found: FoundList | None) -> bool:
+    """True when the whole page says it is one article, whatever its list (or without one).
+
+    A column page says otherwise: its list runs on over pages, or a heading is the column's
+    name. Else a headline naming the page as its title does, with an article type, makes an
+    article whatever list it holds (its related links, its teasers). A list that is not
+    dated (fewer than three dated entries, or under half of them) is an article's when the
+    page has two of a headline, an article type and a date tag or line, or one of them over
+    some prose, or running text that far outweighs the list."""
+    if identity.paginated or identity.column_named:
+        return False
+    if identity.headline and identity.article_typed:
+        return True
+    if found is not None and _well_dated(found):
+        return False
+    dated_sign = signs.meta_date or signs.visible_line
+    count = sum((identity.headline, identity.article_typed, dated_sign))
+    if count >= 2 or (count == 1 and signs.prose_chars >= _SIGNED_PROSE_CHARS):
+        return True
+    return (
+        found is not None
+        and not any(item.published is not None for item in found.items)
+        and signs.prose_chars >= _UNDATED_PROSE_CHARS
+        and signs.prose_chars >= _UNDATED_PROSE_RATIO * found.title_chars
+    )
+
+
+def _well_dated(found: FoundList) -> bool:
+    dated = sum(1 for item in found.items if item.published is not None)
+    return dated >= _WELL_DATED_ENTRIES and 2 * dated >= len(found.items)
 
 
 def _titled(root: LexborNode | None, meta: MetaTags, found: FoundList) -> bool:

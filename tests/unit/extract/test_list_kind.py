@@ -148,3 +148,95 @@ def test_an_article_title_tag_sharing_only_the_site_name_with_a_heading() -> Non
     result = extract_page(html, base_url=BASE, today=TODAY)
     assert result.kind == "list"
     assert result.newest == date(2022, 5, 20)
+
+
+def _teasers(count: int) -> str:
+    """A block of undated teaser links, as news sites put under and beside an article."""
+    return "".join(
+        f"<li><a href='/news/{n}.html'>某某县第{n}个乡村振兴示范村建设取得新进展新成效</a></li>"
+        for n in range(count)
+    )
+
+
+def test_an_article_whose_headline_is_its_title_outweighs_a_big_teaser_block() -> None:
+    head = f"<title>{TITLE}_某某县人民政府</title><meta property='og:type' content='article'>"
+    html = _page(
+        f"<div class='article'><h1>{TITLE}</h1><div class='content'>{SHORT_PROSE}</div></div>"
+        f"<div class='more'><ul>{_teasers(20)}</ul></div>",
+        head + "<meta property='article:published_time' content='2022-05-10T09:00:00+08:00'>",
+    )
+    result = extract_page(html, base_url=BASE, today=TODAY)
+    assert result.kind == "article"
+    assert result.items == ()
+    assert result.published == date(2022, 5, 10)
+
+
+def test_an_article_typed_in_json_ld_without_a_date_line_is_an_article() -> None:
+    head = (
+        f"<title>{TITLE} - 某某日报</title><script type='application/ld+json'>"
+        '{"@context": "https://schema.org", "@type": "NewsArticle",'
+        ' "datePublished": "2022-05-10T09:00:00+08:00"}</script>'
+    )
+    prose = "<p>" + "会议强调，要坚持稳中求进工作总基调，统筹发展和安全，扎实推进各项重点工作。" * 4
+    html = _page(f"<h1>{TITLE}</h1>{prose}</p><ul>{_teasers(30)}</ul>", head)
+    result = extract_page(html, base_url=BASE, today=TODAY)
+    assert result.kind == "article"
+    assert result.published == date(2022, 5, 10)
+
+
+def test_an_article_without_list_or_date_sign_is_read_by_its_headline_and_type() -> None:
+    head = f"<title>{TITLE} | 某某县人民政府</title><meta property='og:type' content='article'>"
+    prose = "".join(f"<p>{SHORT_PROSE[3:-4]}第{n}部分。</p>" for n in range(6))
+    html = _page(f"<h2>{TITLE}</h2><div>{prose}</div>", head)
+    result = extract_page(html, base_url=BASE, today=TODAY)
+    assert result.kind == "article"  # (an unknown page before: no date tag, no date line)
+    assert result.items == ()
+
+
+def test_a_column_page_with_a_long_intro_and_a_short_dated_list_is_a_list() -> None:
+    intro = (
+        "本栏目发布县政府及各部门的重点工作动态信息，包括重要会议、重点项目和民生实事的进展。" * 8
+    )
+    html = _page(
+        "<div class='position'>当前位置：首页 &gt; 政务公开 &gt; 工作动态</div>"
+        f"<div class='main'><h2>工作动态</h2><p class='intro'>{intro}</p>"
+        f"<ul class='list'>{_rows('gzdt', 4, 20)}</ul></div>",
+        "<title>工作动态_某某县人民政府</title><meta name='PubDate' content='2022-05-20 10:00'>",
+    )
+    result = extract_page(html, base_url=BASE, today=TODAY)
+    assert result.kind == "list"
+    assert result.newest == date(2022, 5, 20)
+    assert len(result.items) == 4
+
+
+def test_a_paginated_column_with_a_long_description_is_a_list() -> None:
+    intro = (
+        "<p>"
+        + "根据政府信息公开条例，本栏目集中公开本县各类通知公告，方便群众查阅办理。" * 16
+        + "</p>"
+    )
+    html = _page(
+        f"<div class='main'><h2>通知公告</h2>{intro}<ul>{_rows('tzgg', 3, 18)}</ul>"
+        "<div>共3页 <a href='index_1.html'>下一页</a> <a href='index_2.html'>尾页</a></div></div>",
+        "<title>通知公告_某某县人民政府</title>",
+    )
+    result = extract_page(html, base_url=BASE, today=TODAY)
+    assert result.kind == "list"
+    assert result.newest == date(2022, 5, 18)
+
+
+def test_a_column_page_typed_as_an_article_by_its_cms_stays_a_list() -> None:
+    # a CMS that writes og:type article on every page, a column heading that is the title
+    head = (
+        "<title>重点项目建设进展情况_某某县人民政府</title>"
+        "<meta property='og:type' content='article'>"
+    )
+    html = _page(
+        "<div class='main'><h1>重点项目建设进展情况</h1>"
+        f"<ul class='list'>{_rows('zdxm', 8, 20)}</ul>"
+        "<div class='page'>共2页 <a href='index_1.html'>下一页</a></div></div>",
+        head,
+    )
+    result = extract_page(html, base_url=BASE, today=TODAY)
+    assert result.kind == "list"
+    assert result.newest == date(2022, 5, 20)
