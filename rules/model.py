@@ -44,6 +44,7 @@ class Outcome(StrEnum):
     BLOCKED = "blocked"  # anti-bot challenge (412/202 script-only pages, WAF pages)
     NOT_HTML = "not_html"
     ROBOTS_DISALLOWED = "robots_disallowed"
+    ADDRESS_REFUSED = "address_refused"  # an internal address the address policy refuses
 
     @property
     def readable(self) -> bool:
@@ -69,6 +70,7 @@ _OUTCOME_LABELS: dict[Outcome, str] = {
     Outcome.BLOCKED: "被反爬虫拦截",
     Outcome.NOT_HTML: "非网页内容",
     Outcome.ROBOTS_DISALLOWED: "robots.txt禁止抓取",
+    Outcome.ADDRESS_REFUSED: "内网地址已拒绝访问",
 }
 
 

@@ -32,10 +32,12 @@ from rules.profile import (
     Threshold,
     Verified,
 )
+from rules.yaml_files import DuplicateKeyError, YamlFileError, load_yaml, read_text
 
 __all__ = ["BUNDLED_DIR", "bundled_profiles", "load_profile"]
 
 BUNDLED_DIR = Path(__file__).parent / "profiles"
+MAX_PROFILE_BYTES = 1024**2  # a profile is a few KiB; anything near this is the wrong file
 _KEBAB = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 _REQUIRED = ("title", "object", "measure", "threshold", "effect", "message", "source", "verified")
 
@@ -146,9 +148,18 @@ def _locate(ref: str | Path, *, referrer: Path | None) -> Path:
 
 def _read(path: Path) -> _ProfileDoc:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(read_text(path, max_bytes=MAX_PROFILE_BYTES))
     except OSError as exc:
         raise ProfileError(path, None, f"cannot read the file ({exc})", "check the path") from exc
+    except YamlFileError as exc:
+        raise ProfileError(path, None, exc.problem, exc.hint) from exc
+    except DuplicateKeyError as exc:
+        raise ProfileError(
+            path,
+            f"line {exc.line}",
+            f"key {exc.key!r} is given twice (first on line {exc.first_line})",
+            "merge the two into one; only the last would be read",
+        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else None

@@ -66,7 +66,7 @@ def resolve_database_url(url: str | None, *, default_path: Path) -> str:
         raise StorageConfigError(url, f"the scheme {scheme!r} is not supported")
     try:
         parsed = make_url(resolved)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
         raise StorageConfigError(url, "the URL cannot be parsed") from exc
     if parsed.get_backend_name() == "sqlite":
         _make_parent(parsed)

@@ -12,6 +12,8 @@ Messages say what failed, where, and what to do; the facts are attributes.
 
 from __future__ import annotations
 
+from storage.urls import redact_url
+
 
 class StorageError(Exception):
     """Base of every error raised by the storage package."""
@@ -21,10 +23,10 @@ class StorageConfigError(StorageError):
     """The database URL (or another storage setting) cannot be used."""
 
     def __init__(self, value: str, reason: str) -> None:
-        self.value = value
+        self.value = redact_url(value)  # shown to people: never the password
         self.reason = reason
         super().__init__(
-            f"database URL {value!r}: {reason} — use a file path (var/xunjian.sqlite3), "
+            f"database URL {self.value!r}: {reason} — use a file path (var/xunjian.sqlite3), "
             "sqlite:///path/to/file.sqlite3, or postgresql://user@host:5432/dbname"
         )
 

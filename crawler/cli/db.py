@@ -49,10 +49,7 @@ def db_upgrade(db: str | None, verbose: int, log_format: str) -> None:
 
 
 def redact(url: str) -> str:
-    """Hide a password in a database URL before printing it."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        creds, host = rest.rsplit("@", 1)
-        if ":" in creds:
-            return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}"
-    return url
+    """Hide a password in a database URL before printing it (``storage.urls.redact_url``)."""
+    from storage.urls import redact_url
+
+    return redact_url(url)

@@ -83,7 +83,9 @@ def demo(
                     running.write_targets(keep_targets)
                 targets = load_targets(path)
                 # our own loopback fleet: little spacing, or the link checks take half a minute
-                settings = FetchSettings(per_host_delay_s=0.01, jitter_s=0.01)
+                settings = FetchSettings(
+                    per_host_delay_s=0.01, jitter_s=0.01, addresses=targets.address_policy()
+                )
                 report = run_async(
                     crawl_targets(
                         targets=targets,

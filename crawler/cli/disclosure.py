@@ -101,6 +101,8 @@ def disclosure(
     configure_logging(verbose, log_format=log_format)
 
     def body() -> None:
+        from dataclasses import replace
+
         from crawler.operations.disclosure import run_disclosure
         from crawler.operations.jobs import fetch_settings
         from crawler.output.disclosure import print_disclosure
@@ -109,7 +111,12 @@ def disclosure(
         targets = load_targets(targets_path)
         units = targets.select_units(unit_ids)
         judged, now = _period_and_moment(period, as_of)
-        settings = None if stored else fetch_settings(user_agent, concurrency, per_host_delay)
+        settings = None
+        if not stored:
+            settings = replace(
+                fetch_settings(user_agent, concurrency, per_host_delay),
+                addresses=targets.address_policy(),
+            )
         section = run_async(
             run_disclosure(
                 units, db=db, period=judged, now=now, settings=settings, page_limit=page_limit

@@ -85,16 +85,18 @@ def discover(
             click.echo("error: give a homepage URL or --site ID (one of them)", err=True)
             raise SystemExit(EXIT_CONFIG)
         site: Site | None = None
+        settings = replace(
+            fetch_settings(user_agent, concurrency, per_host_delay), per_host_concurrency=1
+        )
         if site_id is not None:
-            site = load_targets(targets_path).select([site_id])[0]
+            targets = load_targets(targets_path)
+            site = targets.select([site_id])[0]
             homepage = site.homepage
+            settings = replace(settings, addresses=targets.address_policy())
         else:
             assert url is not None
             homepage = url
         check_url(homepage)  # a FetchConfigError names a bad URL
-        settings = replace(
-            fetch_settings(user_agent, concurrency, per_host_delay), per_host_concurrency=1
-        )
         discovery = run_async(
             discover_site(
                 homepage,

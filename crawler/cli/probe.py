@@ -67,6 +67,8 @@ def probe(
     configure_logging(verbose, log_format=log_format)
 
     def body() -> None:
+        from dataclasses import replace
+
         from crawler.fetch import FetchSettings
         from crawler.output.probes import print_probes, probes_to_dict
         from crawler.sites.availability import probe_round
@@ -76,7 +78,7 @@ def probe(
         targets = load_targets(targets_path)
         sites = targets.select(site_ids)
         base = FetchSettings(user_agent=user_agent) if user_agent else None
-        settings = probe_settings(base)
+        settings = replace(probe_settings(base), addresses=targets.address_policy())
         checked_at, rows = run_async(
             probe_round(targets, sites, db=db, settings=settings, spread_s=spread_s)
         )

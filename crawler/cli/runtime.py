@@ -85,6 +85,7 @@ def guard(func: Callable[[], T]) -> T:
     from crawler.config import ConfigError
     from crawler.fetch import FetchConfigError
     from crawler.targets import TargetsError
+    from rules.profile import ProfileError
     from storage.errors import StorageError
 
     try:
@@ -95,7 +96,7 @@ def guard(func: Callable[[], T]) -> T:
     except TargetsError as exc:
         click.echo("error: " + str(exc).replace("\n", "\nerror: "), err=True)
         sys.exit(EXIT_CONFIG)
-    except (StorageError, FetchConfigError) as exc:
+    except (StorageError, FetchConfigError, ProfileError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_CONFIG)
     except KeyboardInterrupt:

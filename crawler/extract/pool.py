@@ -6,6 +6,9 @@ switch interval: measured, that halved a crawl's throughput. On runs of many pag
 are therefore parsed in worker processes (the text goes over a pipe, the frozen result comes
 back), which also puts the other cores to work; small runs, where starting processes costs
 more than it saves, parse in a thread.
+
+A worker exits by itself within ``PARENT_POLL_S`` when the crawl that started it dies without
+shutting the pool down (``kill -9``), so no orphan keeps running.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import asyncio
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import replace
 from datetime import date
@@ -27,9 +32,24 @@ PROCESS_POOL_MIN_PAGES = 64
 """Runs with fewer pages parse in a thread."""
 
 
-def _ignore_sigint() -> None:
+PARENT_POLL_S = 0.5
+"""How often a worker checks that the crawl that started it is still alive."""
+
+
+def _start_worker(parent_pid: int) -> None:
     # Ctrl-C reaches the whole process group; the parent decides what an interrupt means.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A crawl killed with SIGKILL cannot shut its pool down: the workers notice on their own.
+    threading.Thread(
+        target=_exit_with_parent, args=(parent_pid,), name="parent-watch", daemon=True
+    ).start()
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Exit this worker once its parent is gone (it is then re-parented: the ppid changes)."""
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)
 
 
 def _extract(
@@ -50,7 +70,8 @@ class ExtractionPool:
             self._executor = ProcessPoolExecutor(
                 max_workers=count,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_ignore_sigint,
+                initializer=_start_worker,
+                initargs=(os.getpid(),),
             )
 
     def __enter__(self) -> ExtractionPool:

@@ -6,7 +6,12 @@ redirects ourselves (``redirects``), read the body streamed and capped, then cla
 304 → not_modified; challenge/WAF page → blocked; ≥300 → http_error; not a document →
 not_html; too big → too_large; else decode (``decode``) → ok. Transport exceptions become
 outcomes in ``transport.describe_failure``; our deadlines (``asyncio.timeout``) become
-``timeout``.
+``timeout``. Every hop passes the address policy (``addresses``): an internal address it
+refuses is ``address_refused``, never followed and never read.
+
+A redirect hop is a new plain request (no body, no body headers). It keeps the caller's
+headers (a platform's cookie, validators) only while it stays on the same host — not on
+a downgrade from https to http — and drops them on a cross-host hop.
 """
 
 from __future__ import annotations
@@ -14,20 +19,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from types import TracebackType
 
 import aiohttp
 import httpx
 
+from crawler.fetch.addresses import normal_host, parse_address, requested_host
 from crawler.fetch.challenge import detect_challenge
 from crawler.fetch.decode import decode_html
 from crawler.fetch.errors import FetchConfigError, FetcherClosedError
 from crawler.fetch.limits import HostLimits
 from crawler.fetch.media import content_type_not_document, not_document_reason
 from crawler.fetch.reading import Progress, content_length, read_capped
-from crawler.fetch.redirects import RedirectTrail
+from crawler.fetch.redirects import RedirectTrail, redirect_request
 from crawler.fetch.result import EVIDENCE_BYTES, FetchResult
 from crawler.fetch.retry import Attempt, RetryPolicy, parse_retry_after, retry_transient
 from crawler.fetch.robots import (
@@ -120,31 +127,32 @@ class Fetcher:
         """
         target = check_url(url)
         client = self._open_client(url)
-        if respect_robots and (refused := await self._refused_by_robots(url, target)):
-            return refused
-        sent: dict[str, str] = dict(headers or {})
-        if etag:
-            sent["If-None-Match"] = etag
-        if last_modified:
-            sent["If-Modified-Since"] = last_modified
-        clock = _Clock(timeout_s=self._settings.timeout_s)
-        last, count = await retry_transient(
-            lambda: self._attempt(
-                client,
-                str(target),
-                headers=sent,
-                validators_sent=bool(etag or last_modified),
-                clock=clock,
-                respect_robots=respect_robots,
-                expect_document=True,
-                max_body_bytes=self._settings.max_body_bytes,
-            ),
-            policy=self._policy,
-            remaining_s=clock.remaining_s,
-        )
-        result = replace(last.result, url=url, attempts=count, elapsed_s=clock.elapsed_s())
-        _log(result)
-        return result
+        with _asked_for(target):
+            if respect_robots and (refused := await self._refused_by_robots(url, target)):
+                return refused
+            sent: dict[str, str] = dict(headers or {})
+            if etag:
+                sent["If-None-Match"] = etag
+            if last_modified:
+                sent["If-Modified-Since"] = last_modified
+            clock = _Clock(timeout_s=self._settings.timeout_s)
+            last, count = await retry_transient(
+                lambda: self._attempt(
+                    client,
+                    str(target),
+                    headers=sent,
+                    validators_sent=bool(etag or last_modified),
+                    clock=clock,
+                    respect_robots=respect_robots,
+                    expect_document=True,
+                    max_body_bytes=self._settings.max_body_bytes,
+                ),
+                policy=self._policy,
+                remaining_s=clock.remaining_s,
+            )
+            result = replace(last.result, url=url, attempts=count, elapsed_s=clock.elapsed_s())
+            _log(result)
+            return result
 
     async def check(
         self,
@@ -168,28 +176,29 @@ class Fetcher:
             )
         target = check_url(url)
         client = self._open_client(url)
-        if respect_robots and (refused := await self._refused_by_robots(url, target)):
-            return refused
-        clock = _Clock(timeout_s=self._settings.timeout_s)
-        last, count = await retry_transient(
-            lambda: self._attempt(
-                client,
-                str(target),
-                headers=dict(headers or {}),
-                validators_sent=False,
-                clock=clock,
-                respect_robots=respect_robots,
-                expect_document=False,
-                max_body_bytes=max(max_body_bytes, 0),
-                method=method,
-                raw=True,
-            ),
-            policy=self._policy,
-            remaining_s=clock.remaining_s,
-        )
-        result = replace(last.result, url=url, attempts=count, elapsed_s=clock.elapsed_s())
-        _log(result)
-        return result
+        with _asked_for(target):
+            if respect_robots and (refused := await self._refused_by_robots(url, target)):
+                return refused
+            clock = _Clock(timeout_s=self._settings.timeout_s)
+            last, count = await retry_transient(
+                lambda: self._attempt(
+                    client,
+                    str(target),
+                    headers=dict(headers or {}),
+                    validators_sent=False,
+                    clock=clock,
+                    respect_robots=respect_robots,
+                    expect_document=False,
+                    max_body_bytes=max(max_body_bytes, 0),
+                    method=method,
+                    raw=True,
+                ),
+                policy=self._policy,
+                remaining_s=clock.remaining_s,
+            )
+            result = replace(last.result, url=url, attempts=count, elapsed_s=clock.elapsed_s())
+            _log(result)
+            return result
 
     # --- one attempt ---------------------------------------------------------------------
 
@@ -214,6 +223,7 @@ class Fetcher:
                     return await self._hops(
                         client,
                         client.build_request(method, url, headers=headers),
+                        own_headers=headers,
                         progress=progress,
                         clock=clock,
                         deadline=deadline,
@@ -242,6 +252,7 @@ class Fetcher:
         client: httpx.AsyncClient,
         request: httpx.Request,
         *,
+        own_headers: Mapping[str, str],
         progress: Progress,
         clock: _Clock,
         deadline: asyncio.Timeout,
@@ -254,6 +265,11 @@ class Fetcher:
         trail = RedirectTrail(max_redirects=self._settings.max_redirects)
         loop = asyncio.get_running_loop()
         while True:
+            refused = self._literal_refusal(request.url)
+            if refused is not None:
+                if trail.urls:
+                    refused = f"redirect to {request.url}: {refused}"
+                return Attempt(result=progress.result(Outcome.ADDRESS_REFUSED, detail=refused))
             if trail.urls and respect_robots:
                 refusal = await self._robots_refusal(request.url)
                 if refusal is not None:
@@ -280,6 +296,7 @@ class Fetcher:
                             validators_sent=validators_sent,
                             raw=raw,
                         )
+                    following = redirect_request(client, request, following, own_headers)
                     problem = trail.follow(
                         str(following.url), following.url.scheme, following.headers.get("cookie")
                     )
@@ -418,6 +435,13 @@ class Fetcher:
             reason += f" {result.status}"
         return allow_all(robots_url, reason)
 
+    def _literal_refusal(self, url: httpx.URL) -> str | None:
+        """Why an IP-literal ``url`` may not be requested (names are checked at connect)."""
+        if parse_address(url.host) is None:
+            return None
+        refused = self._settings.addresses.refusal(url.host, url.host)
+        return None if refused is None else str(refused)
+
     def _open_client(self, url: str) -> httpx.AsyncClient:
         if self._client is None:
             raise FetcherClosedError(url)
@@ -479,6 +503,16 @@ class _Clock:
         if self.started_at is None:
             return 0.0
         return asyncio.get_running_loop().time() - self.started_at
+
+
+@contextmanager
+def _asked_for(target: httpx.URL) -> Iterator[None]:
+    """Within: ``target``'s host is the one this fetch was asked for (``addresses``)."""
+    token = requested_host.set(normal_host(target.host))
+    try:
+        yield
+    finally:
+        requested_host.reset(token)
 
 
 def _decode_and_classify(

@@ -4,11 +4,22 @@ httpx (and the aiohttp transport, which passes ``allow_redirects=False``) would 
 cycle until its cap and report only "too many redirects". We follow ``next_request`` hop by
 hop. A cycle is a URL revisited with the same cookies: a WAF that sets a cookie and sends
 the browser back to the page it came from is not a loop.
+
+Each hop is built anew (``redirect_request``): httpx's ``next_request`` carries the first
+request's (empty) body stream, which the aiohttp transport sends as ``Transfer-Encoding:
+chunked`` with ``Content-Type: application/octet-stream`` — strict servers and WAFs reject
+that — and it drops the caller's Cookie header even on the same host while keeping the
+caller's other headers on a cross-host hop.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+import httpx
+
+from crawler.fetch.addresses import normal_host
 
 _ALLOWED_SCHEMES = ("http", "https")
 
@@ -36,3 +47,18 @@ class RedirectTrail:
         if hops > self.max_redirects:
             return f"more than {self.max_redirects} redirects: " + " → ".join(self.urls)
         return None
+
+
+def redirect_request(
+    client: httpx.AsyncClient,
+    request: httpx.Request,
+    following: httpx.Request,
+    own_headers: Mapping[str, str],
+) -> httpx.Request:
+    """The next hop as a plain request without a body: the caller's headers go along only
+    while the hop stays on the same host (and does not downgrade https to http)."""
+    same_host = normal_host(following.url.host) == normal_host(request.url.host) and not (
+        request.url.scheme == "https" and following.url.scheme != "https"
+    )
+    method = following.method if following.method in ("GET", "HEAD") else "GET"
+    return client.build_request(method, following.url, headers=own_headers if same_host else None)

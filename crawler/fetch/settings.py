@@ -8,12 +8,17 @@ Time budget of one ``Fetcher.fetch`` call:
   clock starts when the first request starts (queueing for a free slot does not count).
   A retry whose wait would not fit in what is left is not made: the last failure stands.
 - ``connect_timeout_s`` bounds name resolution, TCP connect and the TLS handshake.
+
+``addresses`` is the address policy (``crawler.fetch.addresses``): which internal addresses
+may be reached. The default trusts only the host each fetch was asked for; a crawl of a
+targets file replaces it with the file's named hosts and ``allow_addresses`` ranges.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from crawler.fetch.addresses import AddressPolicy
 from crawler.fetch.errors import FetchConfigError
 
 DEFAULT_USER_AGENT = "xunjian/0.1 (+government website inspection)"
@@ -35,6 +40,7 @@ class FetchSettings:
     retry_max_wait_s: float = 30.0  # cap on Retry-After and on the backoff
     retry_base_wait_s: float = 1.0  # first backoff step; 0 = retry without waiting
     verify_tls: bool = True
+    addresses: AddressPolicy = field(default_factory=AddressPolicy)
 
     def __post_init__(self) -> None:
         if not self.user_agent.strip():

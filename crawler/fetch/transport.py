@@ -8,7 +8,10 @@ We keep httpx's API on aiohttp's faster engine (DESIGN.md decision 1) through
   two jars would send cookies twice), no proxy from the environment, header lines up to
   64 KiB (WAFs send very long ``Set-Cookie`` lines);
 - aiohttp never follows redirects (the transport passes ``allow_redirects=False``);
-  ``crawler.fetch.redirects`` does.
+  ``crawler.fetch.redirects`` does;
+- every connection passes the address policy (``crawler.fetch.addresses``) on the addresses
+  its host RESOLVED to (IP literals and cached lookups included), so DNS rebinding cannot
+  reach an internal host: ``PolicyConnector``.
 
 The transport's own error mapping is unreliable: it maps every
 ``aiohttp.ClientConnectionError`` — refused connections, DNS failures, TLS errors, a server
@@ -22,12 +25,15 @@ from __future__ import annotations
 import errno
 import socket
 import ssl
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import aiohttp
 import httpx
+from aiohttp.abc import ResolveResult
 from httpx_aiohttp import AiohttpTransport
 
+from crawler.fetch.addresses import AddressPolicy, AddressRefusedError
 from crawler.fetch.settings import FetchSettings
 from rules.model import Outcome
 
@@ -37,7 +43,8 @@ MAX_HEADER_BYTES = 64 * 1024
 def build_transport(settings: FetchSettings) -> httpx.AsyncBaseTransport:
     """An aiohttp-backed httpx transport; call inside the running event loop."""
     ssl_context = httpx.create_ssl_context(verify=settings.verify_tls, trust_env=False)
-    connector = aiohttp.TCPConnector(
+    connector = PolicyConnector(
+        settings.addresses,
         limit=settings.max_concurrency,
         limit_per_host=0,
         ssl=ssl_context,
@@ -51,6 +58,28 @@ def build_transport(settings: FetchSettings) -> httpx.AsyncBaseTransport:
         max_field_size=MAX_HEADER_BYTES,
     )
     return AiohttpTransport(client=session, verify=settings.verify_tls, trust_env=False)
+
+
+class PolicyConnector(aiohttp.TCPConnector):
+    """A TCP connector that refuses resolved addresses the address policy does not allow.
+
+    Any refused address refuses the whole host: a name that resolves to a public and an
+    internal address is not tried address by address.
+    """
+
+    def __init__(self, policy: AddressPolicy, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._policy = policy
+
+    async def _resolve_host(
+        self, host: str, port: int, traces: Sequence[Any] | None = None
+    ) -> list[ResolveResult]:
+        resolved = await super()._resolve_host(host, port, traces=traces)
+        for entry in resolved:
+            refused = self._policy.refusal(host, entry["host"])
+            if refused is not None:
+                raise refused
+        return resolved
 
 
 def describe_failure(exc: BaseException, settings: FetchSettings) -> tuple[Outcome, str]:
@@ -70,6 +99,8 @@ def _from_aiohttp(exc: aiohttp.ClientError, settings: FetchSettings) -> tuple[Ou
         return Outcome.TIMEOUT, f"read timeout after {settings.attempt_timeout_s} s"
     if isinstance(exc, aiohttp.ClientConnectorError):
         os_error = exc.os_error
+        if isinstance(os_error, AddressRefusedError):
+            return Outcome.ADDRESS_REFUSED, str(os_error)
         if isinstance(os_error, socket.gaierror):
             return Outcome.DNS_ERROR, f"cannot resolve host {exc.host!r}: {os_error}"
         if isinstance(os_error, ssl.SSLError):
@@ -91,6 +122,8 @@ def _from_aiohttp(exc: aiohttp.ClientError, settings: FetchSettings) -> tuple[Ou
 
 def _from_httpx_or_os(exc: BaseException, settings: FetchSettings) -> tuple[Outcome, str]:
     for link in _chain(exc):
+        if isinstance(link, AddressRefusedError):
+            return Outcome.ADDRESS_REFUSED, str(link)
         if isinstance(link, socket.gaierror):
             return Outcome.DNS_ERROR, f"cannot resolve host: {link}"
         if isinstance(link, ssl.SSLError):

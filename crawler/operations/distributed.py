@@ -41,7 +41,7 @@ import logging
 import os
 import socket
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -257,6 +257,7 @@ class _Retry(BaseRetryStrategy):
 
 
 def _register(app: App, *, targets: Targets, engine: AsyncEngine, fetch: FetchSettings) -> None:
+    fetch = replace(fetch, addresses=targets.address_policy())  # the hosts the file names
     sites = {site.id: site for site in targets.sites}
     headers: Mapping[str, Mapping[str, str]] = source_headers()
     sessions = async_sessionmaker(engine, expire_on_commit=False)

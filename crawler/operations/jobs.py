@@ -6,6 +6,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,8 @@ async def crawl_targets(
     """Crawl the chosen sites and accounts (nothing chosen: everything); a whole run then reads
     the 政务公开 units' columns too (unless ``read_units`` is False), back to the start of
     ``period`` when given, else of ``units_period(now)``."""
+    # Every request of the crawl passes the file's address policy (DESIGN.md decision 12).
+    settings = replace(settings, addresses=targets.address_policy())
     # Nothing chosen: everything. --site only: those sites; --account only: those accounts.
     selected = targets.select(wanted) if wanted or not wanted_accounts else []
     accounts = targets.select_accounts(wanted_accounts) if wanted_accounts or not wanted else []

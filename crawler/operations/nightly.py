@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -135,7 +135,9 @@ def _probe_job(plan: SchedulePlan, engine: AsyncEngine) -> ProbeJob | None:
         return await probe_sites(
             plan.targets.sites,
             engine=engine,
-            settings=probe_settings(plan.fetch_settings),
+            settings=replace(
+                probe_settings(plan.fetch_settings), addresses=plan.targets.address_policy()
+            ),
             now=now,
             spread_s=60.0,
         )

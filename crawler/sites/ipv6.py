@@ -70,7 +70,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 _ANSWERED = frozenset({Outcome.OK, Outcome.NOT_MODIFIED, Outcome.TOO_LARGE, Outcome.NOT_HTML})
-_CANNOT_TELL = frozenset({Outcome.BLOCKED, Outcome.ROBOTS_DISALLOWED})
+_CANNOT_TELL = frozenset({Outcome.BLOCKED, Outcome.ROBOTS_DISALLOWED, Outcome.ADDRESS_REFUSED})
 MAX_SITES_AT_ONCE = 16  # sites checked at once: bounds the DNS queries in flight
 _NO_ROUTE_ERRNOS = frozenset({errno.ENETUNREACH, errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT})
 

@@ -51,7 +51,13 @@ PROBE_LIMIT_S = 15.0
 
 _LOADED = frozenset({Outcome.OK, Outcome.NOT_MODIFIED})
 _CANNOT_TELL = frozenset(
-    {Outcome.BLOCKED, Outcome.ROBOTS_DISALLOWED, Outcome.TOO_LARGE, Outcome.NOT_HTML}
+    {
+        Outcome.BLOCKED,
+        Outcome.ROBOTS_DISALLOWED,
+        Outcome.ADDRESS_REFUSED,
+        Outcome.TOO_LARGE,
+        Outcome.NOT_HTML,
+    }
 )
 
 

@@ -15,6 +15,8 @@ from typing import Literal, Protocol, TypeVar
 import yaml
 from pydantic import Field, ValidationError, field_validator
 
+from crawler.fetch.addresses import AddressPolicy, IPNetwork, host_of, parse_networks
+from crawler.fetch.errors import FetchConfigError
 from crawler.targets.accounts import AccountTarget, _AccountSpec, _build_accounts
 from crawler.targets.base import TargetsError, _check_url, _profile_ref, _Strict
 from crawler.targets.sites import _build_sites, _SiteSpec
@@ -23,11 +25,12 @@ from rules.disclosure import DisclosureUnit
 from rules.model import Site
 from rules.profile import Profile, ProfileError
 from rules.profile_files import load_profile
-
-# libyaml's loader where PyYAML was built with it: ~10x faster on a large targets file.
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from rules.yaml_files import DuplicateKeyError, YamlFileError, load_yaml, read_text
 
 DEFAULT_PROFILE = "national-2019"
+
+MAX_TARGETS_BYTES = 16 * 1024**2
+"""A bigger targets file is a wrong path (or /dev/zero), not a fleet: ~50,000 sites fit."""
 
 
 class _TargetsSpec(_Strict):
@@ -38,9 +41,19 @@ class _TargetsSpec(_Strict):
     sites: list[_SiteSpec] = Field(default_factory=list)
     accounts: list[_AccountSpec] = Field(default_factory=list)
     units: list[_UnitSpec] = Field(default_factory=list)  # 政务公开 units (docs/disclosure.md)
+    allow_addresses: list[str] = Field(default_factory=list)  # internal ranges that may be read
 
     _rsshub = field_validator("rsshub")(lambda v: None if v is None else _check_url(v))
     _weibo = field_validator("weibo_api")(_check_url)
+
+    @field_validator("allow_addresses")
+    @classmethod
+    def _ranges(cls, values: list[str]) -> list[str]:
+        try:
+            parse_networks(values)
+        except FetchConfigError as exc:
+            raise ValueError(str(exc).removeprefix("allow_addresses")) from exc
+        return values
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,6 +66,12 @@ class Targets:
     units: tuple[DisclosureUnit, ...] = ()  # 政务公开 units and their columns
 
     source: str = "targets.yaml"
+    named_hosts: frozenset[str] = frozenset()  # every host the file names (address policy)
+    allow_addresses: tuple[IPNetwork, ...] = ()  # the `allow_addresses:` ranges
+
+    def address_policy(self) -> AddressPolicy:
+        """What a crawl of this file may reach: its named hosts, its allowed ranges."""
+        return AddressPolicy.for_hosts(self.named_hosts, self.allow_addresses)
 
     def profile_of(self, site: Site) -> Profile:
         return self.profiles[site.profile]
@@ -106,7 +125,15 @@ def parse_targets(
     Profile file paths are resolved against ``base_dir`` (the targets file's folder).
     """
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader, C where available
+        data = load_yaml(text)  # libyaml where available: ~10x faster on a large file
+    except DuplicateKeyError as exc:
+        raise TargetsError(
+            source,
+            [
+                f"line {exc.line}: key {exc.key!r} is given twice (first on line "
+                f"{exc.first_line}) — merge the two blocks into one; only the last would be read"
+            ],
+        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -144,7 +171,22 @@ def parse_targets(
         units=units,
         profiles=_load_profiles(spec, sites, accounts, source),
         source=source,
+        named_hosts=_named_hosts(spec, sites, accounts, units),
+        allow_addresses=parse_networks(spec.allow_addresses),
     )
+
+
+def _named_hosts(
+    spec: _TargetsSpec,
+    sites: Sequence[Site],
+    accounts: Sequence[AccountTarget],
+    units: Sequence[DisclosureUnit],
+) -> frozenset[str]:
+    urls = [spec.rsshub or "", spec.weibo_api]
+    urls += [u for s in sites for u in (s.homepage, *(c.url for c in s.columns))]
+    urls += [a.source_url for a in accounts]
+    urls += [c.url for unit in units for c in unit.columns]
+    return frozenset(host for url in urls if (host := host_of(url)))
 
 
 def _load_profiles(
@@ -174,12 +216,16 @@ def _load_profiles(
 def load_targets(path: Path) -> Targets:
     """Read and parse a targets file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, max_bytes=MAX_TARGETS_BYTES)
+    except YamlFileError as exc:
+        raise TargetsError(str(path), [str(exc)]) from exc
     except FileNotFoundError as exc:
         raise TargetsError(
             str(path),
             ["file not found — pass --targets FILE, or copy targets.example.yaml to targets.yaml"],
         ) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TargetsError(str(path), [f"cannot read the file ({exc}) — save it as UTF-8"]) from exc
+    except OSError as exc:
+        raise TargetsError(
+            str(path), [f"cannot read the file ({exc.strerror or exc}) — check the path"]
+        ) from exc
     return parse_targets(text, source=str(path), base_dir=path.parent)

@@ -3,7 +3,8 @@
 A failure of the request itself (timeout, DNS, refused connection, TLS, a transfer broken
 midway, a redirect loop) is ``timeout`` / ``unreachable``: it may be ours as much as the
 site's, so it is never "broken". An anti-bot page is ``blocked``; a URL robots.txt refuses is
-``not_checked``. An image is judged by its BYTES: browsers sniff images, so an image served
+``not_checked``, and so is one on an internal address the address policy refuses
+(``address_refused``). An image is judged by its BYTES: browsers sniff images, so an image served
 as ``application/octet-stream`` still displays, while an HTML page served as ``image/jpeg``
 does not. A body that ends before the Content-Length it announced breaks the transfer
 (``unreachable``: the network may have cut it); a whole file that stops short of its format's
@@ -48,7 +49,7 @@ def request_failure(result: FetchResult) -> Verdict | None:
         return LinkVerdict.TIMEOUT, result.detail
     if outcome is Outcome.BLOCKED:
         return LinkVerdict.BLOCKED, result.detail
-    if outcome is Outcome.ROBOTS_DISALLOWED:
+    if outcome in (Outcome.ROBOTS_DISALLOWED, Outcome.ADDRESS_REFUSED):
         return LinkVerdict.NOT_CHECKED, result.detail
     assert outcome in _UNREACHABLE, outcome
     return LinkVerdict.UNREACHABLE, f"{outcome.value}: {result.detail or ''}".rstrip(": ")

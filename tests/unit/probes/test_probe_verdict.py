@@ -24,7 +24,13 @@ FAILED = {
     Outcome.NETWORK_ERROR,
     Outcome.REDIRECT_LOOP,
 }
-CANNOT_TELL = {Outcome.BLOCKED, Outcome.ROBOTS_DISALLOWED, Outcome.TOO_LARGE, Outcome.NOT_HTML}
+CANNOT_TELL = {
+    Outcome.BLOCKED,
+    Outcome.ROBOTS_DISALLOWED,
+    Outcome.ADDRESS_REFUSED,
+    Outcome.TOO_LARGE,
+    Outcome.NOT_HTML,
+}
 LOADED = {Outcome.OK, Outcome.NOT_MODIFIED}
 
 
