@@ -8,6 +8,7 @@ last showed them). ``findings`` are what the rules concluded in a run.
 ``accounts`` are 政务新媒体 accounts; ``account_fetches`` hold one row per fetch of an
 account's source, and ``posts`` the posts with their history, like ``items``.
 ``probes`` are homepage availability probes, one row per probe whatever it showed.
+``site_leases`` say which run is crawling a site now, so two runs never crawl it at once.
 
 The homepage of a site is the page with ``column_id`` NULL. Because SQL treats NULLs as
 distinct in unique constraints, homepage items get their own partial unique index.
@@ -376,6 +377,26 @@ class BatchRunRow(Base):
 
 batch_table = table_of(BatchRow)
 batch_run_table = table_of(BatchRunRow)
+
+
+class SiteLeaseRow(Base):
+    """Which run is crawling a site now: one row per site, taken before the site's pages are
+    fetched and deleted when the run ends (``storage.leases``).
+
+    The run renews ``expires_at`` while it works; a lease past it, or of a run no longer
+    ``running``, is a dead run's and may be taken over.
+    """
+
+    __tablename__ = "site_leases"
+    __table_args__ = (Index("ix_site_leases_run_id", "run_id"),)
+
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    taken_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+site_lease_table = table_of(SiteLeaseRow)
 
 
 class DisclosureReadRow(Base):

@@ -83,6 +83,7 @@ def report_to_dict(report: CrawlReport) -> dict[str, Any]:
             "accounts_passed": sum(a.result.passed for a in report.accounts),
             "resolved": len(report.resolved),
             "problems": sum(1 for f in findings if f.severity is Severity.PROBLEM),
+            "skipped_sites": dict(report.skipped),
         },
         "period": {
             "start": report.period.start.isoformat(),
@@ -117,6 +118,8 @@ def print_run(console: Console, report: CrawlReport, *, detailed: bool) -> None:
         print_summary(console, report.sites)
     print_findings(console, [f for site in report.sites for f in site.findings])
     print_accounts(console, report.accounts)
+    for site_id, reason in sorted(report.skipped.items()):
+        console.print(Text.assemble(("未检查", "yellow"), f" {site_id}: {reason}"))
     if report.resolved:
         console.print(f"已整改 ({len(report.resolved)})", style="bold")
         for state in report.resolved:

@@ -6,18 +6,25 @@ every page's snapshot and items are written by ONE writer task, each page in its
 transaction, so a run that is killed midway keeps every page it finished and is marked
 ``interrupted``. After the last page the facts are read back from storage, judged by
 ``rules`` and the findings stored with the run.
+
+Runs at the same time: a run leases each of its sites before fetching (``storage.leases``) and
+keeps the leases, renewed, until its findings are stored. A site another live run holds is
+skipped: not fetched, judged as not checked in this run (never stale or empty), and named with
+the reason in the report, the log and the run's stats. A site whose lease was lost while the
+run worked (taken over after the run stopped renewing it) is judged as not checked too.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -32,11 +39,19 @@ from crawler.sites.judging import SiteReport, judge_sites
 from crawler.sites.linkcheck import LinkRun, PageSeen, check_links, page_seen
 from crawler.sites.plan import CrawlPlan, JobRun
 from rules.links import SiteLinkFacts, unjudged_subjects
-from rules.model import Column, Finding, Outcome, Site, local_date
+from rules.model import Column, Finding, Outcome, PageFacts, Site, local_date
 from rules.period import Period, quarter_of
 from storage import batches, facts, lifecycle, repository
 from storage.accounts import account_facts, sync_accounts
 from storage.ipv6 import latest_ipv6
+from storage.leases import (
+    LEASE_TTL,
+    held_site_leases,
+    lock_site_leases,
+    release_site_leases,
+    renew_site_leases,
+    take_site_leases,
+)
 from storage.links import link_facts, prune_link_checks
 from storage.pages import PageWrite, count_new_items, record_pages
 from storage.probes import probe_stats
@@ -82,6 +97,9 @@ class CrawlReport:
     new_items: int = 0
     resolved: tuple[FindingState, ...] = ()  # problems this run found fixed (rectified)
     first_seen: Mapping[str, datetime] = field(default_factory=dict)  # finding key → first seen
+    # Sites of the plan this run did not crawl (another run was crawling them) → why; each is
+    # in ``sites`` judged as not checked.
+    skipped: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def findings(self) -> list[Finding]:
@@ -103,10 +121,12 @@ async def crawl(
     engine: AsyncEngine,
     clock: Callable[[], datetime],
     progress: ProgressCallback | None = None,
+    lease_ttl: timedelta = LEASE_TTL,
 ) -> CrawlReport:
     """Carry out ``plan``: crawl its sites and accounts, judge them at ``plan.now``, store all.
 
-    ``clock`` stamps the run's own start and end; ``progress`` is told of every page stored.
+    ``clock`` stamps the run's own start and end and its site leases (``lease_ttl`` long,
+    renewed every third of it); ``progress`` is told of every page stored.
     """
     sites, accounts, now, job = plan.sites, plan.accounts, plan.now, plan.job
     profiles, fetch_settings, link_checks = plan.profiles, plan.fetch_settings, plan.link_checks
@@ -142,17 +162,22 @@ async def crawl(
             await batches.link_run(session, batch_id=job.batch_id, run_id=run_id)
     logger.info("run %d started: %d sites", run_id, len(sites))
 
-    jobs = [PageJob(site=s, column=None) for s in sites] + [
-        PageJob(site=s, column=c) for s in sites for c in s.columns
-    ]
     outcomes: Counter[str] = Counter()
     seen_pages: list[PageSeen] = []  # what each page showed, for the link and image checks
     new_items = 0
     status = "interrupted"
+    jobs: list[PageJob] = []
+    renewal: asyncio.Task[None] | None = None
     try:
+        skipped = await _lease_sites(sessions, run_id, sites, clock(), lease_ttl)
+        renewal = asyncio.create_task(_renew_leases(sessions, run_id, clock, lease_ttl))
+        leased = [s for s in sites if s.id not in skipped]
+        jobs = [PageJob(site=s, column=None) for s in leased] + [
+            PageJob(site=s, column=c) for s in leased for c in s.columns
+        ]
         async with sessions() as session:
             validators = await repository.validators_by_page(
-                session, site_ids=[s.id for s in sites]
+                session, site_ids=[s.id for s in leased]
             )
         queue: asyncio.Queue[_Fetched | None]
         queue = asyncio.Queue(maxsize=fetch_settings.max_concurrency * 2)
@@ -205,9 +230,16 @@ async def crawl(
 
         async with sessions() as session:
             pages = await facts.page_facts(session, run_id=run_id, sites=sites)
+            # Asked AFTER the facts were read: a site still leased then had no other run's
+            # items written since this run leased it (a lost lease never comes back).
+            still_leased = await held_site_leases(session, run_id=run_id)
+            skipped.update(_lost(run_id, leased, still_leased))
+            checked = [s.id for s in sites if s.id not in skipped]
+            pages = [_not_checked(p, started_at) if p.site_id in skipped else p for p in pages]
             links = await link_facts(session, run_id=run_id, sites=sites)
-            probed = await probe_stats(session, site_ids=[s.id for s in sites], now=now)
-            ipv6 = await latest_ipv6(session, [s.id for s in sites], now)
+            probed = await probe_stats(session, site_ids=checked, now=now)
+            ipv6 = await latest_ipv6(session, checked, now)
+            links = {site_id: f for site_id, f in links.items() if site_id not in skipped}
             # What this run fetched is what is judged, whatever the check time: the
             # accounts' facts are as of now, like the pages' (a run's own snapshots).
             held = await account_facts(
@@ -253,6 +285,7 @@ async def crawl(
                     "accounts": len(accounts),
                     "findings": len(findings),
                     "resolved": resolved,
+                    "skipped_sites": dict(skipped),
                     "links": link_run.stats if link_run is not None else None,
                 },
             )
@@ -272,6 +305,7 @@ async def crawl(
             new_items=new_items,
             resolved=tuple(s for s in states if s.resolved_at == finished_at),
             first_seen={s.key: s.first_seen for s in states},
+            skipped=dict(skipped),
         )
     except BaseException as exc:
         status = (
@@ -281,6 +315,100 @@ async def crawl(
         )
         await _finish_abnormally(sessions, run_id, status, clock(), outcomes, exc)
         raise
+    finally:
+        await _release_leases(sessions, run_id, renewal)
+
+
+async def _lease_sites(
+    sessions: async_sessionmaker[AsyncSession],
+    run_id: int,
+    sites: Sequence[Site],
+    now: datetime,
+    ttl: timedelta,
+) -> dict[str, str]:
+    """Lease the run's sites; returns those another live run is crawling → why (skipped)."""
+    async with sessions() as session, session.begin():
+        leases = await take_site_leases(
+            session, run_id=run_id, site_ids=[s.id for s in sites], now=now, ttl=ttl
+        )
+    for dead in leases.taken_over:
+        logger.warning(
+            "run %d: took over site %s from run %s, which stopped without releasing it",
+            run_id,
+            dead.site_id,
+            dead.run_id,
+        )
+    skipped = {holder.site_id: holder.reason for holder in leases.held}
+    for site_id, reason in skipped.items():
+        logger.warning(
+            "run %d: site %s skipped, %s: not checked in this run", run_id, site_id, reason
+        )
+    return skipped
+
+
+async def _renew_leases(
+    sessions: async_sessionmaker[AsyncSession],
+    run_id: int,
+    clock: Callable[[], datetime],
+    ttl: timedelta,
+) -> None:
+    """Renew the run's leases every third of ``ttl`` until cancelled.
+
+    A renewal that fails is logged and tried again at the next turn; if the leases expire
+    meanwhile and another run takes a site over, the check after the facts are read judges
+    that site as not checked.
+    """
+    while True:
+        await asyncio.sleep(ttl.total_seconds() / 3)
+        try:
+            async with sessions() as session, session.begin():
+                await renew_site_leases(session, run_id=run_id, now=clock(), ttl=ttl)
+        except Exception:
+            logger.warning("run %d: could not renew its site leases", run_id, exc_info=True)
+
+
+async def _release_leases(
+    sessions: async_sessionmaker[AsyncSession],
+    run_id: int,
+    renewal: asyncio.Task[None] | None,
+) -> None:
+    """Stop renewing and delete the run's leases; a lease that cannot be deleted expires."""
+    if renewal is not None:
+        renewal.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await renewal
+    try:
+        async with sessions() as session, session.begin():
+            await release_site_leases(session, run_id=run_id)
+    except Exception:
+        # The run is no longer 'running' (or its lease expires): the next run takes it over.
+        logger.exception("run %d: could not release its site leases", run_id)
+
+
+def _lost(run_id: int, leased: Sequence[Site], still_leased: frozenset[str]) -> dict[str, str]:
+    lost = {
+        s.id: "its lease was taken over by another run while this run crawled it"
+        for s in leased
+        if s.id not in still_leased
+    }
+    for site_id in lost:
+        logger.warning("run %d: site %s lost its lease midway: not checked", run_id, site_id)
+    return lost
+
+
+def _not_checked(page: PageFacts, at: datetime) -> PageFacts:
+    """The page as this run knows it when it did not crawl its site: not checked."""
+    return PageFacts(
+        site_id=page.site_id,
+        site_name=page.site_name,
+        column_id=page.column_id,
+        column_name=page.column_name,
+        category=page.category,
+        max_age_days=page.max_age_days,
+        url=page.url,
+        checked_at=at,
+        outcome=None,
+    )
 
 
 async def _finish_abnormally(
@@ -379,8 +507,21 @@ def _page_write(job: PageJob, result: FetchResult, extraction: PageExtraction | 
 
 
 async def _store_pages(session: AsyncSession, *, run_id: int, pages: Sequence[_Fetched]) -> int:
-    """Store a batch of fetched pages; returns how many items were new."""
-    writes = [_page_write(job, result, extraction) for job, result, extraction in pages]
+    """Store a batch of fetched pages; returns how many items were new.
+
+    Only the pages of sites the run still leases are written (the leases stay locked until
+    the batch commits); a site whose lease was lost is judged as not checked.
+    """
+    leased = await lock_site_leases(
+        session, run_id=run_id, site_ids={job.site.id for job, _, _ in pages}
+    )
+    if lost := sorted({job.site.id for job, _, _ in pages} - leased):
+        logger.warning("run %d: pages of %s not stored: lease lost", run_id, ", ".join(lost))
+    writes = [
+        _page_write(job, result, extraction)
+        for job, result, extraction in pages
+        if job.site.id in leased
+    ]
     snapshot_ids = await record_pages(session, run_id=run_id, pages=writes)
     for write, snapshot_id in zip(writes, snapshot_ids, strict=True):
         if write.record.outcome is Outcome.NOT_MODIFIED:
