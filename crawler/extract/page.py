@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from types import MappingProxyType
 from typing import Literal
@@ -28,6 +28,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from crawler.extract.anchors import document_base
 from crawler.extract.article import ArticleSigns, htmldate_fallback, read_article_signs
 from crawler.extract.blocks import blocks_above
+from crawler.extract.limits import too_complex
 from crawler.extract.links import PageImage, PageLink, collect_images, collect_links
 from crawler.extract.listitems import place_entries, to_items
 from crawler.extract.listpage import FoundList, find_list, find_lists, select_list
@@ -63,6 +64,9 @@ class PageExtraction:
     meta: Mapping[str, str]  # the government meta tags found, by their canonical names
     links: tuple[PageLink, ...] = ()  # every <a href> of the page (for the link checks)
     images: tuple[PageImage, ...] = ()  # every <img> of the page (for the image checks)
+    # Why extraction did not read the page at all (too deeply nested, out of time): such a page
+    # is unreadable, whatever its text says — never an empty column.
+    refused: str | None = None
 
 
 _NOTHING: Mapping[str, str] = MappingProxyType({})
@@ -80,8 +84,12 @@ def extract_page(
 
     With ``homepage=True`` the items are those of EVERY list on the page, not only the main
     one: a homepage is updated in many blocks (要闻, 通知公告, 部门动态 …), and "no new
-    information on the homepage" must look at all of them.
+    information on the homepage" must look at all of them. Markup past ``limits`` (nesting,
+    tags) is not parsed at all: the page is "unknown".
     """
+    if reason := too_complex(html):
+        logger.warning("%s: %s", base_url, reason)
+        return replace(_unknown(_NOTHING), refused=reason)
     try:
         if homepage:
             return _extract_homepage(html, base_url=base_url, today=today)

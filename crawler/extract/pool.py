@@ -1,11 +1,17 @@
-"""Where page extraction runs during a crawl.
+"""Where page extraction runs during a crawl, and how long one page may take.
 
 Parsing is pure-Python CPU work. Run in threads, it holds the GIL against the event loop and
 the SQLite driver's thread, and every database round trip then waits out the interpreter's
 switch interval: measured, that halved a crawl's throughput. On runs of many pages the pages
 are therefore parsed in worker processes (the text goes over a pipe, the frozen result comes
 back), which also puts the other cores to work; small runs, where starting processes costs
-more than it saves, parse in a thread.
+more than it saves, parse small pages in a thread.
+
+A page gets ``budget_s`` seconds. A thread cannot be stopped, so only pages too small to run
+long (under ``THREAD_MAX_CHARS``) parse in one; a bigger page of a small run goes to a worker
+process as well. A worker still busy when its page's budget runs out is terminated (the next
+page starts a new one) and the page is "unknown": a run never waits on one page longer than
+the budget.
 
 A worker exits by itself within ``PARENT_POLL_S`` when the crawl that started it dies without
 shutting the pool down (``kill -9``), so no orphan keeps running.
@@ -14,42 +20,40 @@ shutting the pool down (``kill -9``), so no orphan keeps running.
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import os
 import signal
 import threading
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from types import TracebackType
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from types import MappingProxyType, TracebackType
 
 from crawler.extract import PageExtraction, extract_page
 
 __all__ = ["ExtractionPool"]
 
-PROCESS_POOL_MIN_PAGES = 64
-"""Runs with fewer pages parse in a thread."""
+logger = logging.getLogger(__name__)
 
+PROCESS_POOL_MIN_PAGES = 64
+"""Runs with fewer pages parse their small pages in a thread."""
+
+PAGE_BUDGET_S = 20.0
+"""How long extracting one page may take before it is given up as "unknown"."""
+
+THREAD_MAX_CHARS = 65_536
+"""Pages of a small run this long or longer parse in a worker process, where time is bounded."""
 
 PARENT_POLL_S = 0.5
 """How often a worker checks that the crawl that started it is still alive."""
 
+_STOP_GRACE_S = 2.0  # how long a worker told to stop may take before it is terminated
 
-def _start_worker(parent_pid: int) -> None:
-    # Ctrl-C reaches the whole process group; the parent decides what an interrupt means.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # A crawl killed with SIGKILL cannot shut its pool down: the workers notice on their own.
-    threading.Thread(
-        target=_exit_with_parent, args=(parent_pid,), name="parent-watch", daemon=True
-    ).start()
-
-
-def _exit_with_parent(parent_pid: int) -> None:
-    """Exit this worker once its parent is gone (it is then re-parented: the ppid changes)."""
-    while os.getppid() == parent_pid:
-        time.sleep(PARENT_POLL_S)
-    os._exit(1)
+ExtractFunction = Callable[[str, str, date, "str | None", bool], PageExtraction]
 
 
 def _extract(
@@ -62,17 +66,86 @@ def _extract(
     return replace(extraction, meta=dict(extraction.meta))
 
 
+def _out_of_time() -> PageExtraction:
+    return PageExtraction(
+        kind="unknown",
+        items=(),
+        list_found=False,
+        newest=None,
+        published=None,
+        published_where=None,
+        meta=MappingProxyType({}),
+        refused="extraction ran out of time (its worker was replaced)",
+    )
+
+
+def _serve(connection: Connection, parent_pid: int, function: ExtractFunction) -> None:
+    """A worker's life: extract each page sent until told to stop (``None``)."""
+    # Ctrl-C reaches the whole process group; the parent decides what an interrupt means.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A crawl killed with SIGKILL cannot shut its pool down: the workers notice on their own.
+    threading.Thread(
+        target=_exit_with_parent, args=(parent_pid,), name="parent-watch", daemon=True
+    ).start()
+    while (args := connection.recv()) is not None:
+        connection.send(function(*args))
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Exit this worker once its parent is gone (it is then re-parented: the ppid changes)."""
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)
+
+
+class _Worker:
+    """One worker process and the parent's end of its pipe."""
+
+    def __init__(self, function: ExtractFunction) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.connection, child = context.Pipe()
+        self.process: BaseProcess = context.Process(
+            target=_serve, args=(child, os.getpid(), function), name="extract", daemon=True
+        )
+        self.process.start()
+        child.close()
+
+    def stop(self, *, grace_s: float) -> None:
+        """Ask the worker to stop, terminate it when it does not within ``grace_s``."""
+        if grace_s > 0:
+            try:
+                self.connection.send(None)
+            except OSError:
+                pass  # already gone
+            self.process.join(grace_s)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(_STOP_GRACE_S)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.connection.close()
+
+
 class ExtractionPool:
-    def __init__(self, *, pages: int, workers: int | None = None) -> None:
-        self._executor: Executor | None = None
-        if pages >= PROCESS_POOL_MIN_PAGES:
-            count = workers or max(1, min(4, (os.cpu_count() or 2)))
-            self._executor = ProcessPoolExecutor(
-                max_workers=count,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_worker,
-                initargs=(os.getpid(),),
-            )
+    def __init__(
+        self,
+        *,
+        pages: int,
+        workers: int | None = None,
+        budget_s: float = PAGE_BUDGET_S,
+        function: ExtractFunction = _extract,
+    ) -> None:
+        """``function`` replaces the extraction (it must be importable by a spawned worker)."""
+        self._function = function
+        self._budget_s = budget_s
+        self._all_in_processes = pages >= PROCESS_POOL_MIN_PAGES
+        self._size = (
+            (workers or max(1, min(4, os.cpu_count() or 2))) if self._all_in_processes else 1
+        )
+        self._idle: list[_Worker] = []
+        self._busy: set[_Worker] = set()
+        self._free: asyncio.Semaphore | None = None  # made on first use, in the crawl's loop
 
     def __enter__(self) -> ExtractionPool:
         return self
@@ -83,13 +156,53 @@ class ExtractionPool:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=exc is None, cancel_futures=True)
+        grace_s = _STOP_GRACE_S if exc is None else 0.0
+        for worker in [*self._idle, *self._busy]:
+            worker.stop(grace_s=grace_s)
+        self._idle.clear()
+        self._busy.clear()
 
     async def extract(
         self, text: str, *, base_url: str, today: date, selector: str | None, homepage: bool
     ) -> PageExtraction:
         args = (text, base_url, today, selector, homepage)
-        if self._executor is None:
-            return await asyncio.to_thread(_extract, *args)
-        return await asyncio.get_running_loop().run_in_executor(self._executor, _extract, *args)
+        if not self._all_in_processes and len(text) < THREAD_MAX_CHARS:
+            return await asyncio.to_thread(self._function, *args)
+        if self._free is None:
+            self._free = asyncio.Semaphore(self._size)
+        async with self._free:
+            worker = (
+                self._idle.pop() if self._idle else await asyncio.to_thread(_Worker, self._function)
+            )
+            self._busy.add(worker)
+            finished = False
+            try:
+                extraction = await self._run(worker, args, base_url)
+                finished = extraction is not None
+            finally:
+                self._busy.discard(worker)
+                if finished:
+                    self._idle.append(worker)
+                else:  # out of time, gone, or the crawl cancelled: never reuse it
+                    await asyncio.shield(asyncio.to_thread(worker.stop, grace_s=0.0))
+        return extraction if extraction is not None else _out_of_time()
+
+    async def _run(
+        self, worker: _Worker, args: tuple[str, str, date, str | None, bool], base_url: str
+    ) -> PageExtraction | None:
+        """The worker's extraction of one page, or None when it ran out of time or died."""
+        try:
+            worker.connection.send(args)
+            ready = await asyncio.to_thread(worker.connection.poll, self._budget_s)
+            if ready:
+                result: PageExtraction = worker.connection.recv()
+                return result
+        except (OSError, EOFError):
+            logger.warning("extraction worker died on %s; reported as an unknown page", base_url)
+            return None
+        logger.warning(
+            "%s: extraction took longer than %gs — not read (worker replaced)",
+            base_url,
+            self._budget_s,
+        )
+        return None
