@@ -5,7 +5,8 @@
     StorageError                  anything storage refuses to do
     ├── StorageConfigError        the database URL or a setting is not usable
     ├── SchemaOutdatedError       the database schema is not at the revision this code expects
-    └── RunNotFoundError          a run id that is not in the database
+    ├── RunNotFoundError          a run id that is not in the database
+    └── DatabaseUnavailableError  the database cannot be reached (connection lost or refused)
 
 Messages say what failed, where, and what to do; the facts are attributes.
 """
@@ -50,3 +51,19 @@ class RunNotFoundError(StorageError):
     def __init__(self, run_id: int) -> None:
         self.run_id = run_id
         super().__init__(f"run {run_id} is not in the database — pass the id start_run returned")
+
+
+class DatabaseUnavailableError(StorageError):
+    """The database could not be reached, for longer than the retries wait (``storage.retry``).
+
+    ``url`` is the database's, its password hidden (None when not known); ``what`` says what
+    failed (the phase of the run, the driver's error)."""
+
+    def __init__(self, *, url: str | None, what: str) -> None:
+        self.url = redact_url(url) if url is not None else None  # shown to people
+        self.what = what
+        where = f": {self.url}" if self.url is not None else ""
+        super().__init__(
+            f"database unavailable{where} — {what}; check that the database is running, "
+            "then run again"
+        )

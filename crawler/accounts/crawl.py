@@ -8,6 +8,7 @@ A source that failed, answered with an anti-bot or login page, or came back as a
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -21,6 +22,7 @@ from crawler.targets import AccountTarget
 from rules.model import Outcome
 from storage.accounts import record_account_fetch
 from storage.records import FetchRecord
+from storage.retry import in_transaction
 
 __all__ = ["crawl_accounts"]
 
@@ -63,20 +65,37 @@ async def crawl_accounts(
                 outcome = _outcome(result, parsed)
                 record = _record(result, parsed, outcome)
                 posts = parsed.posts if parsed is not None and outcome is Outcome.OK else ()
-                async with sessions() as session, session.begin():
-                    _, new = await record_account_fetch(
-                        session, run_id=run_id, account_id=target.id, record=record, posts=posts
-                    )
+                # Written again whole on a new connection when the connection is lost.
+                _, new = await in_transaction(
+                    sessions,
+                    functools.partial(
+                        record_account_fetch,
+                        run_id=run_id,
+                        account_id=target.id,
+                        record=record,
+                        posts=posts,
+                    ),
+                    what=f"storing account {target.id} of run {run_id}",
+                )
                 new_posts += new
                 outcomes[outcome.value] += 1
                 logger.info("account %s: %s, %d posts, %d new", target.id, outcome, len(posts), new)
                 if progress is not None:
                     progress(target, outcome)
 
-        async with asyncio.TaskGroup() as tasks:
-            for _ in range(min(len(targets), settings.max_concurrency)):
-                tasks.create_task(worker())
+        try:
+            async with asyncio.TaskGroup() as tasks:
+                for _ in range(min(len(targets), settings.max_concurrency)):
+                    tasks.create_task(worker())
+        except BaseExceptionGroup as group:
+            # The run records (and the caller sees) what failed, not "errors in a TaskGroup".
+            raise _first_error(group) from group
     return outcomes, new_posts
+
+
+def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    first = group.exceptions[0]
+    return _first_error(first) if isinstance(first, BaseExceptionGroup) else first
 
 
 def _parse(target: AccountTarget, result: FetchResult) -> SourceParse | None:

@@ -6,7 +6,7 @@ says what and where, and a bug is one line too (its traceback with -vv):
     0  done (findings or not, unless --fail-on-findings)
     1  --fail-on-findings was given and there are problem findings
     2  bad usage or configuration (targets file, profile, database URL, options)
-    3  the run failed or was interrupted, or an internal error
+    3  the run failed or was interrupted, the database is unavailable, or an internal error
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 
@@ -81,33 +81,54 @@ def stdout_console() -> Console:
 
 
 def guard(func: Callable[[], T]) -> T:
-    """Run a command body; turn known errors into one-line messages and exit codes."""
+    """Run a command body; turn known errors into one-line messages and exit codes.
+
+    A lost or refused database connection, wherever it is (an exception group of a task
+    group included), is an outage, not a bug: "database unavailable: …", exit 3."""
+    try:
+        return func()
+    except KeyboardInterrupt:
+        click.echo("interrupted: the run is recorded as interrupted; pages done are kept", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        _exit_for(exc)
+
+
+def _exit_for(exc: Exception) -> NoReturn:
     from crawler.config import ConfigError
     from crawler.fetch import FetchConfigError
     from crawler.targets import TargetsError
     from rules.profile import ProfileError
     from storage.errors import StorageError
+    from storage.retry import database_unavailable
 
-    try:
-        return func()
-    except ConfigError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_CONFIG)
-    except TargetsError as exc:
-        click.echo("error: " + str(exc).replace("\n", "\nerror: "), err=True)
-        sys.exit(EXIT_CONFIG)
-    except (StorageError, FetchConfigError, ProfileError) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_CONFIG)
-    except KeyboardInterrupt:
-        click.echo("interrupted: the run is recorded as interrupted; pages done are kept", err=True)
-        sys.exit(130)
-    except Exception as exc:  # a bug: one line here, the traceback with -vv
-        logger.debug("internal error", exc_info=True)
-        click.echo(
-            f"error: internal error ({exc.__class__.__name__}: {exc}) — this is a bug; any run "
-            "is recorded as failed and every page stored so far is kept; rerun with -vv for "
-            "the traceback",
-            err=True,
-        )
+    if (unavailable := database_unavailable(exc)) is not None:
+        logger.debug("database unavailable", exc_info=exc)
+        click.echo(f"error: {unavailable}", err=True)
         sys.exit(EXIT_RUN)
+    error = _first_error(exc)
+    if isinstance(error, ConfigError):
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_CONFIG)
+    if isinstance(error, TargetsError):
+        click.echo("error: " + str(error).replace("\n", "\nerror: "), err=True)
+        sys.exit(EXIT_CONFIG)
+    if isinstance(error, StorageError | FetchConfigError | ProfileError):
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_CONFIG)
+    # a bug: one line here, the traceback with -vv
+    logger.debug("internal error", exc_info=exc)
+    click.echo(
+        f"error: internal error ({error.__class__.__name__}: {error}) — this is a bug; any run "
+        "is recorded as failed and every page stored so far is kept; rerun with -vv for "
+        "the traceback",
+        err=True,
+    )
+    sys.exit(EXIT_RUN)
+
+
+def _first_error(exc: BaseException) -> BaseException:
+    """The first error of an exception group (of a task group), else ``exc`` itself."""
+    while isinstance(exc, BaseExceptionGroup):
+        exc = exc.exceptions[0]
+    return exc

@@ -43,6 +43,7 @@ from rules.model import Column, Finding, Outcome, PageFacts, Site, local_date
 from rules.period import Period, quarter_of
 from storage import batches, facts, lifecycle, repository
 from storage.accounts import account_facts, sync_accounts
+from storage.errors import DatabaseUnavailableError
 from storage.ipv6 import latest_ipv6
 from storage.leases import (
     LEASE_TTL,
@@ -63,6 +64,7 @@ __all__ = ["CrawlPlan", "CrawlReport", "JobRun", "PageJob", "SiteReport", "crawl
 logger = logging.getLogger(__name__)
 
 _WRITE_BATCH = 64
+_FINISH_WAIT_S = 10.0  # recording a failed run waits out a lost connection this long at most
 _EMPTY_NOTICE = re.compile(
     r"暂无(相关)?(信息|内容|数据|记录|文章)|没有(找到)?(相关)?(信息|记录|数据)|无相关(信息|记录)"
 )
@@ -113,6 +115,14 @@ class CrawlReport:
 
 ProgressCallback = Callable[[PageJob, FetchResult], None]
 _Fetched = tuple[PageJob, FetchResult, PageExtraction | None]
+_Facts = tuple[
+    dict[str, str],  # sites not checked (skipped, or their lease lost) → why
+    list[PageFacts],
+    dict[str, SiteLinkFacts],
+    Any,  # probe stats
+    Any,  # IPv6 results
+    Any,  # accounts' facts
+]
 
 
 async def crawl(
@@ -139,17 +149,11 @@ async def crawl(
     )
     scope = "all" if whole else ",".join([*(s.id for s in sites), *(a.id for a in accounts)])
     scope = job.scope if job is not None else scope
-    async with sessions() as session, session.begin():
+
+    async def start(session: AsyncSession) -> tuple[list[int], int]:
         abandoned = await repository.interrupt_abandoned_runs(
             session, now=started_at, exclusive_scope=job.scope if job else None
         )
-        if abandoned:
-            logger.warning(
-                "marked %d earlier runs as interrupted: %s%s",
-                len(abandoned),
-                ", ".join(map(str, abandoned[:10])),
-                " …" if len(abandoned) > 10 else "",
-            )
         if job is None:
             await repository.sync_targets(session, list(all_sites or sites), now=started_at)
             await sync_accounts(
@@ -160,6 +164,18 @@ async def crawl(
         run_id = await repository.start_run(session, scope=scope, started_at=started_at)
         if job is not None:
             await batches.link_run(session, batch_id=job.batch_id, run_id=run_id)
+        return abandoned, run_id
+
+    # Every database phase of the run is retried when the connection is lost (storage.retry),
+    # for a bounded time; past it the run is recorded as failed, with what failed.
+    abandoned, run_id = await in_transaction(sessions, start, what="starting the run")
+    if abandoned:
+        logger.warning(
+            "marked %d earlier runs as interrupted: %s%s",
+            len(abandoned),
+            ", ".join(map(str, abandoned[:10])),
+            " …" if len(abandoned) > 10 else "",
+        )
     logger.info("run %d started: %d sites", run_id, len(sites))
 
     outcomes: Counter[str] = Counter()
@@ -175,10 +191,11 @@ async def crawl(
         jobs = [PageJob(site=s, column=None) for s in leased] + [
             PageJob(site=s, column=c) for s in leased for c in s.columns
         ]
-        async with sessions() as session:
-            validators = await repository.validators_by_page(
-                session, site_ids=[s.id for s in leased]
-            )
+        validators = await in_transaction(
+            sessions,
+            functools.partial(repository.validators_by_page, site_ids=[s.id for s in leased]),
+            what=f"reading the pages' validators of run {run_id}",
+        )
         queue: asyncio.Queue[_Fetched | None]
         queue = asyncio.Queue(maxsize=fetch_settings.max_concurrency * 2)
 
@@ -197,7 +214,9 @@ async def crawl(
                     continue
                 # One transaction per batch, written again whole if the connection drops.
                 new_items += await in_transaction(
-                    sessions, functools.partial(_store_pages, run_id=run_id, pages=pages)
+                    sessions,
+                    functools.partial(_store_pages, run_id=run_id, pages=pages),
+                    what=f"storing pages of run {run_id}",
                 )
                 for job, result, extraction in pages:
                     if link_checks is not None:
@@ -228,23 +247,30 @@ async def crawl(
         )
         outcomes.update(account_outcomes)
 
-        async with sessions() as session:
+        async def read_facts(session: AsyncSession) -> _Facts:
             pages = await facts.page_facts(session, run_id=run_id, sites=sites)
             # Asked AFTER the facts were read: a site still leased then had no other run's
             # items written since this run leased it (a lost lease never comes back).
             still_leased = await held_site_leases(session, run_id=run_id)
-            skipped.update(_lost(run_id, leased, still_leased))
-            checked = [s.id for s in sites if s.id not in skipped]
-            pages = [_not_checked(p, started_at) if p.site_id in skipped else p for p in pages]
+            not_checked = {**skipped, **_lost(run_id, leased, still_leased)}
+            checked = [s.id for s in sites if s.id not in not_checked]
+            pages = [_not_checked(p, started_at) if p.site_id in not_checked else p for p in pages]
             links = await link_facts(session, run_id=run_id, sites=sites)
             probed = await probe_stats(session, site_ids=checked, now=now)
             ipv6 = await latest_ipv6(session, checked, now)
-            links = {site_id: f for site_id, f in links.items() if site_id not in skipped}
+            links = {site_id: f for site_id, f in links.items() if site_id not in not_checked}
             # What this run fetched is what is judged, whatever the check time: the
             # accounts' facts are as of now, like the pages' (a run's own snapshots).
             held = await account_facts(
                 session, accounts=[t.account for t in accounts], as_of=clock(), period=period
             )
+            return not_checked, pages, links, probed, ipv6, held
+
+        # Read again whole when the connection is lost: nothing of a failed try is kept.
+        not_checked, pages, links, probed, ipv6, held = await in_transaction(
+            sessions, read_facts, what=f"reading the facts to judge run {run_id}"
+        )
+        skipped.update(not_checked)
         reports = judge_sites(
             sites, pages, profiles, now=now, period=period, probes=probed, links=links, ipv6=ipv6
         )
@@ -252,7 +278,8 @@ async def crawl(
         finished_at = clock()
         findings = [f for r in reports for f in r.findings]
         findings += [f for a in account_reports for f in a.findings]
-        async with sessions() as session, session.begin():
+
+        async def store_findings(session: AsyncSession) -> list[FindingState]:
             await repository.record_findings(
                 session, run_id=run_id, findings=findings, created_at=finished_at
             )
@@ -289,6 +316,11 @@ async def crawl(
                     "links": link_run.stats if link_run is not None else None,
                 },
             )
+            return states
+
+        states = await in_transaction(
+            sessions, store_findings, what=f"storing the findings of run {run_id}"
+        )
         status = "completed"
         logger.info("run %d completed: %d pages, %d new items", run_id, len(jobs), new_items)
         return CrawlReport(
@@ -327,10 +359,13 @@ async def _lease_sites(
     ttl: timedelta,
 ) -> dict[str, str]:
     """Lease the run's sites; returns those another live run is crawling → why (skipped)."""
-    async with sessions() as session, session.begin():
-        leases = await take_site_leases(
-            session, run_id=run_id, site_ids=[s.id for s in sites], now=now, ttl=ttl
-        )
+    leases = await in_transaction(
+        sessions,
+        functools.partial(
+            take_site_leases, run_id=run_id, site_ids=[s.id for s in sites], now=now, ttl=ttl
+        ),
+        what=f"leasing the sites of run {run_id}",
+    )
     for dead in leases.taken_over:
         logger.warning(
             "run %d: took over site %s from run %s, which stopped without releasing it",
@@ -420,18 +455,31 @@ async def _finish_abnormally(
     exc: BaseException,
 ) -> None:
     logger.error("run %d %s: %s", run_id, status, exc.__class__.__name__)
+    error = str(exc) if isinstance(exc, DatabaseUnavailableError) else None
     try:
-        async with sessions() as session, session.begin():
-            await repository.finish_run(
-                session,
-                run_id,
+        # A short wait only: after an outage the retries already waited theirs.
+        await in_transaction(
+            sessions,
+            functools.partial(
+                repository.finish_run,
+                run_id=run_id,
                 status=status,
                 finished_at=finished_at,
-                stats={"outcomes": dict(outcomes), "error": f"{exc.__class__.__name__}: {exc}"},
-            )
+                stats={
+                    "outcomes": dict(outcomes),
+                    "error": error or f"{exc.__class__.__name__}: {exc}",
+                },
+            ),
+            what=f"recording run {run_id} as {status}",
+            total_s=_FINISH_WAIT_S,
+        )
     except Exception:
         # The next run marks it interrupted; never hide the original error behind this one.
-        logger.exception("could not record run %d as %s", run_id, status)
+        logger.exception(
+            "could not record run %d as %s; the next run's start marks it interrupted",
+            run_id,
+            status,
+        )
 
 
 async def _fetch_all(
@@ -487,7 +535,9 @@ def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
 
 def _is_empty_notice(extraction: PageExtraction, text: str | None) -> bool:
     """A page that says it has nothing ("暂无信息") is an empty column, not an unreadable one."""
-    return not extraction.list_found and text is not None and bool(_EMPTY_NOTICE.search(text))
+    if extraction.list_found or extraction.refused is not None or text is None:
+        return False  # a page extraction refused is unreadable, whatever its text says
+    return bool(_EMPTY_NOTICE.search(text))
 
 
 def _page_write(job: PageJob, result: FetchResult, extraction: PageExtraction | None) -> PageWrite:

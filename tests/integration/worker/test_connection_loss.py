@@ -12,14 +12,15 @@ from typing import Any
 import psycopg
 import pytest
 from sqlalchemy import event, select, text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crawler.fetch import FetchSettings
 from crawler.sites.runner import CrawlPlan, crawl
 from rules.model import Category, Column, Site
 from rules.profile_files import load_profile
+from storage.errors import DatabaseUnavailableError
 from storage.models import run_table
+from storage.retry import RetryPolicy, using_retry_policy
 from tests.support.loopsite import Site as LoopSite
 from tests.support.loopsite import list_page
 
@@ -110,12 +111,17 @@ async def test_a_lost_connection_is_retried_and_the_run_completes(
     assert await count(postgres, "items") == 3 * COLUMNS  # every column's, once
 
 
+# waits out the storage retries
+@pytest.mark.slow
 async def test_a_connection_lost_for_good_fails_the_run_with_nothing_half_written(
     postgres: AsyncEngine, site: Site, terminator: list[Terminator]
 ) -> None:
     cut = Terminator(postgres, times=1000)
     terminator.append(cut)
-    with pytest.raises(DBAPIError):
+    with (
+        using_retry_policy(RetryPolicy.no_wait(attempts=4)),
+        pytest.raises(DatabaseUnavailableError),
+    ):
         await run(postgres, site)
     assert cut.done >= 4  # the first try and the retries
     async with postgres.connect() as connection:
@@ -123,6 +129,6 @@ async def test_a_connection_lost_for_good_fails_the_run_with_nothing_half_writte
             await connection.execute(select(run_table.c.status, run_table.c.stats))
         ).one()
     assert status == "failed"
-    assert stats["error"].startswith("DBAPIError: ")  # what failed, recorded with the run
+    assert stats["error"].startswith("database unavailable: ")  # what failed, with the run
     assert await count(postgres, "snapshots") == 0
     assert await count(postgres, "items") == 0
