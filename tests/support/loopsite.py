@@ -39,9 +39,23 @@ class Site:
     )  # path → status, type, body
     delay_s: dict[str, float] = field(default_factory=dict)
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # path, headers
+    # Pages still answered before every further request is held (None: no limit): a crawl
+    # that a test stops midway cannot finish first, however fast or slow the machine is.
+    answers_left: int | None = None
+    released: asyncio.Event = field(default_factory=asyncio.Event)
 
     def url(self, path: str) -> str:
         return self.base + path
+
+    def hold_after(self, pages: int) -> None:
+        """Answer ``pages`` more requests (robots.txt aside), then hold each further one until
+        the site is released or stopped."""
+        self.answers_left = pages
+
+    def release(self) -> None:
+        """Answer every held request, and all from now on."""
+        self.answers_left = None
+        self.released.set()
 
 
 @asynccontextmanager
@@ -54,6 +68,11 @@ async def serve_loop_site() -> AsyncIterator[Site]:
         state.requests.append((path, dict(request.headers)))
         if path == "/robots.txt":
             return web.Response(text="User-agent: *\nAllow: /\n")
+        if state.answers_left is not None:
+            if state.answers_left > 0:
+                state.answers_left -= 1
+            else:
+                await state.released.wait()
         if delay := state.delay_s.get(path):
             await asyncio.sleep(delay)
         if path not in state.pages:
@@ -65,7 +84,9 @@ async def serve_loop_site() -> AsyncIterator[Site]:
 
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", handle)
-    runner = web.AppRunner(app)
+    # A handler whose client has gone (a fetch that timed out, a killed crawl) is cancelled,
+    # not waited for: stopping the site never waits out a slow page's delay.
+    runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=0.5)
     await runner.setup()
     tcp = web.TCPSite(runner, "127.0.0.1", 0)
     await tcp.start()
@@ -74,4 +95,5 @@ async def serve_loop_site() -> AsyncIterator[Site]:
     try:
         yield state
     finally:
+        state.release()
         await runner.cleanup()
