@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from tests.support.cli import run_crawl
+from tests.support.demo_crawl import DemoCrawl
 from tests.support.notice import (
     NOTICE_DEPARTMENT_ROWS,
     NOTICE_DISCLOSURE_PROBLEMS,
@@ -22,11 +22,8 @@ def _rows(section: dict[str, Any], level: str) -> list[tuple[int, str, int]]:
     return [(n, u["name"], u["published"]) for n, u in enumerate(ranked, start=1)]
 
 
-def test_demo_disclosure_reproduces_attachment_3(home: dict[str, str], tmp_path: Path) -> None:
-    targets = tmp_path / "demo-targets.yaml"
-    result = run_crawl("demo", "--json", "--port", "0", "--keep-targets", str(targets), env=home)
-    assert result.returncode == 0, result.stderr
-    section = json.loads(result.stdout)["disclosure"]
+def test_demo_disclosure_reproduces_attachment_3(demo_crawl: DemoCrawl) -> None:
+    section = demo_crawl.data["disclosure"]
 
     assert _rows(section, "department") == NOTICE_DEPARTMENT_ROWS
     assert _rows(section, "town") == NOTICE_TOWN_ROWS
@@ -55,14 +52,14 @@ def test_demo_disclosure_reproduces_attachment_3(home: dict[str, str], tmp_path:
     stored = run_crawl(
         "disclosure",
         "--targets",
-        str(targets),
+        str(demo_crawl.targets),
         "--db",
-        str(Path(home["XUNJIAN_HOME"]) / "demo.sqlite3"),
+        str(demo_crawl.db),
         "--period",
         period,
         "--stored",
         "--json",
-        env=home,
+        env=demo_crawl.env,
     )
     assert stored.returncode == 0, stored.stderr
     again = json.loads(stored.stdout)
@@ -72,15 +69,15 @@ def test_demo_disclosure_reproduces_attachment_3(home: dict[str, str], tmp_path:
     tables = run_crawl(
         "disclosure",
         "--targets",
-        str(targets),
+        str(demo_crawl.targets),
         "--db",
-        str(Path(home["XUNJIAN_HOME"]) / "demo.sqlite3"),
+        str(demo_crawl.db),
         "--period",
         period,
         "--stored",
         "--unit",
         "zrzy",
-        env=home,
+        env=demo_crawl.env,
     )
     assert tables.returncode == 0, tables.stderr
     assert "自然资源和规划局" in tables.stdout

@@ -16,6 +16,7 @@ from selectolax.lexbor import LexborHTMLParser
 from crawler.demo import demo_period
 from rules.model import SHANGHAI
 from tests.support.cli import run_crawl
+from tests.support.demo_crawl import DemoCrawl
 from tests.support.notice import (
     NOTICE_ACCOUNT_ROWS,
     NOTICE_DEPARTMENT_ROWS,
@@ -32,15 +33,10 @@ DEMO_QUARTER = ("--period", PERIOD, "--as-of", TODAY.isoformat())
 Crawled = tuple[dict[str, str], Path, Path]
 
 
-@pytest.fixture(scope="module")
-def crawled(tmp_path_factory: pytest.TempPathFactory) -> Crawled:
-    """The demo crawled once; the fleet is gone afterwards — the report needs no crawl."""
-    home = tmp_path_factory.mktemp("home")
-    targets = home / "targets.yaml"
-    env = {"XUNJIAN_HOME": str(home)}
-    result = run_crawl("demo", "--port", "0", "--keep-targets", str(targets), "--json", env=env)
-    assert result.returncode == 0, result.stderr
-    return env, targets, home / "demo.sqlite3"
+@pytest.fixture
+def crawled(demo_crawl: DemoCrawl) -> Crawled:
+    """The demo crawled once (the session's crawl); the fleet is gone — no crawl is needed."""
+    return demo_crawl.env, demo_crawl.targets, demo_crawl.db
 
 
 def crawl(crawled: Crawled, command: str, *args: str) -> tuple[int, str, str]:

@@ -224,6 +224,7 @@ def test_posts_are_recent_old_enough_and_away_from_week_boundaries(
                 assert post.repost_of_text
 
 
+@pytest.mark.slow
 def test_histories_do_not_depend_on_today_within_a_quarter() -> None:
     early, late = demo_accounts(date(2022, 7, 4)), demo_accounts(date(2022, 9, 12))
     cut = _midnight(date(2022, 7, 4))
@@ -286,6 +287,7 @@ def _check_weibo(account: DemoAccount, response: httpx.Response) -> int:
     return reposts
 
 
+@pytest.mark.slow
 def test_every_feed_and_api_page_is_served_and_parses(served: RunningFleet) -> None:
     reposts = 0
     with httpx.Client(timeout=10) as client:

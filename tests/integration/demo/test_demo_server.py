@@ -81,6 +81,7 @@ async def _fetch_all(urls: list[str]) -> dict[str, httpx.Response]:
         return dict(await asyncio.gather(*(one(url) for url in urls)))
 
 
+@pytest.mark.slow
 async def test_every_page_is_served_and_every_link_resolves(running: RunningFleet) -> None:
     urls: dict[str, str] = {}  # url → site id
     for site in running.fleet.sites:
@@ -241,6 +242,7 @@ async def test_robots_allows_everything_and_unknown_paths_are_404(running: Runni
         assert posted.status_code == 405
 
 
+@pytest.mark.slow
 async def test_generated_fleet_serves() -> None:
     fleet = generated_fleet(sites=50, columns=5, today=TODAY)
     async with await start_fleet(fleet) as running:

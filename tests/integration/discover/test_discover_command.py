@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 from discover_site import ColumnSite
 
 from tests.support.cli import run_crawl
+
+# slow: each test runs the crawl command in a subprocess
+pytestmark = pytest.mark.slow
 
 ENV = {"XUNJIAN_TARGETS": "", "XUNJIAN_USER_AGENT": ""}
 

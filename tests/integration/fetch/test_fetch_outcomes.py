@@ -76,6 +76,8 @@ async def test_gzip_body_is_decoded(server: MockServer, make_fetcher: FetcherFac
     assert result.text.startswith("<!DOCTYPE html>")
 
 
+# waits out a fetch timeout
+@pytest.mark.slow
 async def test_slow_response_times_out(server: MockServer, make_fetcher: FetcherFactory) -> None:
     async with make_fetcher(retry_attempts=1) as fetcher:
         result = await fetcher.fetch(server.url("/slow"))
@@ -85,6 +87,8 @@ async def test_slow_response_times_out(server: MockServer, make_fetcher: Fetcher
     assert "0.5 s" in result.detail
 
 
+# waits out a fetch timeout
+@pytest.mark.slow
 async def test_slow_body_times_out_with_status(
     server: MockServer, make_fetcher: FetcherFactory
 ) -> None:
@@ -94,6 +98,8 @@ async def test_slow_body_times_out_with_status(
     assert result.status == 200
 
 
+# waits out fetch timeouts
+@pytest.mark.slow
 async def test_timeouts_are_retried(server: MockServer, make_fetcher: FetcherFactory) -> None:
     async with make_fetcher(retry_attempts=2, attempt_timeout_s=0.2) as fetcher:
         result = await fetcher.fetch(server.url("/slow"))
@@ -102,6 +108,8 @@ async def test_timeouts_are_retried(server: MockServer, make_fetcher: FetcherFac
     assert server.hits["/slow"] == 2
 
 
+# waits out the fetch deadline
+@pytest.mark.slow
 async def test_overall_deadline_bounds_the_retries(
     server: MockServer, make_fetcher: FetcherFactory
 ) -> None:

@@ -139,6 +139,8 @@ async def test_a_redirect_to_a_host_without_aaaa_is_fetch_failed(
     assert "GET over IPv4: ok" in (check.detail or "")
 
 
+# waits out DNS timeouts
+@pytest.mark.slow
 async def test_a_redirect_whose_lookup_times_out_is_unknown(
     stub_dns: StubDns, v6server: Served
 ) -> None:
@@ -148,6 +150,8 @@ async def test_a_redirect_whose_lookup_times_out_is_unknown(
     assert ipv6_findings(gov, check) == []
 
 
+# waits out DNS timeouts
+@pytest.mark.slow
 async def test_resolver_timeout_is_unknown_not_a_finding(stub_dns: StubDns) -> None:
     gov = site("gov-slow", "http://slow.gov.test/")
     [check] = await check_sites_ipv6([gov], settings=settings(stub_dns, dns_timeout_s=0.3))
@@ -189,6 +193,8 @@ async def test_ipv6_literal_homepage_is_fetched_as_is(stub_dns: StubDns, v6serve
     assert stub_dns.queries == []
 
 
+# waits out DNS timeouts
+@pytest.mark.slow
 async def test_checks_are_stored_and_the_newest_is_read(
     engine: AsyncEngine, stub_dns: StubDns, v6server: Served
 ) -> None:

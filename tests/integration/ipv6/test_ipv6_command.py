@@ -11,6 +11,9 @@ from ipv6_servers import Served
 from tests.support.cli import run_crawl
 from tests.support.stub_dns import StubDns
 
+# slow: each test runs the crawl command in a subprocess
+pytestmark = pytest.mark.slow
+
 ENV = {"XUNJIAN_DATABASE_URL": "", "XUNJIAN_NAMESERVERS": "", "XUNJIAN_TARGETS": ""}
 
 

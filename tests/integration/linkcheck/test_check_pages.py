@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Sequence
 
+import pytest
 from link_server import Route, Server
 
 from crawler.demo.images import MISSING_IMAGE_PAGE, png, truncated_png
@@ -53,6 +54,8 @@ async def run(
     return checks, {c.url: c for c in checks}
 
 
+# waits out fetch timeouts
+@pytest.mark.slow
 async def test_image_verdicts(server: Server) -> None:
     server.routes = {
         "/ok.png": Route(content_type=PNG, body=png(1)),
@@ -161,6 +164,8 @@ async def test_the_bound_per_site_is_kept_and_counted(server: Server) -> None:
     assert sum(n for (_, path), n in server.hits.items() if path != "/robots.txt") == 2
 
 
+# waits out fetch timeouts
+@pytest.mark.slow
 async def test_our_failures_are_never_broken(server: Server) -> None:
     """A timeout or a refused connection says nothing about the site: no finding."""
     with socket.socket() as sock:

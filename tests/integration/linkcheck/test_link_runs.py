@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from link_server import Route, Server
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -233,6 +234,8 @@ async def test_link_facts_as_of_and_previous_references(engine: AsyncEngine) -> 
     assert missing == {}
 
 
+# waits out fetch timeouts
+@pytest.mark.slow
 async def test_a_finding_is_not_resolved_by_a_run_that_could_not_check(
     engine: AsyncEngine, server: Server, other: Server
 ) -> None:

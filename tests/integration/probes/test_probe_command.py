@@ -37,6 +37,7 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(probe, list(args), env=ENV, catch_exceptions=False)
 
 
+@pytest.mark.slow
 def test_a_round_prints_each_site_and_exits_0(targets: Path, tmp_path: Path) -> None:
     db = str(tmp_path / "x.sqlite3")
     result = run("--targets", str(targets), "--db", db, "--spread", "0")
@@ -56,6 +57,7 @@ def test_a_round_prints_each_site_and_exits_0(targets: Path, tmp_path: Path) -> 
         assert "7日可用率 —, 0/0 次, 不足20次/日的天数 7 → 数据不足" in line
 
 
+@pytest.mark.slow
 def test_json_counts_every_round_so_far(targets: Path, tmp_path: Path) -> None:
     db = str(tmp_path / "x.sqlite3")
     assert run("--targets", str(targets), "--db", db, "--spread", "0").exit_code == 0

@@ -32,6 +32,8 @@ async def test_a_healthy_homepage_is_ok(homepages: Homepages, engine: AsyncEngin
     assert result.detail is None
 
 
+# waits out the probe limit
+@pytest.mark.slow
 async def test_a_homepage_slower_than_the_limit_fails_without_a_retry(
     homepages: Homepages, engine: AsyncEngine
 ) -> None:
@@ -74,6 +76,8 @@ async def test_robots_txt_is_honoured_as_the_site_says(
     assert homepages.hits.count("/private/") == 1
 
 
+# waits out the probe limit
+@pytest.mark.slow
 async def test_every_probe_of_a_round_is_stored(
     homepages: Homepages, closed_port: int, engine: AsyncEngine
 ) -> None:

@@ -74,6 +74,8 @@ async def run(
     return await crawl(plan, engine=engine, clock=lambda: datetime.now(UTC))
 
 
+# waits out a fetch timeout, twice
+@pytest.mark.slow
 async def test_account_outcomes(site: LoopSite, engine: AsyncEngine) -> None:
     site.pages = {
         "/fresh": (200, RSS, rss([0.5, 2, 3, 5, 8, 12])),

@@ -7,9 +7,14 @@ import signal
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from tests.support.cli import CRAWL
 from tests.support.loopsite import Site as LoopSite
 from tests.support.loopsite import list_page
+
+# slow: two crawls in subprocesses
+pytestmark = pytest.mark.slow
 
 
 def write_targets(path: Path, loop: LoopSite, columns: int) -> None:
@@ -42,13 +47,16 @@ async def start(targets: Path, db: Path) -> asyncio.subprocess.Process:
         "--no-progress",
         "--concurrency",
         "1",
+        "--per-host-delay",
+        "0",
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
     )
 
 
 async def wait_for_snapshots(db: Path, count: int) -> None:
-    for _ in range(300):
+    """Until the crawl has stored ``count`` pages: a generous bound on a hang, not a timing."""
+    for _ in range(1200):
         await asyncio.sleep(0.1)
         if await asyncio.to_thread(db.exists):
             try:
@@ -56,7 +64,7 @@ async def wait_for_snapshots(db: Path, count: int) -> None:
                     return
             except sqlite3.OperationalError:
                 continue
-    raise AssertionError("the crawl stored no pages")
+    raise AssertionError(f"the crawl did not store {count} pages")
 
 
 async def test_killed_run_keeps_its_pages_and_is_marked_interrupted(
@@ -68,11 +76,12 @@ async def test_killed_run_keeps_its_pages_and_is_marked_interrupted(
         for i in range(40)
     }
     site.pages["/"] = (200, html, list_page([("首页新闻标题", "2022-05-01")] * 5))
-    for path in site.pages:
-        site.delay_s[path] = 0.2
     targets, db = tmp_path / "t.yaml", tmp_path / "x.sqlite3"
     write_targets(targets, site, 40)
 
+    # The site answers a few pages of each run, then holds every request: each run is still
+    # crawling when it is stopped, on a fast machine or a loaded one.
+    site.hold_after(5)
     proc = await start(targets, db)
     await wait_for_snapshots(db, 3)
     proc.kill()  # SIGKILL: no chance to clean up
@@ -82,6 +91,7 @@ async def test_killed_run_keeps_its_pages_and_is_marked_interrupted(
     assert query(db, "SELECT status FROM runs") == [("running",)]
 
     # Ctrl-C on the next run: it records itself as interrupted; the killed one is found out.
+    site.hold_after(5)
     proc = await start(targets, db)
     await wait_for_snapshots(db, stored + 2)
     proc.send_signal(signal.SIGINT)

@@ -16,6 +16,9 @@ from aiohttp import web
 
 from tests.support.cli import CRAWL
 
+# slow: runs the crawl command in subprocesses
+pytestmark = pytest.mark.slow
+
 TITLE = "[/red]通知[/]"
 REASON = "Oops [/bold]"
 

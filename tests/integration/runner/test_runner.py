@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -144,6 +145,8 @@ async def test_a_run_end_to_end(site: LoopSite, engine: AsyncEngine) -> None:
         assert await conn.scalar(text("SELECT count(*) FROM snapshots")) == 16
 
 
+# waits out a fetch timeout
+@pytest.mark.slow
 async def test_a_column_that_starts_failing_is_not_judged_from_old_items(
     site: LoopSite, engine: AsyncEngine
 ) -> None:

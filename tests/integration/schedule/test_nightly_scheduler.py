@@ -88,6 +88,15 @@ async def snapshot_count(engine: AsyncEngine) -> int:
         return int(await session.scalar(select(func.count()).select_from(snapshot_table)) or 0)
 
 
+async def wait_for_snapshots(engine: AsyncEngine, count: int) -> None:
+    """Until ``count`` pages are stored: a bound on a hang, not a timing assertion."""
+    for _ in range(2000):
+        if await snapshot_count(engine) >= count:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"gave up waiting for {count} stored pages")
+
+
 async def test_a_database_without_a_full_run_is_caught_up_at_start_up(
     engine: AsyncEngine, site: LoopSite, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -175,8 +184,12 @@ async def test_a_recent_full_run_is_not_repeated_unless_asked(
     await running
 
 
-async def test_stop_lets_a_running_crawl_finish(engine: AsyncEngine, site: LoopSite) -> None:
-    serve_columns(site, 6, delay_s=0.1)
+async def test_stop_lets_a_running_crawl_finish(
+    engine: AsyncEngine, site: LoopSite, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="crawler.operations.scheduler")
+    serve_columns(site, 6)
+    site.hold_after(2)  # then the site holds each request until released: the crawl waits
     calls: list[datetime] = []
     scheduler = NightlyScheduler(
         settings=ScheduleSettings(stop_timeout_s=120),
@@ -186,12 +199,11 @@ async def test_stop_lets_a_running_crawl_finish(engine: AsyncEngine, site: LoopS
     stop = asyncio.Event()
     running = asyncio.create_task(scheduler.run(stop))
     await wait_for(lambda: calls, "the catch-up run to start")
-    for _ in range(500):
-        if await snapshot_count(engine) >= 1:
-            break
-        await asyncio.sleep(0.01)
+    await wait_for_snapshots(engine, 1)
     assert not scheduler.finished_runs
     stop.set()  # mid-crawl: the triggers stop, the crawl goes on
+    await wait_for(lambda: "stopping: no new jobs" in caplog.text, "the scheduler to stop")
+    site.release()
     await running
     (run,) = scheduler.finished_runs
     assert run.status is RunStatus.COMPLETED
@@ -203,7 +215,8 @@ async def test_a_crawl_cancelled_at_stop_is_recorded_as_interrupted(
     engine: AsyncEngine, site: LoopSite, caplog: pytest.LogCaptureFixture, how: str
 ) -> None:
     caplog.set_level(logging.INFO, logger="crawler.operations.scheduler")
-    serve_columns(site, 30, delay_s=0.1)
+    serve_columns(site, 30)
+    site.hold_after(3)  # then the site holds each request: the crawl is running at the stop
     calls: list[datetime] = []
     scheduler = NightlyScheduler(
         settings=ScheduleSettings(stop_timeout_s=0 if how == "timeout" else 3600),
@@ -213,10 +226,7 @@ async def test_a_crawl_cancelled_at_stop_is_recorded_as_interrupted(
     stop, force = asyncio.Event(), asyncio.Event()
     running = asyncio.create_task(scheduler.run(stop, force))
     await wait_for(lambda: calls, "the catch-up run to start")
-    for _ in range(500):
-        if await snapshot_count(engine) >= 2:
-            break
-        await asyncio.sleep(0.01)
+    await wait_for_snapshots(engine, 2)
     stop.set()
     if how == "second signal":
         await asyncio.sleep(0)

@@ -12,6 +12,7 @@ import sqlite3
 import urllib.request
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from crawler.cli.status import status
@@ -24,6 +25,9 @@ from tests.integration.schedule.pages import HTML, serve_columns, write_targets
 from tests.support.cli import CRAWL
 from tests.support.loopsite import CHALLENGE
 from tests.support.loopsite import Site as LoopSite
+
+# slow: crawl schedule runs in a subprocess (and crawls)
+pytestmark = pytest.mark.slow
 
 
 def schedule_command(*args: str) -> list[str]:
@@ -55,7 +59,7 @@ async def start_schedule(
 
 async def wait_for_rows(db: Path, sql: str, count: int) -> None:
     """Wait until ``sql`` counts ``count`` rows: a bound on a hang, not a timing assertion."""
-    for _ in range(600):
+    for _ in range(2400):
         await asyncio.sleep(0.05)
         if await asyncio.to_thread(db.exists):
             try:
@@ -92,7 +96,8 @@ async def test_sigterm_lets_the_running_crawl_finish_and_exits_cleanly(
 async def test_sigint_past_the_stop_timeout_records_the_run_as_interrupted(
     site: LoopSite, tmp_path: Path
 ) -> None:
-    serve_columns(site, 30, delay_s=0.1)
+    serve_columns(site, 30)
+    site.hold_after(4)  # then every request is held: the crawl is running when SIGINT comes
     targets = write_targets(tmp_path / "targets.yaml", site, 30)
     db = tmp_path / "x.sqlite3"
     proc = await start_schedule(targets, db, tmp_path, "--concurrency", "1", "--stop-timeout", "0")

@@ -7,6 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# slow: each test runs a script in a subprocess
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).parents[3]
 
 

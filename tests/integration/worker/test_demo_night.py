@@ -25,6 +25,7 @@ URL = os.environ.get("XUNJIAN_TEST_DATABASE_URL")
 
 pytestmark = [
     pytest.mark.postgres,
+    pytest.mark.slow,
     pytest.mark.skipif(not URL, reason="XUNJIAN_TEST_DATABASE_URL is not set"),
 ]
 

@@ -8,6 +8,9 @@ import pytest
 
 from tests.support.cli import run_crawl
 
+# slow: each test runs the crawl command in a subprocess
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize(
     "command",
