@@ -89,7 +89,7 @@ def extract_page(
     """
     if reason := too_complex(html):
         logger.warning("%s: %s", base_url, reason)
-        return replace(_unknown(_NOTHING), refused=reason)
+        return refused_page(reason)
     try:
         if homepage:
             return _extract_homepage(html, base_url=base_url, today=today)
@@ -389,6 +389,11 @@ def _inside(node: LexborNode, ids: set[int]) -> bool:
             return True
         current = current.parent
     return False
+
+
+def refused_page(reason: str) -> PageExtraction:
+    """A page extraction did not read at all, and why: unreadable, never an empty column."""
+    return replace(_unknown(_NOTHING), refused=reason)
 
 
 def _unknown(meta: Mapping[str, str], parsed: _Parsed | None = None) -> PageExtraction:

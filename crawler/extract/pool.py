@@ -31,9 +31,10 @@ from dataclasses import replace
 from datetime import date
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from types import MappingProxyType, TracebackType
+from types import TracebackType
 
 from crawler.extract import PageExtraction, extract_page
+from crawler.extract.page import refused_page
 
 __all__ = ["ExtractionPool"]
 
@@ -67,16 +68,7 @@ def _extract(
 
 
 def _out_of_time() -> PageExtraction:
-    return PageExtraction(
-        kind="unknown",
-        items=(),
-        list_found=False,
-        newest=None,
-        published=None,
-        published_where=None,
-        meta=MappingProxyType({}),
-        refused="extraction ran out of time (its worker was replaced)",
-    )
+    return refused_page("extraction ran out of time (its worker was replaced)")
 
 
 def _serve(connection: Connection, parent_pid: int, function: ExtractFunction) -> None:
