@@ -17,7 +17,6 @@ run worked (taken over after the run stopped renewing it) is judged as not check
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 import re
@@ -36,6 +35,7 @@ from crawler.extract.pool import ExtractionPool
 from crawler.fetch import Fetcher, FetchResult, FetchSettings
 from crawler.records import fetch_record
 from crawler.sites.judging import SiteReport, judge_sites
+from crawler.sites.leasing import lease_sites, lost_sites, release_leases, renew_leases
 from crawler.sites.linkcheck import LinkRun, PageSeen, check_links, page_seen
 from crawler.sites.plan import CrawlPlan, JobRun
 from rules.links import SiteLinkFacts, unjudged_subjects
@@ -49,9 +49,6 @@ from storage.leases import (
     LEASE_TTL,
     held_site_leases,
     lock_site_leases,
-    release_site_leases,
-    renew_site_leases,
-    take_site_leases,
 )
 from storage.links import link_facts, prune_link_checks
 from storage.pages import PageWrite, count_new_items, record_pages
@@ -185,8 +182,8 @@ async def crawl(
     jobs: list[PageJob] = []
     renewal: asyncio.Task[None] | None = None
     try:
-        skipped = await _lease_sites(sessions, run_id, sites, clock(), lease_ttl)
-        renewal = asyncio.create_task(_renew_leases(sessions, run_id, clock, lease_ttl))
+        skipped = await lease_sites(sessions, run_id, sites, clock(), lease_ttl)
+        renewal = asyncio.create_task(renew_leases(sessions, run_id, clock, lease_ttl))
         leased = [s for s in sites if s.id not in skipped]
         jobs = [PageJob(site=s, column=None) for s in leased] + [
             PageJob(site=s, column=c) for s in leased for c in s.columns
@@ -252,7 +249,7 @@ async def crawl(
             # Asked AFTER the facts were read: a site still leased then had no other run's
             # items written since this run leased it (a lost lease never comes back).
             still_leased = await held_site_leases(session, run_id=run_id)
-            not_checked = {**skipped, **_lost(run_id, leased, still_leased)}
+            not_checked = {**skipped, **lost_sites(run_id, leased, still_leased)}
             checked = [s.id for s in sites if s.id not in not_checked]
             pages = [_not_checked(p, started_at) if p.site_id in not_checked else p for p in pages]
             links = await link_facts(session, run_id=run_id, sites=sites)
@@ -348,87 +345,7 @@ async def crawl(
         await _finish_abnormally(sessions, run_id, status, clock(), outcomes, exc)
         raise
     finally:
-        await _release_leases(sessions, run_id, renewal)
-
-
-async def _lease_sites(
-    sessions: async_sessionmaker[AsyncSession],
-    run_id: int,
-    sites: Sequence[Site],
-    now: datetime,
-    ttl: timedelta,
-) -> dict[str, str]:
-    """Lease the run's sites; returns those another live run is crawling → why (skipped)."""
-    leases = await in_transaction(
-        sessions,
-        functools.partial(
-            take_site_leases, run_id=run_id, site_ids=[s.id for s in sites], now=now, ttl=ttl
-        ),
-        what=f"leasing the sites of run {run_id}",
-    )
-    for dead in leases.taken_over:
-        logger.warning(
-            "run %d: took over site %s from run %s, which stopped without releasing it",
-            run_id,
-            dead.site_id,
-            dead.run_id,
-        )
-    skipped = {holder.site_id: holder.reason for holder in leases.held}
-    for site_id, reason in skipped.items():
-        logger.warning(
-            "run %d: site %s skipped, %s: not checked in this run", run_id, site_id, reason
-        )
-    return skipped
-
-
-async def _renew_leases(
-    sessions: async_sessionmaker[AsyncSession],
-    run_id: int,
-    clock: Callable[[], datetime],
-    ttl: timedelta,
-) -> None:
-    """Renew the run's leases every third of ``ttl`` until cancelled.
-
-    A renewal that fails is logged and tried again at the next turn; if the leases expire
-    meanwhile and another run takes a site over, the check after the facts are read judges
-    that site as not checked.
-    """
-    while True:
-        await asyncio.sleep(ttl.total_seconds() / 3)
-        try:
-            async with sessions() as session, session.begin():
-                await renew_site_leases(session, run_id=run_id, now=clock(), ttl=ttl)
-        except Exception:
-            logger.warning("run %d: could not renew its site leases", run_id, exc_info=True)
-
-
-async def _release_leases(
-    sessions: async_sessionmaker[AsyncSession],
-    run_id: int,
-    renewal: asyncio.Task[None] | None,
-) -> None:
-    """Stop renewing and delete the run's leases; a lease that cannot be deleted expires."""
-    if renewal is not None:
-        renewal.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await renewal
-    try:
-        async with sessions() as session, session.begin():
-            await release_site_leases(session, run_id=run_id)
-    except Exception:
-        # The run is no longer 'running' (or its lease expires): the next run takes it over.
-        logger.exception("run %d: could not release its site leases", run_id)
-
-
-def _lost(run_id: int, leased: Sequence[Site], still_leased: frozenset[str]) -> dict[str, str]:
-    lost = {
-        s.id: "its lease was taken over by another run while this run crawled it"
-        for s in leased
-        if s.id not in still_leased
-    }
-    for site_id in lost:
-        logger.warning("run %d: site %s lost its lease midway: not checked", run_id, site_id)
-    return lost
+        await release_leases(sessions, run_id, renewal)
 
 
 def _not_checked(page: PageFacts, at: datetime) -> PageFacts:
