@@ -4,14 +4,12 @@ with the error, and no batch is half-written."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import psycopg
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crawler.fetch import FetchSettings
@@ -23,6 +21,7 @@ from storage.models import run_table
 from storage.retry import RetryPolicy, using_retry_policy
 from tests.support.loopsite import Site as LoopSite
 from tests.support.loopsite import list_page
+from tests.support.terminator import Terminator, snapshot_insert
 
 pytestmark = pytest.mark.postgres
 
@@ -36,31 +35,6 @@ def postgres(engine: AsyncEngine) -> AsyncEngine:
     if engine.dialect.name != "postgresql":
         pytest.skip("connection loss is a Postgres matter")
     return engine
-
-
-class Terminator:
-    """Terminates the server process of the connection about to insert snapshots."""
-
-    def __init__(self, engine: AsyncEngine, *, times: int) -> None:
-        url = os.environ["XUNJIAN_TEST_DATABASE_URL"]
-        self._admin = psycopg.connect(url, autocommit=True)
-        self._engine = engine
-        self.left = times
-        self.done = 0
-        event.listen(engine.sync_engine, "before_cursor_execute", self._before)
-
-    def _before(self, conn: Any, cursor: Any, statement: str, *_: Any) -> None:
-        if self.left == 0 or not statement.lstrip().upper().startswith("INSERT INTO SNAPSHOTS"):
-            return
-        pid = conn.connection.driver_connection.get_server_pid()
-        # Wait (up to 5 s) until the backend is gone: the statement then meets a dead socket.
-        self._admin.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
-        self.left -= 1
-        self.done += 1
-
-    def close(self) -> None:
-        event.remove(self._engine.sync_engine, "before_cursor_execute", self._before)
-        self._admin.close()
 
 
 @pytest.fixture
@@ -102,7 +76,7 @@ async def count(engine: AsyncEngine, table: str) -> int:
 async def test_a_lost_connection_is_retried_and_the_run_completes(
     postgres: AsyncEngine, site: Site, terminator: list[Terminator]
 ) -> None:
-    cut = Terminator(postgres, times=1)
+    cut = Terminator(postgres, snapshot_insert, times=1)
     terminator.append(cut)
     report = await run(postgres, site)
     assert cut.done == 1  # the connection was lost while a batch was being written
@@ -116,7 +90,7 @@ async def test_a_lost_connection_is_retried_and_the_run_completes(
 async def test_a_connection_lost_for_good_fails_the_run_with_nothing_half_written(
     postgres: AsyncEngine, site: Site, terminator: list[Terminator]
 ) -> None:
-    cut = Terminator(postgres, times=1000)
+    cut = Terminator(postgres, snapshot_insert, times=1000)
     terminator.append(cut)
     with (
         using_retry_policy(RetryPolicy.no_wait(attempts=4)),

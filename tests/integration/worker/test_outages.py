@@ -12,9 +12,8 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import psycopg
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crawler.fetch import FetchSettings
@@ -28,6 +27,7 @@ from storage.models import run_table
 from storage.retry import RetryPolicy, using_retry_policy
 from tests.support.loopsite import Site as LoopSite
 from tests.support.loopsite import list_page
+from tests.support.terminator import Terminator
 
 pytestmark = pytest.mark.postgres
 
@@ -50,30 +50,6 @@ def postgres(engine: AsyncEngine) -> Iterator[AsyncEngine]:
         pytest.skip("connection loss is a Postgres matter")
     with using_retry_policy(RetryPolicy.no_wait(attempts=4)):
         yield engine
-
-
-class Terminator:
-    """Terminates the server process of the connection about to run a matching statement."""
-
-    def __init__(self, engine: AsyncEngine, matches: Callable[[str], bool], *, times: int) -> None:
-        self._admin = psycopg.connect(os.environ["XUNJIAN_TEST_DATABASE_URL"], autocommit=True)
-        self._engine = engine
-        self._matches = matches
-        self.left = times
-        self.done = 0
-        event.listen(engine.sync_engine, "before_cursor_execute", self._before)
-
-    def _before(self, conn: Any, cursor: Any, statement: str, *_: Any) -> None:
-        if self.left == 0 or not self._matches(" ".join(statement.split()).upper()):
-            return
-        pid = conn.connection.driver_connection.get_server_pid()
-        self._admin.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
-        self.left -= 1
-        self.done += 1
-
-    def close(self) -> None:
-        event.remove(self._engine.sync_engine, "before_cursor_execute", self._before)
-        self._admin.close()
 
 
 @pytest.fixture
