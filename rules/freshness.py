@@ -45,6 +45,7 @@ class Verdict(StrEnum):
     OVERDUE = "overdue"
     EMPTY = "empty"
     UNDATED = "undated"
+    MISDATED = "misdated"  # its newer items carry dates later than the check date
     STATIC = "static"  # no freshness window
     UNREADABLE = "unreadable"
     UNREACHABLE = "unreachable"
@@ -63,6 +64,7 @@ _VERDICT_LABELS = {
     Verdict.OVERDUE: "应更新但长期未更新",
     Verdict.EMPTY: "空白栏目",
     Verdict.UNDATED: "未标注日期",
+    Verdict.MISDATED: "日期有误",
     Verdict.STATIC: "无更新要求",
     Verdict.UNREADABLE: "无法识别",
     Verdict.UNREACHABLE: "无法访问",
@@ -155,6 +157,10 @@ def judge_page(
     assert window is not None  # static handled above
     cutoff = window.cutoff(today)
     threshold = f"{window.label}(最新信息日期不早于{cutoff.isoformat()})"
+    if page.later_dated_count and (newest is None or newest < cutoff):
+        # Items dated after the check (2062 for 2026) may be the column's newest: whether it
+        # was updated cannot be told, and "not updated" would be a guess.
+        return verdict(Verdict.MISDATED, _misdated(page, now, threshold=threshold, cutoff=cutoff))
     if newest is None:
         return verdict(
             Verdict.UNDATED,
@@ -186,6 +192,27 @@ def judge_page(
     return verdict(
         Verdict.STALE,
         _finding(page, "column-stale", Severity.PROBLEM, f"{name}{window.label}未更新", evidence),
+    )
+
+
+def _misdated(page: PageFacts, now: datetime, *, threshold: str, cutoff: date) -> Finding:
+    name = page.column_name or "网站首页"
+    example = page.later_dated
+    detail = (
+        f"{page.later_dated_count} of {page.item_count} listed items show a date later than "
+        "the check date, which is not counted as a publish date"
+    )
+    if example is not None:
+        detail += (
+            f"; e.g. {example.title!r} ({example.url}) shows {example.date_text!r}"
+            f" at {example.date_where}"
+        )
+    return _finding(
+        page,
+        "column-misdated",
+        Severity.UNKNOWN,
+        f"{name}信息发布日期晚于检查日期,日期有误,无法判断更新情况",
+        _evidence(page, now, threshold=threshold, cutoff=cutoff, detail=detail),
     )
 
 

@@ -190,6 +190,10 @@ class PageFacts:
     list_found: bool = False
     item_count: int = 0
     dated_count: int = 0
+    # Items whose only date is later than the check date (a slip such as 2062 for 2026): not
+    # dated, yet not undated either; ``later_dated`` is the first of them, for the evidence.
+    later_dated_count: int = 0
+    later_dated: Item | None = None
     newest: Item | None = None  # the newest dated item currently on the page
     content_seen_at: datetime | None = None  # when the judged content was fetched (304 → earlier)
     meta: Mapping[str, str] = field(default_factory=dict)  # government meta tags of the page

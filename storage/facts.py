@@ -8,10 +8,11 @@ page, not every item.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Row, and_, func, select
+from sqlalchemy import ColumnElement, Row, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rules.model import Finding, Item, Outcome, PageFacts, Severity, Site
@@ -46,9 +47,12 @@ async def page_facts(
     if started_at is None:
         raise RunNotFoundError(run_id)
     snapshots = await _newest_snapshots(session, snapshot_table.c.run_id == run_id)
-    counts = await _item_counts(session, run_id)
-    newest = await _newest_items(session, run_id)
-    return _site_facts(sites, snapshots, counts, newest, not_checked_at=started_at)
+    items = _PageItems(
+        counts=await _item_counts(session, run_id),
+        newest=await _newest_items(session, run_id),
+        refused=await _newest_items(session, run_id, refused=True),
+    )
+    return _site_facts(sites, snapshots, items, not_checked_at=started_at)
 
 
 async def page_facts_as_of(
@@ -69,19 +73,33 @@ async def page_facts_as_of(
             await _newest_snapshots(session, and_(s.c.site_id.in_(chunk), s.c.fetched_at <= as_of))
         )
     ids = [row.id for row in snapshots.values()]
-    counts: dict[int, tuple[int, int]] = {}
-    newest: dict[int, Item] = {}
+    items = _PageItems(counts={}, newest={}, refused={})
     for id_chunk in chunks(ids):
-        counts.update(await _item_counts_between(session, id_chunk))
-        newest.update(await _newest_items_between(session, id_chunk))
-    return _site_facts(sites, snapshots, counts, newest, not_checked_at=as_of)
+        items.counts.update(await _item_counts_between(session, id_chunk))
+        items.newest.update(await _newest_items_between(session, id_chunk))
+        items.refused.update(await _newest_items_between(session, id_chunk, refused=True))
+    return _site_facts(sites, snapshots, items, not_checked_at=as_of)
+
+
+class _Counts(NamedTuple):
+    items: int
+    dated: int
+    refused: int  # items whose only date is later than the check date
+
+
+@dataclass(frozen=True, slots=True)
+class _PageItems:
+    """What the items of each judged snapshot add to its facts, by snapshot id."""
+
+    counts: dict[int, _Counts]
+    newest: dict[int, Item]  # the newest dated item
+    refused: dict[int, Item]  # the first item whose date was refused
 
 
 def _site_facts(
     sites: Sequence[Site],
     snapshots: Mapping[_PageKey, Row[Any]],
-    counts: Mapping[int, tuple[int, int]],
-    newest: Mapping[int, Item],
+    items: _PageItems,
     *,
     not_checked_at: datetime,
 ) -> list[PageFacts]:
@@ -105,15 +123,14 @@ def _site_facts(
             if snapshot is None:
                 facts.append(PageFacts(**base, checked_at=not_checked_at, outcome=None))
                 continue
-            facts.append(_facts_of(base, snapshot, counts, newest))
+            facts.append(_facts_of(base, snapshot, items))
     return facts
 
 
 def _facts_of(
     base: Mapping[str, Any],
     snapshot: Row[Any],
-    counts: Mapping[int, tuple[int, int]],
-    newest: Mapping[int, Item],
+    items: _PageItems,
 ) -> PageFacts:
     outcome = Outcome(snapshot.outcome)
     common = {
@@ -133,13 +150,15 @@ def _facts_of(
         list_found = snapshot.list_found
         content_seen_at = snapshot.fetched_at
         meta = snapshot.meta
-    item_count, dated_count = counts.get(snapshot.id, (0, 0))
+    counts = items.counts.get(snapshot.id, _Counts(0, 0, 0))
     return PageFacts(
         **common,
         list_found=list_found,
-        item_count=item_count,
-        dated_count=dated_count,
-        newest=newest.get(snapshot.id),
+        item_count=counts.items,
+        dated_count=counts.dated,
+        later_dated_count=counts.refused,
+        later_dated=items.refused.get(snapshot.id),
+        newest=items.newest.get(snapshot.id),
         content_seen_at=content_seen_at,
         meta=dict(meta or {}),
     )
@@ -202,20 +221,34 @@ async def _newest_snapshots(
     return {(row.site_id, row.column_id): row for row in rows}
 
 
-async def _item_counts(session: AsyncSession, run_id: int) -> dict[int, tuple[int, int]]:
-    """Per snapshot of the run: (items on it, dated items on it)."""
+async def _item_counts(session: AsyncSession, run_id: int) -> dict[int, _Counts]:
+    """Per snapshot of the run: items on it, dated ones, ones whose date was refused."""
     i, s = item_table, snapshot_table
     query = (
-        select(i.c.last_snapshot_id, func.count(), func.count(i.c.published))
+        select(i.c.last_snapshot_id, *_counted())
         .join(s, s.c.id == i.c.last_snapshot_id)
         .where(s.c.run_id == run_id)
         .group_by(i.c.last_snapshot_id)
     )
-    return {row[0]: (row[1], row[2]) for row in (await session.execute(query)).all()}
+    return {row[0]: _Counts(*row[1:]) for row in (await session.execute(query)).all()}
 
 
-async def _newest_items(session: AsyncSession, run_id: int) -> dict[int, Item]:
-    """Per snapshot of the run: the newest dated item on it (ties: the one seen first)."""
+def _counted() -> tuple[Any, ...]:
+    """All items, dated items, and items whose date was seen and refused (``_refused``)."""
+    i = item_table
+    return (func.count(), func.count(i.c.published), func.count(case((_refused(), 1))))
+
+
+def _refused() -> ColumnElement[bool]:
+    """An item whose date text was kept but not read as its date (later than the check)."""
+    return and_(item_table.c.published.is_(None), item_table.c.date_text.is_not(None))
+
+
+async def _newest_items(
+    session: AsyncSession, run_id: int, *, refused: bool = False
+) -> dict[int, Item]:
+    """Per snapshot of the run: the newest dated item on it (ties: the one seen first); with
+    ``refused``, the first item whose date was refused instead."""
     i, s = item_table, snapshot_table
     ranked = (
         select(
@@ -233,7 +266,7 @@ async def _newest_items(session: AsyncSession, run_id: int) -> dict[int, Item]:
             .label("rank"),
         )
         .join(s, s.c.id == i.c.last_snapshot_id)
-        .where(s.c.run_id == run_id, i.c.published.is_not(None))
+        .where(s.c.run_id == run_id, _refused() if refused else i.c.published.is_not(None))
         .subquery("ranked_items")
     )
     return await _first_ranked(session, ranked, ranked.c.last_snapshot_id)
@@ -252,22 +285,23 @@ def _on_page_at(snapshots: Any) -> ColumnElement[bool]:
 
 async def _item_counts_between(
     session: AsyncSession, snapshot_ids: Sequence[int]
-) -> dict[int, tuple[int, int]]:
-    """Per snapshot: (items on its page then, dated items among them)."""
+) -> dict[int, _Counts]:
+    """Per snapshot: items on its page then, dated ones, ones whose date was refused."""
     i, s = item_table, snapshot_table
     query = (
-        select(s.c.id, func.count(), func.count(i.c.published))
+        select(s.c.id, *_counted())
         .join(i, _on_page_at(s))
         .where(s.c.id.in_(snapshot_ids))
         .group_by(s.c.id)
     )
-    return {row[0]: (row[1], row[2]) for row in (await session.execute(query)).all()}
+    return {row[0]: _Counts(*row[1:]) for row in (await session.execute(query)).all()}
 
 
 async def _newest_items_between(
-    session: AsyncSession, snapshot_ids: Sequence[int]
+    session: AsyncSession, snapshot_ids: Sequence[int], *, refused: bool = False
 ) -> dict[int, Item]:
-    """Per snapshot: the newest dated item on its page then (ties: the one seen first)."""
+    """Per snapshot: the newest dated item on its page then (ties: the one seen first); with
+    ``refused``, the first item whose date was refused instead."""
     i, s = item_table, snapshot_table
     ranked = (
         select(
@@ -285,7 +319,7 @@ async def _newest_items_between(
             .label("rank"),
         )
         .join(i, _on_page_at(s))
-        .where(s.c.id.in_(snapshot_ids), i.c.published.is_not(None))
+        .where(s.c.id.in_(snapshot_ids), _refused() if refused else i.c.published.is_not(None))
         .subquery("ranked_items")
     )
     return await _first_ranked(session, ranked, ranked.c.snapshot_id)

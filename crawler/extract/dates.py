@@ -33,6 +33,9 @@ from datetime import date, timedelta
 from crawler.extract.text import fold_width
 
 EARLIEST = date(1990, 1, 1)
+# How an item's ``date_where`` says its date was seen and refused (``later_dates``).
+LATER_THAN_CHECK = "date later than the check date, not counted"
+_NO_LIMIT = date(9998, 12, 30)  # a "today" under which every date after EARLIEST is plausible
 
 # Spans that look date-like but are not: masked (same length) before matching.
 _NOT_DATES = re.compile(
@@ -231,6 +234,18 @@ def _matched(text: str, match: re.Match[str], value: date, *, has_year: bool) ->
         text=text[match.start() : match.end()].strip(),
         has_year=has_year,
     )
+
+
+def later_dates(text: str, *, today: date) -> list[DateMatch]:
+    """The full dates (with a year) in ``text`` later than ``today`` + 1 day, in order.
+
+    No item can have been published after the check, so such a date is a slip of the site
+    (2062 for 2026) or a date of something else; a column whose items carry only such
+    dates cannot be judged, which differs from a column whose items carry none.
+    """
+    latest = today + timedelta(days=1)
+    found = find_dates(text, today=_NO_LIMIT)
+    return [match for match in found if match.has_year and match.value > latest]
 
 
 def is_plausible(value: date, today: date) -> bool:

@@ -17,7 +17,7 @@ from datetime import date
 from selectolax.lexbor import LexborNode
 
 from crawler.extract.anchors import Link, read_link
-from crawler.extract.dates import DateMatch, find_dates
+from crawler.extract.dates import DateMatch, find_dates, later_dates
 from crawler.extract.locate import describe, position
 from crawler.extract.text import collapse
 
@@ -46,6 +46,9 @@ class Entry:
     title: str
     url: str
     date_hit: EntryDate | None
+    # No date, but one later than the check date where the date would be: not counted, yet
+    # the entry is not "undated" either (``dates.later_dates``).
+    later_hit: EntryDate | None = None
 
 
 @dataclass(slots=True)
@@ -81,10 +84,19 @@ def read_entry(
     chosen = _choose(hits, date_column)
     if chosen is None and not hits:
         chosen = _from_following(element, today=today, stop_at=stop_at)
+    later = None
+    if chosen is None:
+        later = _choose(_date_hits(element, anchor, today=today, later=True), date_column)
     title = link.title
-    if chosen is not None and chosen.inside_link:
-        title = _title_without(title, chosen.found.match.text)
-    return Entry(title=title, url=link.url, date_hit=chosen.found if chosen else None)
+    shown = chosen or later
+    if shown is not None and shown.inside_link:
+        title = _title_without(title, shown.found.match.text)
+    return Entry(
+        title=title,
+        url=link.url,
+        date_hit=chosen.found if chosen else None,
+        later_hit=later.found if later else None,
+    )
 
 
 def _links_in(element: LexborNode, *, base_url: str) -> list[tuple[LexborNode, Link]]:
@@ -97,7 +109,10 @@ def _links_in(element: LexborNode, *, base_url: str) -> list[tuple[LexborNode, L
     return out
 
 
-def _date_hits(element: LexborNode, anchor: LexborNode, *, today: date) -> list[_Hit]:
+def _date_hits(
+    element: LexborNode, anchor: LexborNode, *, today: date, later: bool = False
+) -> list[_Hit]:
+    """The entry's date-like texts; with ``later``, only full dates after ``today`` + 1 day."""
     hits: list[_Hit] = []
     anchor_id = anchor.mem_id
     element_id = element.mem_id
@@ -108,7 +123,10 @@ def _date_hits(element: LexborNode, anchor: LexborNode, *, today: date) -> list[
         if _DIGIT.search(raw) is None:
             continue
         text = collapse(raw)
-        found = find_dates(text, today=today, allow_short=True)
+        if later:
+            found = later_dates(text, today=today)
+        else:
+            found = find_dates(text, today=today, allow_short=True)
         found = [match for match in found if _counts(text, match) and not _in_prose(text, match)]
         if not found:
             continue

@@ -13,6 +13,7 @@ from datetime import date
 
 from selectolax.lexbor import LexborNode
 
+from crawler.extract.dates import LATER_THAN_CHECK
 from crawler.extract.items import Entry
 from crawler.extract.locate import describe, position
 from crawler.extract.years import DateSlot, entry_heading_years, is_pinned, resolve_years
@@ -71,6 +72,12 @@ def to_items(placed: list[Placed], *, today: date, prefix: str) -> tuple[Item, .
             if found.note:
                 where = f"{where}, {found.note}"
             text = entry.date_hit.raw
+        elif entry.later_hit is not None:
+            # Kept as evidence with no date: ``published`` None and ``date_text`` set is how
+            # storage and the rules know an item's date was seen and refused.
+            where = _locator(one.element, entry.later_hit.where, prefix=prefix, positions=positions)
+            where = f"{where}, {LATER_THAN_CHECK}"
+            text = entry.later_hit.raw
         items.append(
             Item(
                 title=entry.title,

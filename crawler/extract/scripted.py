@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from crawler.extract.anchors import is_title_like, read_title, resolve_href
-from crawler.extract.dates import is_plausible, parse_date
+from crawler.extract.dates import LATER_THAN_CHECK, is_plausible, later_dates, parse_date
 from crawler.extract.listpage import MIN_ENTRIES, FoundList
 from crawler.extract.text import collapse
 from rules.model import SHANGHAI, Item
@@ -277,14 +277,14 @@ def _read_object(
         return None
     raw_date = entry.get(keys.date) if keys.date else None
     published = _read_date(raw_date, today=today)
+    where = f"script JSON (field '{keys.date}')"
     if published is None:
+        if isinstance(raw_date, str) and later_dates(raw_date, today=today):
+            where = f"{where}, {LATER_THAN_CHECK}"  # seen and refused (``listitems.to_items``)
+            return Item(title=title, url=url, published=None, date_where=where, date_text=raw_date)
         return Item(title=title, url=url, published=None)
     return Item(
-        title=title,
-        url=url,
-        published=published,
-        date_where=f"script JSON (field '{keys.date}')",
-        date_text=str(raw_date),
+        title=title, url=url, published=published, date_where=where, date_text=str(raw_date)
     )
 
 

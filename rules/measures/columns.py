@@ -31,7 +31,13 @@ COUNTABLE = frozenset(
     {Verdict.STALE, Verdict.OVERDUE, Verdict.EMPTY, Verdict.UNDATED, Verdict.FRESH}
 )
 UNJUDGED = frozenset(
-    {Verdict.UNREACHABLE, Verdict.BLOCKED, Verdict.UNREADABLE, Verdict.NOT_CHECKED}
+    {
+        Verdict.UNREACHABLE,
+        Verdict.BLOCKED,
+        Verdict.UNREADABLE,
+        Verdict.MISDATED,
+        Verdict.NOT_CHECKED,
+    }
 )
 
 

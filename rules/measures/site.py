@@ -101,6 +101,9 @@ def homepage_age_days(
     today = local_date(context.now)
     age = (today - newest).days if newest is not None else None
     value = float(age) if age is not None else math.inf
+    if page.later_dated_count and threshold.hit(value):
+        # Items dated after the check (2062 for 2026) may be the newest: not "not updated".
+        return [Insufficient(reason="网站首页信息发布日期晚于检查日期,日期有误,无法判断更新情况")]
     return [
         Measurement(
             value=value,

@@ -306,3 +306,27 @@ async def test_page_facts_as_of_replay_the_page_as_it_was(
     failed = await _as_of(sessions, site, t4 + DAY)
     assert failed.outcome is Outcome.TIMEOUT
     assert failed.newest is None
+
+
+async def test_items_whose_date_was_refused_are_counted_apart(
+    sessions: Sessions, site: Site, record: RecordFactory
+) -> None:
+    later = Item(
+        title="news 第9条",
+        url="http://127.0.0.1:9/gov-a/news/9.html",
+        published=None,
+        date_where="li[9] > span, date later than the check date, not counted",
+        date_text="2062-05-01",
+    )
+    page = [later, _item(1, date(2024, 5, 1)), _item(2, None)]
+    run = await _start(sessions, [site], T0)
+    await _store(sessions, run, "news", record(), page)
+
+    in_run = (await _facts(sessions, run, [site]))["news"]
+    replayed = await _as_of(sessions, site, T0 + DAY)
+    for facts_now in (in_run, replayed):
+        assert (facts_now.item_count, facts_now.dated_count) == (3, 1)
+        assert facts_now.later_dated_count == 1  # the undated item 2 is not among them
+        assert facts_now.later_dated == later
+        assert facts_now.newest == _item(1, date(2024, 5, 1))
+    assert (await _facts(sessions, run, [site]))[None].later_dated is None

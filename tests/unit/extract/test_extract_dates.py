@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawler.extract import parse_date
-from crawler.extract.dates import EARLIEST, find_dates
+from crawler.extract.dates import EARLIEST, find_dates, later_dates
 
 TODAY = date(2022, 5, 24)
 
@@ -201,3 +201,21 @@ def test_parse_date_english_and_two_digit_years(text: str, expected: date | None
 )
 def test_dates_in_chinese_numerals(text: str, expected: date | None) -> None:
     assert parse_date(text, today=TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2062-11-03", [date(2062, 11, 3)]),
+        ("发布时间：2031年5月6日", [date(2031, 5, 6)]),
+        ("2022-05-20", []),  # plausible: find_dates reads it
+        ("2022-05-25", []),  # today + 1 day is still plausible (time zones)
+        ("2022-05-26", [date(2022, 5, 26)]),
+        ("11-03", []),  # a year-less date is never later: its year is settled before today
+        ("2021-2035年规划", []),
+    ],
+)
+def test_later_dates_are_full_dates_after_the_check(text: str, expected: list[date]) -> None:
+    assert [m.value for m in later_dates(text, today=TODAY)] == expected
+    if expected:
+        assert parse_date(text, today=TODAY) is None  # never read as a publish date

@@ -373,3 +373,31 @@ def test_main_list_beats_a_bigger_newer_sidebar() -> None:
     result = extract_page(html, base_url=BASE, today=TODAY)
     assert result.newest == date(2022, 5, 20)
     assert all("/tp/" in item.url for item in result.items)
+
+
+def test_entries_dated_after_the_check_keep_the_date_seen_but_no_date() -> None:
+    rows = "".join(
+        f"<li><a href='/{n}.html'>关于开展第{n}批安全生产专项检查的通知</a>"
+        f"<span>2062-05-0{n}</span></li>"
+        for n in range(1, 5)
+    )
+    rows += "<li><a href='/9.html'>关于公布第九批示范单位名单的公示</a><span>2022-05-09</span></li>"
+    result = extract_page(_page(f"<ul class='list'>{rows}</ul>"), base_url=BASE, today=TODAY)
+    assert [item.published for item in result.items] == [None] * 4 + [date(2022, 5, 9)]
+    assert result.newest == date(2022, 5, 9)
+    first = result.items[0]
+    assert first.date_text == "2062-05-01"
+    assert first.date_where == "ul.list > li[1] > span, date later than the check date, not counted"
+    assert result.items[4].date_where == "ul.list > li[5] > span"
+
+
+def test_json_list_entries_dated_after_the_check_keep_the_date_seen() -> None:
+    entries = ", ".join(
+        f'{{"title": "某某市第{n}期工作简报", "url": "/jb/{n}.html", "date": "2062-05-0{n}"}}'
+        for n in range(1, 5)
+    )
+    html = _page(f"<div id='list'></div><script>var list = [{entries}];</script>")
+    result = extract_page(html, base_url=BASE, today=TODAY)
+    assert [item.published for item in result.items] == [None] * 4
+    assert [item.date_text for item in result.items] == [f"2062-05-0{n}" for n in range(1, 5)]
+    assert all("later than the check date" in (i.date_where or "") for i in result.items)

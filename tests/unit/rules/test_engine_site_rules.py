@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -103,6 +104,21 @@ def test_an_undated_homepage_counts_as_not_updated() -> None:
     finding = result.findings[0]
     assert finding.value_text == "无标注日期的信息"
     assert finding.as_dict()["value"] is None  # JSON has no infinity
+
+
+@pytest.mark.parametrize(
+    ("newest", "judged"),
+    [(None, False), (TODAY - timedelta(days=40), False), (TODAY - timedelta(days=2), True)],
+)
+def test_a_homepage_with_items_dated_after_the_check_is_never_not_updated(
+    newest: date | None, judged: bool
+) -> None:
+    homepage = replace(home(newest=newest), later_dated_count=3)
+    result = judge(site(homepage=homepage))
+    assert result.vetoes == ()
+    reasons = not_judged(result, "homepage-not-updated")
+    misdated = "网站首页信息发布日期晚于检查日期,日期有误,无法判断更新情况"
+    assert reasons == ([] if judged else [misdated])
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -198,3 +199,43 @@ def test_check_time_is_read_in_shanghai() -> None:
     # 2022-06-20 17:00 UTC is already 2022-06-21 01:00 in Asia/Shanghai: 15 days after 06-06.
     late = datetime(2022, 6, 20, 17, 0, tzinfo=UTC)
     assert judge_page(page(newest=date(2022, 6, 6)), now=late).verdict is Verdict.STALE
+
+
+def _later_dated(result_page: PageFacts, count: int) -> PageFacts:
+    example = Item(
+        title="关于做好冬季供暖保障工作的通知",
+        url="http://x/tpxw/9.html",
+        published=None,
+        date_where="ul.list > li[1] > span, date later than the check date, not counted",
+        date_text="2062-11-03",
+    )
+    return replace(result_page, later_dated_count=count, later_dated=example)
+
+
+def test_items_dated_after_the_check_are_not_undated_but_unjudged() -> None:
+    facts = _later_dated(page(items=5, dated=0, newest=None), 5)
+    result = judge_page(facts, now=NOW)
+    assert result.verdict is Verdict.MISDATED
+    (finding,) = result.findings
+    assert finding.code == "column-misdated"
+    assert finding.severity is Severity.UNKNOWN  # never a problem: the dates are the site's slip
+    assert finding.message == "图片新闻信息发布日期晚于检查日期,日期有误,无法判断更新情况"
+    assert "未标注" not in finding.message
+    detail = finding.evidence.detail or ""
+    assert "5 of 5 listed items" in detail
+    assert "'2062-11-03'" in detail
+    assert "http://x/tpxw/9.html" in detail
+    assert finding.evidence.threshold is not None
+
+
+def test_an_old_newest_beside_items_dated_after_the_check_is_not_stale() -> None:
+    # The correctly dated items are old, but the ones dated 2062 may be last week's: unknown.
+    facts = _later_dated(page(items=5, dated=3, newest=date(2022, 1, 5)), 2)
+    result = judge_page(facts, now=NOW)
+    assert result.verdict is Verdict.MISDATED
+    assert [f.code for f in result.findings] == ["column-misdated"]
+
+
+def test_a_fresh_newest_stays_fresh_beside_items_dated_after_the_check() -> None:
+    facts = _later_dated(page(items=5, dated=3, newest=date(2022, 6, 19)), 2)
+    assert judge_page(facts, now=NOW).verdict is Verdict.FRESH
