@@ -143,7 +143,11 @@ def judge_page(
                 "column-unreadable",
                 Severity.UNKNOWN,
                 f"{name}栏目未识别到信息列表,无法判断更新情况",
-                _evidence(page, now, detail="no list of dated items was recognised on the page"),
+                _evidence(
+                    page,
+                    now,
+                    detail=page.detail or "no list of dated items was recognised on the page",
+                ),
             ),
         )
     if page.item_count == 0:

@@ -67,8 +67,8 @@ def _extract(
     return replace(extraction, meta=dict(extraction.meta))
 
 
-def _out_of_time() -> PageExtraction:
-    return refused_page("extraction ran out of time (its worker was replaced)")
+def _out_of_time(budget_s: float) -> PageExtraction:
+    return refused_page(f"extraction took longer than {budget_s:g}s — not read (worker replaced)")
 
 
 def _serve(connection: Connection, parent_pid: int, function: ExtractFunction) -> None:
@@ -177,7 +177,7 @@ class ExtractionPool:
                     self._idle.append(worker)
                 else:  # out of time, gone, or the crawl cancelled: never reuse it
                     await asyncio.shield(asyncio.to_thread(worker.stop, grace_s=0.0))
-        return extraction if extraction is not None else _out_of_time()
+        return extraction if extraction is not None else _out_of_time(self._budget_s)
 
     async def _run(
         self, worker: _Worker, args: tuple[str, str, date, str | None, bool], base_url: str

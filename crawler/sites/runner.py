@@ -465,6 +465,9 @@ def _page_write(job: PageJob, result: FetchResult, extraction: PageExtraction | 
     )
     record = fetch_record(
         result,
+        # Why the page was not read (too deeply nested, out of time) is the evidence of its
+        # column-unreadable finding.
+        detail=extraction.refused if extraction else None,
         page_kind=extraction.kind if extraction else None,
         list_found=(extraction.list_found or empty) if extraction else False,
         meta=extraction.meta if extraction else None,

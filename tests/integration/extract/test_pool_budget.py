@@ -57,6 +57,7 @@ async def test_an_endless_page_is_unknown_and_its_worker_replaced() -> None:
         stuck = await _extract(pool, FOREVER)
         assert stuck.kind == "unknown"
         assert not stuck.list_found
+        assert stuck.refused == "extraction took longer than 1s — not read (worker replaced)"
         assert not (_worker_pids() & before), "the stuck worker is still running"
 
         after = await _extract(pool, LIST)
