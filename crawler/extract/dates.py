@@ -214,11 +214,24 @@ def _cn_number(word: str) -> int | None:
 
 
 def _two_digit_year_date(text: str, folded: str, *, today: date) -> list[DateMatch]:
-    """``22-05-18`` when it is all the text says (a date cell): 2022-05-18."""
+    """``22-05-18`` when it is all the text says (a date cell): 2022-05-18.
+
+    A hyphen puts the year first (ASP.NET's ``yy-MM-dd``). With dots or slashes the year may
+    as well come last (``04.05.20`` is 4 May 2020 in Europe, ``05/04/20`` in the United
+    States): of the plausible readings the newest is kept, which can make an old item look
+    newer but never a recent one old (a false "not updated").
+    """
     whole = _TWO_DIGIT_YEAR.fullmatch(folded)
     if whole is None:
         return []
-    value = _plausible(_make(f"20{whole['y']}", whole["m"], whole["d"]), today)
+    first, second, third = whole["y"], whole["m"], whole["d"]
+    readings = [_make(f"20{first}", second, third)]
+    if whole["sep"] in "./":
+        readings.append(_make(f"20{third}", second, first))  # DD.MM.YY
+    if whole["sep"] == "/":
+        readings.append(_make(f"20{third}", first, second))  # MM/DD/YY
+    plausible = [value for value in readings if _plausible(value, today) is not None]
+    value = max(plausible, default=None)
     if value is None:
         return []
     start, end = whole.start("y"), whole.end("d")
@@ -281,7 +294,9 @@ def _plausible(value: date | None, today: date) -> date | None:
 def _short_value(month: int, day: int, *, today: date, context_year: int | None) -> date | None:
     year = context_year if context_year is not None else today.year
     latest = today + timedelta(days=1)
-    for candidate_year in (year, year - 1):
+    # 02-29 exists one year in four: its latest occurrence may be up to 7 years back (2100).
+    years = range(year, year - 8, -1) if (month, day) == (2, 29) else (year, year - 1)
+    for candidate_year in years:
         try:
             value = date(candidate_year, month, day)
         except ValueError:

@@ -21,9 +21,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from crawler.extract.anchors import is_title_like, read_title, resolve_href
-from crawler.extract.dates import LATER_THAN_CHECK, is_plausible, later_dates, parse_date
+from crawler.extract.dates import (
+    LATER_THAN_CHECK,
+    find_dates,
+    is_plausible,
+    later_dates,
+    parse_date,
+)
 from crawler.extract.listpage import MIN_ENTRIES, FoundList
 from crawler.extract.text import collapse
+from crawler.extract.years import Dated, DateSlot, resolve_years
 from rules.model import SHANGHAI, Item
 
 _MAX_SCRIPT_CHARS = 2_000_000
@@ -220,11 +227,15 @@ def _read_array(array: list[object], *, base_url: str, today: date) -> FoundList
     keys = _pick_keys(objects)
     if keys is None:
         return None
-    items: list[Item] = []
-    for entry in objects:
-        item = _read_object(entry, keys, base_url=base_url, today=today)
-        if item is not None:
-            items.append(item)
+    rows = [
+        row
+        for entry in objects
+        if (row := _read_object(entry, keys, base_url=base_url, today=today)) is not None
+    ]
+    # Year-less dates (``05-20``) take their year from the whole list, as in an HTML list.
+    resolved = resolve_years([row.slot for row in rows], today=today)
+    where = f"script JSON (field '{keys.date}')"
+    items = [_item(row, found, where) for row, found in zip(rows, resolved, strict=True)]
     dated = sum(1 for item in items if item.published is not None)
     if len(items) < MIN_ENTRIES and (not items or dated < len(items)):
         return None
@@ -264,9 +275,20 @@ def _key_like(names: list[str], wanted: tuple[str, ...]) -> str | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One object of a JSON list: its title and URL, its date as printed, the text of it."""
+
+    title: str
+    url: str
+    slot: DateSlot
+    date_text: str | None
+    later: bool  # its only date is later than the check date
+
+
 def _read_object(
     entry: dict[str, object], keys: _Keys, *, base_url: str, today: date
-) -> Item | None:
+) -> _Row | None:
     raw_title = entry.get(keys.title)
     raw_url = entry.get(keys.url)
     if not isinstance(raw_title, str) or not isinstance(raw_url, str):
@@ -276,26 +298,51 @@ def _read_object(
     if url is None or not is_title_like(title):
         return None
     raw_date = entry.get(keys.date) if keys.date else None
-    published = _read_date(raw_date, today=today)
-    where = f"script JSON (field '{keys.date}')"
-    if published is None:
-        if isinstance(raw_date, str) and later_dates(raw_date, today=today):
-            where = f"{where}, {LATER_THAN_CHECK}"  # seen and refused (``listitems.to_items``)
-            return Item(title=title, url=url, published=None, date_where=where, date_text=raw_date)
-        return Item(title=title, url=url, published=None)
-    return Item(
-        title=title, url=url, published=published, date_where=where, date_text=str(raw_date)
-    )
+    slot = _read_date(raw_date, url=url, today=today)
+    if slot is not None:
+        return _Row(title, url, slot, str(raw_date), later=False)
+    later = isinstance(raw_date, str) and bool(later_dates(raw_date, today=today))
+    shown = raw_date if later and isinstance(raw_date, str) else None
+    return _Row(title, url, DateSlot(url=url), shown, later=later)
 
 
-def _read_date(raw: object, *, today: date) -> date | None:
+def _item(row: _Row, found: Dated | None, where: str) -> Item:
+    if found is not None:
+        if found.note:
+            where = f"{where}, {found.note}"
+        return Item(
+            title=row.title,
+            url=row.url,
+            published=found.value,
+            date_where=where,
+            date_text=row.date_text,
+        )
+    if row.later:  # seen and refused (``listitems.to_items``)
+        return Item(
+            title=row.title,
+            url=row.url,
+            published=None,
+            date_where=f"{where}, {LATER_THAN_CHECK}",
+            date_text=row.date_text,
+        )
+    return Item(title=row.title, url=row.url, published=None)
+
+
+def _read_date(raw: object, *, url: str, today: date) -> DateSlot | None:
+    """The date of a JSON entry as printed: a string (with or without its year) or a Unix
+    timestamp (seconds or milliseconds, read as the Asia/Shanghai day)."""
     if isinstance(raw, str):
-        return parse_date(raw, today=today)
+        found = find_dates(raw, today=today, allow_short=True)
+        if found and not found[0].has_year:
+            value = found[0].value
+            return DateSlot(month_day=(value.month, value.day), url=url)
+        full = found[0].value if found else parse_date(raw, today=today)
+        return DateSlot(full=full, url=url) if full is not None else None
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         seconds = raw / 1000 if raw > 100_000_000_000 else raw
         try:
             value = datetime.fromtimestamp(seconds, UTC).astimezone(SHANGHAI).date()
         except (OverflowError, OSError, ValueError):
             return None
-        return value if is_plausible(value, today) else None
+        return DateSlot(full=value, url=url) if is_plausible(value, today) else None
     return None

@@ -180,6 +180,12 @@ def test_parse_date_round_trips_written_forms(value: date) -> None:
         ("第22-05-18号", None),
         ("编号 22-05-18", None),
         ("22-05", None),  # no month 22, and not a two-digit-year date
+        # dots and slashes may put the year last: the newest plausible reading
+        ("04.05.20", date(2020, 5, 4)),  # not 2004-05-20
+        ("22.05.18", date(2022, 5, 18)),  # 2018-05-22 is older
+        ("28.04.20", date(2020, 4, 28)),  # 2028-04-20 is after the check
+        ("05/04/20", date(2020, 5, 4)),  # M/D/Y; D/M/Y is 2020-04-05, Y/M/D 2005-04-20
+        ("04-05-20", date(2004, 5, 20)),  # a hyphen: year first
     ],
 )
 def test_parse_date_english_and_two_digit_years(text: str, expected: date | None) -> None:
@@ -219,3 +225,16 @@ def test_later_dates_are_full_dates_after_the_check(text: str, expected: list[da
     assert [m.value for m in later_dates(text, today=TODAY)] == expected
     if expected:
         assert parse_date(text, today=TODAY) is None  # never read as a publish date
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2024, 3, 1), date(2024, 2, 29)),
+        (date(2026, 12, 7), date(2024, 2, 29)),  # no 02-29 in 2026 or 2025: the latest one
+        (date(2024, 2, 27), date(2020, 2, 29)),  # 2024-02-29 is after the check (+1 day)
+    ],
+)
+def test_a_year_less_february_29_is_its_latest_occurrence(today: date, expected: date) -> None:
+    assert parse_date("02-29", today=today) == expected
+    assert parse_date("2月29日", today=today) == expected

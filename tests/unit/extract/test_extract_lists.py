@@ -401,3 +401,18 @@ def test_json_list_entries_dated_after_the_check_keep_the_date_seen() -> None:
     assert [item.published for item in result.items] == [None] * 4
     assert [item.date_text for item in result.items] == [f"2062-05-0{n}" for n in range(1, 5)]
     assert all("later than the check date" in (i.date_where or "") for i in result.items)
+
+
+def test_json_list_year_less_dates_take_their_year_from_the_list() -> None:
+    # An old column: the entries print 05-20, the URLs say 2019. Read per entry, 05-20 would
+    # be this year's (TODAY is 2022-05-24): a false "fresh".
+    entries = ", ".join(
+        f'{{"title": "某某市第{n}期工作简报", "url": "/jb/201905/t201905{21 - n:02d}_{n}.html",'
+        f' "date": "05-{21 - n:02d}"}}'
+        for n in range(1, 5)
+    )
+    html = _page(f"<div id='list'></div><script>var list = [{entries}];</script>")
+    result = extract_page(html, base_url=BASE, today=TODAY)
+    assert [item.published for item in result.items] == [date(2019, 5, 21 - n) for n in range(1, 5)]
+    assert result.items[0].date_where == "script JSON (field 'date'), year inferred from URL"
+    assert result.items[0].date_text == "05-20"
