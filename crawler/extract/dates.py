@@ -230,7 +230,7 @@ def _two_digit_year_date(text: str, folded: str, *, today: date) -> list[DateMat
         readings.append(_make(f"20{third}", second, first))  # DD.MM.YY
     if whole["sep"] == "/":
         readings.append(_make(f"20{third}", first, second))  # MM/DD/YY
-    plausible = [value for value in readings if _plausible(value, today) is not None]
+    plausible = [value for reading in readings if (value := _plausible(reading, today))]
     value = max(plausible, default=None)
     if value is None:
         return []
