@@ -11,10 +11,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from crawler.cli.options import db_option, logging_options, targets_option
-from crawler.cli.runtime import configure_logging, guard, run_async
+from crawler.cli.runtime import EXIT_RUN, configure_logging, guard, run_async
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from crawler.output.judged import Coverage
     from crawler.report import ReportData
+    from crawler.targets import Targets
 
 __all__ = ["report"]
 
@@ -69,9 +73,14 @@ def _from_export(path: Path, period: str | None, as_of: str | None) -> ReportDat
 
 
 def _from_storage(
-    targets_path: Path, db: str | None, period: str | None, as_of: str | None
+    targets_path: Path,
+    db: str | None,
+    period: str | None,
+    as_of: str | None,
+    *,
+    allow_incomplete: bool,
 ) -> ReportData:
-    from crawler.output.judged import judge_stored, resolve_moment, unchecked_note
+    from crawler.output.judged import judge_stored, resolve_moment
     from crawler.report import parse_export
     from crawler.targets import load_targets
     from rules.model import utc_now
@@ -90,10 +99,49 @@ def _from_storage(
             period=judged_period,
         )
     )
-    note = unchecked_note(judged)
-    if note:
-        click.echo(note, err=True)
+    if not judged.coverage.complete:
+        message = incomplete_message(judged.coverage, judged.period.label, targets)
+        if not allow_incomplete:
+            click.echo(f"error: {message}", err=True)
+            sys.exit(EXIT_RUN)
+        click.echo(f"note: {message.split(' — ')[0]}; reported as 未检查", err=True)
     return parse_export(judged.export)
+
+
+def incomplete_message(coverage: Coverage, label: str, targets: Targets) -> str:
+    """What has no fetch in the judged window, and what to do: one line for stderr."""
+    window = (
+        f"{coverage.window_start:%Y-%m-%d} 00:00 and "
+        f"{coverage.moment.astimezone(coverage.window_start.tzinfo):%Y-%m-%d %H:%M}"
+    )
+    parts = []
+    if coverage.sites:
+        parts.append(_listed(coverage.sites, len(targets.sites), "sites"))
+    if coverage.columns:
+        columns = [f"{site}/{column}" for site, column in coverage.columns]
+        total = sum(len(site.columns) for site in targets.sites)
+        parts.append(_listed(columns, total, "columns"))
+    if coverage.accounts:
+        parts.append(_listed(coverage.accounts, len(targets.accounts), "accounts"))
+    example = (
+        f"`crawl --site {coverage.sites[0]}`"
+        if coverage.sites
+        else f"`crawl --account {coverage.accounts[0]}`"
+        if coverage.accounts
+        else "`crawl`"
+    )
+    return (
+        f"{label}: nothing stored was fetched between {window} (Asia/Shanghai) for "
+        + "; ".join(parts)
+        + f" — fetch them with `crawl` (all) or {example}, then report again (a period "
+        "that is over is judged as of now with --as-of now); or give --allow-incomplete "
+        "to write the notice with 未检查 for what is missing"
+    )
+
+
+def _listed(ids: Sequence[str], total: int, noun: str) -> str:
+    shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+    return f"{len(ids)} of {total} {noun} ({shown})"
 
 
 @click.command("report")
@@ -102,7 +150,8 @@ def _from_storage(
 @click.option(
     "--period",
     metavar="P",
-    help="The period of the notice: 2022Q2, 2022-06 or 2022 (default: the current quarter).",
+    help="The period of the notice: 2022Q2, 2022-06 or 2022 (default: the last complete "
+    "quarter, judged as of now).",
 )
 @click.option(
     "--as-of",
@@ -137,6 +186,12 @@ def _from_storage(
     metavar="ID",
     help="The site whose publishing section 二 reports (default: the first site).",
 )
+@click.option(
+    "--allow-incomplete",
+    is_flag=True,
+    help="Write the notice even when some sites, columns or accounts have no fetch in the "
+    "period (they are reported as 未检查); without it that is an error (exit 3).",
+)
 @logging_options("Log to stderr.")
 def report(
     targets_path: Path,
@@ -148,6 +203,7 @@ def report(
     export_path: Path | None,
     region: str,
     portal: str | None,
+    allow_incomplete: bool,
     verbose: int,
     log_format: str,
 ) -> None:
@@ -175,7 +231,7 @@ def report(
         if export_path is not None:
             data = _from_export(export_path, period, as_of)
         else:
-            data = _from_storage(targets_path, db, period, as_of)
+            data = _from_storage(targets_path, db, period, as_of, allow_incomplete=allow_incomplete)
         known = [entry.site for entry in data.publishing]
         if portal is not None and portal not in known:
             listed = ", ".join(known) or "none (the export has no publishing section)"

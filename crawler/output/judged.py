@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -32,7 +32,15 @@ from storage.probes import probe_stats
 from storage.publishing import Published, published_by_column
 from storage.records import FindingState
 
-__all__ = ["Judged", "judge_stored", "parse_day", "resolve_moment", "unchecked_note"]
+__all__ = [
+    "Coverage",
+    "Judged",
+    "judge_stored",
+    "last_complete_quarter",
+    "parse_day",
+    "resolve_moment",
+    "unchecked_note",
+]
 
 
 def parse_day(value: str, option: str) -> date:
@@ -50,7 +58,8 @@ def resolve_moment(
 
     A period alone is judged as of its end (or now, if it has not ended); with --as-of, as of
     that moment — a quarter's notice is often written weeks after the quarter, from what the
-    pages and accounts showed then.
+    pages and accounts showed then. With neither, the last complete quarter is judged as of
+    now (or as of --as-of): the notice an office writes in the first weeks of a quarter.
     """
     if period and (start or end):
         raise ConfigError("give one of --period or --from/--to, not both")
@@ -72,7 +81,84 @@ def resolve_moment(
         end_of_period = datetime.combine(judged.end, time(23, 59, 59), tzinfo=SHANGHAI)
         return min(end_of_period.astimezone(now.tzinfo), now), judged
     moment = parse_as_of(as_of) if as_of else now
-    return moment, quarter_of(moment)
+    return moment, last_complete_quarter(moment)
+
+
+def last_complete_quarter(moment: datetime) -> Period:
+    """The quarter before the one ``moment`` falls in (Asia/Shanghai): the notice an office
+    writes in the first weeks of a quarter is the last one's."""
+    current = quarter_of(moment)
+    previous_day = current.start - timedelta(days=1)
+    return quarter_of(datetime.combine(previous_day, time(12, 0), tzinfo=SHANGHAI))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Coverage:
+    """What was fetched in the judged window: from the period's first day (00:00 in
+    Asia/Shanghai) to the moment judged. A page or account whose newest stored fetch by the
+    moment is older than the window, or that has none, was not checked for this period: a
+    notice must say so, never judge it from an older fetch or call it unreachable."""
+
+    window_start: datetime  # aware
+    moment: datetime
+    in_progress: bool  # the moment is before the period's last day is over
+    sites: tuple[str, ...]  # site ids whose homepage has no fetch in the window
+    columns: tuple[tuple[str, str], ...]  # (site id, column id) with no fetch in the window
+    accounts: tuple[str, ...]  # account ids with no fetch in the window
+
+    @property
+    def complete(self) -> bool:
+        return not (self.sites or self.columns or self.accounts)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "window_start": self.window_start.isoformat(),
+            "in_progress": self.in_progress,
+            "sites_unchecked": list(self.sites),
+            "columns_unchecked": [
+                {"site": site, "column": column} for site, column in self.columns
+            ],
+            "accounts_unchecked": list(self.accounts),
+        }
+
+
+def _coverage(
+    sites: tuple[SiteReport, ...],
+    accounts: tuple[AccountReport, ...],
+    *,
+    moment: datetime,
+    period: Period,
+) -> Coverage:
+    start = datetime.combine(period.start, time(0, 0), tzinfo=SHANGHAI)
+    end = datetime.combine(period.end, time(23, 59, 59), tzinfo=SHANGHAI)
+
+    def missing(outcome: object, checked_at: datetime) -> bool:
+        return outcome is None or checked_at < start
+
+    unchecked_sites: list[str] = []
+    unchecked_columns: list[tuple[str, str]] = []
+    for report in sites:
+        for page in report.pages:
+            facts_ = page.facts
+            if not missing(facts_.outcome, facts_.checked_at):
+                continue
+            if facts_.column_id is None:
+                unchecked_sites.append(report.site.id)
+            else:
+                unchecked_columns.append((report.site.id, facts_.column_id))
+    unchecked_accounts = [
+        report.target.id
+        for report in accounts
+        if missing(report.facts.outcome, report.facts.checked_at)
+    ]
+    return Coverage(
+        window_start=start,
+        moment=moment,
+        in_progress=moment < end,
+        sites=tuple(unchecked_sites),
+        columns=tuple(unchecked_columns),
+        accounts=tuple(unchecked_accounts),
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -85,6 +171,7 @@ class Judged:
     accounts: tuple[AccountReport, ...]
     unchecked: int  # pages and accounts without any stored fetch at the moment
     pages: int  # pages and accounts judged
+    coverage: Coverage
     export: dict[str, Any]
 
 
@@ -187,6 +274,8 @@ async def judge_stored(
         disclosure=judged.disclosure,
         ipv6=judged.ipv6 if sites else None,
     )
+    coverage = _coverage(judged.sites, judged.accounts, moment=moment, period=period)
+    export["coverage"] = coverage.as_dict()
     return Judged(
         moment=moment,
         period=period,
@@ -194,6 +283,7 @@ async def judge_stored(
         accounts=judged.accounts,
         unchecked=judged.unchecked,
         pages=len(sites) + sum(len(s.columns) for s in sites) + len(accounts),
+        coverage=coverage,
         export=export,
     )
 
