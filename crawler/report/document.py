@@ -32,7 +32,7 @@ Cell = str | int
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     text: str
-    lead: str = ""  # the bold opening, such as "(一)总体情况。"
+    lead: str = ""  # the bold opening, such as "（一）总体情况。"
     placeholder: bool = False  # text for the office to write, shown highlighted
 
 
@@ -44,7 +44,7 @@ class Section:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    caption: str  # "(区管委会部门)", or "" for the attachment's only table
+    caption: str  # "（区管委会部门）", or "" for the attachment's only table
     headers: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
 
@@ -53,7 +53,7 @@ class Table:
 class Attachment:
     number: int
     title: str  # 2022年第二季度政府网站检查情况
-    note: str  # "(仅存在问题部分)" or ""
+    note: str  # "（仅存在问题部分）" or ""
     tables: tuple[Table, ...]
     empty: str  # what is printed when there is nothing to list
 
@@ -70,7 +70,7 @@ def _site_problems(site: SiteEntry) -> str:
     if site.result != UNKNOWN:
         return site.problems
     why = [f.message for f in site.findings if f.severity == "unknown"]
-    return "无法判定:" + (";".join(dict.fromkeys(why)) or "未能读取页面")
+    return "无法判定：" + ("；".join(dict.fromkeys(why)) or "未能读取页面")
 
 
 def attachment1_rows(data: ReportData) -> tuple[tuple[Cell, ...], ...]:
@@ -99,8 +99,8 @@ def attachment3_tables(data: ReportData) -> tuple[Table, ...]:
         return ()
     tables = []
     for level, caption, headers in (
-        ("department", "(区管委会部门)", ("序号", "单位名称", "公开条数")),
-        ("town", "(片区、镇、街道办事处)", ("序号", "镇办名称", "公开数量")),
+        ("department", "（区管委会部门）", ("序号", "单位名称", "公开条数")),
+        ("town", "（片区、镇、街道办事处）", ("序号", "镇办名称", "公开数量")),
     ):
         units = text.ranked_units(data.disclosure, level)
         rows = tuple(
@@ -118,17 +118,17 @@ def build_notice(data: ReportData, *, region: str = "", portal: str | None = Non
         Section(
             "一、政府网站与政务新媒体检查情况",
             (
-                Paragraph(text.site_overall(data, region), lead="(一)总体情况。"),
+                Paragraph(text.site_overall(data, region), lead="（一）总体情况。"),
                 Paragraph(text.account_overall(data, region)),
-                Paragraph(text.main_problems(data), lead="(二)主要问题。"),
+                Paragraph(text.main_problems(data), lead="（二）主要问题。"),
             ),
         ),
         Section("二、政府门户网站运行保障情况", (Paragraph(text.portal_publishing(data, portal)),)),
         Section(
             "三、政务公开专栏管理情况",
             (
-                Paragraph(text.disclosure_basic(data), lead="(一)基本情况。"),
-                Paragraph(text.disclosure_problems(data), lead="(二)主要问题。"),
+                Paragraph(text.disclosure_basic(data), lead="（一）基本情况。"),
+                Paragraph(text.disclosure_problems(data), lead="（二）主要问题。"),
             ),
         ),
         Section("四、下一步工作要求", (Paragraph(NEXT_STEPS_PLACEHOLDER, placeholder=True),)),
@@ -140,7 +140,7 @@ def build_notice(data: ReportData, *, region: str = "", portal: str | None = Non
         Attachment(
             2,
             f"{label}政务新媒体检查情况",
-            "(仅存在问题部分)",
+            "（仅存在问题部分）",
             (account_table,),
             "未发现存在问题的政务新媒体。" if data.accounts else "无检查数据。",
         ),
@@ -149,7 +149,7 @@ def build_notice(data: ReportData, *, region: str = "", portal: str | None = Non
             f"{label}政务公开专栏检查情况",
             "",
             attachment3_tables(data),
-            "无检查数据(未配置政务公开单位或尚未检查)。",
+            "无检查数据（未配置政务公开单位或尚未检查）。",
         ),
     )
     return Notice(

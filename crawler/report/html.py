@@ -3,6 +3,11 @@
 Two charts follow the text: the posts per natural week of each account with problems (one small
 bar chart per account, the weeks under the weekly minimum in red, the minimum as a dashed line)
 and how old the newest item of every site column was at the check (a bar per age bracket).
+
+Printed (``@media print``, ``@page``), it takes the 公文 page of the DOCX: A4 with margins of
+37 mm top, 35 mm bottom, 28 mm left and 26 mm right, 三号 text at a 28.95 pt line pitch, the
+fonts by their 公文 names first and then the look-alikes a machine may have, "— N —" at the
+foot, and each 附件 on a new page with its tables' header rows repeated on every page.
 """
 
 from __future__ import annotations
@@ -26,24 +31,52 @@ AGE_BRACKETS: tuple[tuple[str, int | None], ...] = (
 )
 NO_DATE = "无日期或未读取"
 
+# The page-margin boxes (page numbers) set font-family and font-size: with the `font`
+# shorthand there, Chromium 156 printed every page blank.
 _CSS = """
-body{font-family:"FangSong","仿宋","STFangsong","Noto Serif CJK SC","SimSun",serif;
-max-width:54em;margin:2em auto;padding:0 1em;line-height:1.8;color:#111}
-h1{font-family:"SimHei","黑体","Noto Sans CJK SC",sans-serif;text-align:center;font-size:1.6em}
-h2{font-family:"SimHei","黑体","Noto Sans CJK SC",sans-serif;font-size:1.2em;margin-top:1.6em}
+body{font-family:"仿宋_GB2312","仿宋","FangSong","STFangsong","华文仿宋","Noto Serif CJK SC",
+"Source Han Serif SC","SimSun",serif;max-width:54em;margin:2em auto;padding:0 1em;line-height:1.8;
+color:#111}
+h1,.attachment-title{font-family:"方正小标宋简体","方正小标宋_GBK","FZXiaoBiaoSong-B05S",
+"华文中宋","STZhongsong","Noto Serif CJK SC","Source Han Serif SC","SimSun",serif;
+font-weight:normal;text-align:center}
+h1{font-size:1.6em}
+h2{font-family:"黑体","SimHei","STHeiti","Noto Sans CJK SC","Source Han Sans SC",sans-serif;
+font-weight:normal;font-size:1.2em;margin-top:1.6em}
 p{text-indent:2em;margin:.4em 0}
-.lead{font-family:"KaiTi","楷体",serif;font-weight:bold}
+.lead{font-family:"楷体_GB2312","楷体","KaiTi","STKaiti","华文楷体","AR PL UKai CN",serif}
 .placeholder{color:#a00;background:#fff4f4}
 table{border-collapse:collapse;width:100%;margin:.6em 0 1.2em}
+thead{display:table-header-group}
 th,td{border:1px solid #444;padding:.2em .5em;vertical-align:top}
-th{background:#eee}
+th{background:#eee;font-family:"黑体","SimHei","STHeiti","Noto Sans CJK SC",sans-serif;
+font-weight:normal;white-space:nowrap}
 td.n{text-align:right;white-space:nowrap}
 .attachment{break-before:page;page-break-before:always}
-.caption,.note{text-align:center;text-indent:0}
+.caption,.note,.attachment-title{text-align:center;text-indent:0}
+.attachment-title{font-size:1.4em;margin:.2em 0 .6em}
 .charts{display:flex;flex-wrap:wrap;gap:.8em}
 figure{margin:0}
 figcaption{font-size:.85em;text-align:center}
 svg text{font-family:sans-serif}
+@page{size:A4;margin:37mm 26mm 35mm 28mm}
+@page :right{@bottom-right{content:"— " counter(page) " —";vertical-align:top;padding:7mm 14pt 0 0;
+font-family:"宋体","SimSun","Noto Serif CJK SC",serif;font-size:14pt}}
+@page :left{@bottom-left{content:"— " counter(page) " —";vertical-align:top;padding:7mm 0 0 14pt;
+font-family:"宋体","SimSun","Noto Serif CJK SC",serif;font-size:14pt}}
+@media print{
+body{max-width:none;margin:0;padding:0;color:#000;font-size:16pt;line-height:28.95pt}
+h1{font-size:22pt;line-height:28.95pt;margin:0 0 28.95pt}
+h2{font-size:16pt;line-height:28.95pt;margin:0;text-indent:2em}
+.attachment h2{text-indent:0}
+.attachment-title{font-size:22pt;line-height:28.95pt;margin:0 0 14pt}
+p{margin:0}
+.placeholder{color:#000;background:#ff0}
+table{font-size:12pt;line-height:18pt;margin:0 0 18pt}
+th{background:none}
+tr{break-inside:avoid;page-break-inside:avoid}
+.charts-section{break-before:page;page-break-before:always}
+}
 """
 
 
@@ -64,7 +97,7 @@ def _attachment(attachment: Attachment) -> str:
     parts = [
         f'<section class="attachment" id="attachment-{attachment.number}">',
         f"<h2>附件{attachment.number}</h2>",
-        f'<p class="caption"><strong>{escape(attachment.title)}</strong></p>',
+        f'<p class="attachment-title">{escape(attachment.title)}</p>',
     ]
     if attachment.note:
         parts.append(f'<p class="note">{escape(attachment.note)}</p>')
@@ -93,7 +126,7 @@ def _weekly_chart(account: AccountEntry) -> str:
         bars.append(
             f'<rect x="{x + 1:.1f}" y="{y(count):.1f}" width="{max(1.0, step - 2):.1f}" '
             f'height="{height - pad - y(count):.1f}" fill="{colour}">'
-            f"<title>{monday.isoformat()}起一周:{count}条</title></rect>"
+            f"<title>{monday.isoformat()}起一周：{count}条</title></rect>"
         )
     line = y(WEEKLY_MINIMUM)
     name = escape(account.name)
@@ -108,7 +141,7 @@ def _weekly_chart(account: AccountEntry) -> str:
         f'<text x="{width - pad}" y="{line - 3:.1f}" font-size="9" text-anchor="end" '
         f'fill="#c0392b">每周{WEEKLY_MINIMUM}次</text>'
         f'<text x="{pad}" y="11" font-size="9">最多{top}条/周</text>'
-        f"</svg><figcaption>{name}({escape(account.type)},{account.score}分)</figcaption>"
+        f"</svg><figcaption>{name}（{escape(account.type)}，{account.score}分）</figcaption>"
         "</figure>"
     )
 
@@ -149,7 +182,7 @@ def _age_chart(buckets: Sequence[tuple[str, int]]) -> str:
         f'<figure><svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="栏目最新信息时间分布">'
         f"{''.join(bars)}</svg>"
-        "<figcaption>各网站栏目最新信息距检查日的天数(不含概况类栏目)</figcaption></figure>"
+        "<figcaption>各网站栏目最新信息距检查日的天数（不含概况类栏目）</figcaption></figure>"
     )
 
 
@@ -157,13 +190,13 @@ def _charts(data: ReportData) -> str:
     accounts = [a for a in data.accounts if a.problem_findings and a.posts_per_week]
     parts = ['<section class="charts-section"><h2>图表</h2>']
     if accounts:
-        parts.append("<p>存在问题的政务新媒体每周发布数(红色为少于每周2次的周):</p>")
+        parts.append("<p>存在问题的政务新媒体每周发布数（红色为少于每周2次的周）：</p>")
         parts.append('<div class="charts">' + "".join(map(_weekly_chart, accounts)) + "</div>")
     else:
         parts.append("<p>无存在问题的政务新媒体。</p>")
     buckets = age_distribution(data)
     if any(count for _, count in buckets):
-        parts.append("<p>网站栏目最新信息的时间分布:</p>")
+        parts.append("<p>网站栏目最新信息的时间分布：</p>")
         parts.append(_age_chart(buckets))
     parts.append("</section>")
     return "\n".join(parts)
@@ -177,7 +210,7 @@ def render_html(notice: Notice, data: ReportData) -> str:
             lead = f'<span class="lead">{escape(paragraph.lead)}</span>' if paragraph.lead else ""
             placeholder = ' class="placeholder"' if paragraph.placeholder else ""
             body.append(f"<p{placeholder}>{lead}{escape(paragraph.text)}</p>")
-    body.append("<p>附件:</p>")
+    body.append("<p>附件：</p>")
     body += [f"<p>{a.number}.{escape(a.title)}</p>" for a in notice.attachments]
     body.append(_charts(data))
     body += [_attachment(a) for a in notice.attachments]

@@ -20,7 +20,7 @@ def _table(table: Table) -> list[str]:
 
 
 def _attachment(attachment: Attachment) -> list[str]:
-    lines = [f"## 附件{attachment.number}:{attachment.title}", ""]
+    lines = [f"## 附件{attachment.number}：{attachment.title}", ""]
     if attachment.note:
         lines += [attachment.note, ""]
     if not any(table.rows for table in attachment.tables):
@@ -37,7 +37,7 @@ def render_markdown(notice: Notice) -> str:
         for paragraph in section.paragraphs:
             lead = f"**{paragraph.lead}**" if paragraph.lead else ""
             lines += [lead + paragraph.text, ""]
-    lines += ["附件:", ""]
+    lines += ["附件：", ""]
     lines += [f"{a.number}. {a.title}" for a in notice.attachments]
     lines.append("")
     for attachment in notice.attachments:

@@ -1,9 +1,12 @@
 """The generated Chinese sentences of the quarterly notice: pure functions of the report data.
 
-The wording follows the notice the demo reproduces ("2022年第二季度,示范区正在运行的政府网站共20个,
-检查20个,检查率100%,其中:合格20个,合格率为100%。"). Nothing is claimed without data: no IPv6
-check reads "IPv6改造情况未检查", a site that could not be read is 无法判定 and not counted as
-checked, and a missing section says that it has no data.
+The wording follows the notice the demo reproduces
+("2022年第二季度，示范区正在运行的政府网站共20个，检查20个，检查率100%，
+其中：合格20个，合格率为100%。"), set in the full-width punctuation of a 公文
+(，：；（）“”) with half-width digits; names and messages taken from the export are left as
+they are. Nothing is claimed without data: no IPv6 check reads "IPv6改造情况未检查", a site
+that could not be read is 无法判定 and not counted as checked, and a missing section says
+that it has no data.
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ _UPDATE_CODES = re.compile(r"not-updated|stale|overdue|empty|undated|weekly|dorm
 _REGION_PREFIX = re.compile(r"^.+?(?:示范区|自治州|地区|市|县|区|旗)(?=.{2,})")
 _SITE_SUFFIX = re.compile(r"(?:门户网站|网站)$")
 _ACCOUNT_QUALIFIER = re.compile(r"^“[^”]*”")  # “两微一端”
-_DETAIL = re.compile(r"[,,((].*$")  # ,发现2次(扣10分) — the attachment has the details
+_DETAIL = re.compile(r"[,，(（].*$")  # ,发现2次(扣10分) — the attachment has the details
 
 
 def percent(part: int, whole: int) -> str:
@@ -76,15 +79,15 @@ def title(data: ReportData, region: str = "") -> str:
 
 def intro(data: ReportData, region: str = "") -> str:
     return (
-        f"按照有关文件要求,对{data.period_label}{region}政府网站与政务新媒体建设管理情况、"
-        "政务公开专栏管理情况进行了检查,现将有关情况通报如下:"
+        f"按照有关文件要求，对{data.period_label}{region}政府网站与政务新媒体建设管理情况、"
+        "政务公开专栏管理情况进行了检查，现将有关情况通报如下："
     )
 
 
 def _overall(
     noun: str, entries: Sequence[SiteEntry] | Sequence[AccountEntry], label: str, region: str
 ) -> str:
-    """``label`` opens the sentence ("2022年第二季度,"), or is empty."""
+    """``label`` opens the sentence ("2022年第二季度，"), or is empty."""
     running = len(entries)
     if running == 0:
         return f"{label}{region}没有列入检查的{noun}。"
@@ -93,25 +96,25 @@ def _overall(
     passed = sum(1 for e in entries if e.result == PASSED)
     checked = running - len(unknown)
     text = (
-        f"{label}{region}正在运行的{noun}共{running}个,检查{checked}个,"
+        f"{label}{region}正在运行的{noun}共{running}个，检查{checked}个，"
         f"检查率{percent(checked, running)}"
     )
     if checked:
-        text += f",其中:合格{passed}个,合格率为{percent(passed, checked)}"
+        text += f"，其中：合格{passed}个，合格率为{percent(passed, checked)}"
     if failed:
-        text += f";不合格{len(failed)}个({_joined(e.name for e in failed)})"
+        text += f"；不合格{len(failed)}个（{_joined(e.name for e in failed)}）"
     text += "。"
     if unknown:
         text += (
-            f"另有{len(unknown)}个{noun}检查时无法访问或被拦截,无法判定,未计入检查数"
-            f"({_joined(e.name for e in unknown)})。"
+            f"另有{len(unknown)}个{noun}检查时无法访问或被拦截，无法判定，未计入检查数"
+            f"（{_joined(e.name for e in unknown)}）。"
         )
     return text
 
 
 def site_overall(data: ReportData, region: str = "") -> str:
     """(一)总体情况, the websites: running, checked, 检查率, 合格, 合格率, then IPv6."""
-    text = _overall("政府网站", data.sites, data.period_label + ",", region)
+    text = _overall("政府网站", data.sites, data.period_label + "，", region)
     return text + ipv6_sentence(data.sites) if data.sites else text
 
 
@@ -127,13 +130,15 @@ def ipv6_sentence(sites: Sequence[SiteEntry]) -> str:
         return f"{len(known)}个政府网站已全部完成IPv6升级改造。"
     parts = []
     if missing:
-        parts.append(f"{len(missing)}个政府网站未完成IPv6改造({_joined(s.name for s in missing)})")
+        parts.append(
+            f"{len(missing)}个政府网站未完成IPv6改造（{_joined(s.name for s in missing)}）"
+        )
     done = len(known) - len(missing)
     if done:
         parts.append(f"{done}个已完成IPv6升级改造")
     if unchecked:
         parts.append(f"{unchecked}个IPv6改造情况未检查")
-    return ",".join(parts) + "。"
+    return "，".join(parts) + "。"
 
 
 def account_overall(data: ReportData, region: str = "") -> str:
@@ -205,7 +210,7 @@ def main_problems(data: ReportData) -> str:
             by_phrase.setdefault(_site_phrase(site), []).append(short_name(site.name))
         for phrase, names in by_phrase.items():
             parts.append(f"{_joined(names)}网站{phrase}")
-    return lead + "如" + ";".join(parts) + "。"
+    return lead + "如" + "；".join(parts) + "。"
 
 
 def portal_of(data: ReportData, portal: str | None = None) -> Publishing | None:
@@ -229,17 +234,17 @@ def portal_publishing(data: ReportData, portal: str | None = None) -> str:
     entry = portal_of(data, portal)
     if entry is None:
         if data.publishing and portal is not None:
-            return f"{data.period_label},门户网站({portal})无信息发布数据。"
-        return f"{data.period_label},门户网站信息发布情况无数据。"
-    until = "" if entry.until >= data.period_end else f",截至{_month_day(entry.until)}"
+            return f"{data.period_label}，门户网站（{portal}）无信息发布数据。"
+        return f"{data.period_label}，门户网站信息发布情况无数据。"
+    until = "" if entry.until >= data.period_end else f"，截至{_month_day(entry.until)}"
     portal_name = (
         entry.site_name if entry.site_name.endswith("网站") else f"{entry.site_name}门户网站"
     )
-    text = f"{data.period_label}{until},{portal_name}共发布信息{entry.total}条"
+    text = f"{data.period_label}{until}，{portal_name}共发布信息{entry.total}条"
     columns = [f"{c.name}{c.published}条" for c in entry.columns if c.published]
     if columns:
-        text += ",其中" + ",".join(columns)
-    return text + "(按检查读取的各栏目列表页所示发布日期统计,同一信息只计一次)。"
+        text += "，其中" + "，".join(columns)
+    return text + "（按检查读取的各栏目列表页所示发布日期统计，同一信息只计一次）。"
 
 
 # 三(二) lists the problems in this order, as the notice does; others follow.
@@ -272,17 +277,17 @@ def disclosure_basic(data: ReportData) -> str:
     """三(一)基本情况: columns per level, items, and the units over 200/100, under 20/10."""
     disclosure = data.disclosure
     if disclosure is None:
-        return f"{data.period_label},政务公开专栏无检查数据(未配置政务公开单位或尚未检查)。"
+        return f"{data.period_label}，政务公开专栏无检查数据（未配置政务公开单位或尚未检查）。"
     # A 专栏 is a unit's 政务公开 area: the notice's 591 = 23 departments + 18 towns + 550 村居.
-    text = f"{data.period_label},政务公开平台开通的专栏有{disclosure.units_total}个"
+    text = f"{data.period_label}，政务公开平台开通的专栏有{disclosure.units_total}个"
     levels = [
         f"{_LEVEL_NAMES.get(level, level)}{totals.units}个"
         for level, totals in disclosure.by_level.items()
         if totals.units
     ]
     if levels:
-        text += "。其中" + ",".join(levels)
-    text += f",公开信息共{disclosure.published_total}条。"
+        text += "。其中" + "，".join(levels)
+    text += f"，公开信息共{disclosure.published_total}条。"
     high = [
         f"{named}{phrase}"
         for keep, phrase in (
@@ -300,11 +305,11 @@ def disclosure_basic(data: ReportData) -> str:
         if (named := _named(disclosure, keep))
     ]
     if high:
-        text += "其中" + ",".join(high) + "。"
+        text += "其中" + "，".join(high) + "。"
     text += "".join(low)
     partial = [u.name for u in disclosure.units if not u.complete]
     if partial:
-        text += f"{_joined(partial)}有栏目未能完整读取,其公开数量为不完全统计。"
+        text += f"{_joined(partial)}有栏目未能完整读取，其公开数量为不完全统计。"
     return text
 
 
@@ -332,4 +337,4 @@ def disclosure_problems(data: ReportData) -> str:
             parts.append(f"{units}{both}存在{message}问题")
         else:
             parts.append(f"{units}的{message}")
-    return "本次检查中发现,如" + ";".join(parts) + "。"
+    return "本次检查中发现，如" + "；".join(parts) + "。"

@@ -71,11 +71,12 @@ def test_markdown_report_of_the_demo_quarter(crawled: Crawled) -> None:
     assert code == 0, err
     assert out.startswith(f"# 关于{_QUARTER.label}示范区政府网站与政务新媒体检查情况的通报")
     assert (
-        f"{_QUARTER.label},示范区正在运行的政府网站共20个,检查20个,检查率100%,"
-        "其中:合格20个,合格率为100%。"
+        f"{_QUARTER.label}，示范区正在运行的政府网站共20个，检查20个，检查率100%，"
+        "其中：合格20个，合格率为100%。"
     ) in out
     assert (
-        "示范区正在运行的政务新媒体共98个,检查98个,检查率100%,其中:合格98个,合格率为100%。" in out
+        "示范区正在运行的政务新媒体共98个，检查98个，检查率100%，其中：合格98个，合格率为100%。"
+        in out
     )
     # No IPv6 check is stored by the demo crawl: nothing is claimed.
     assert "已全部完成IPv6升级改造" not in out
@@ -133,7 +134,7 @@ def test_html_report_and_the_disclosure_sentences(crawled: Crawled) -> None:
     body = tree.body
     assert body is not None
     assert (
-        "其中下冶镇、轵城镇、克井镇超过200条,邵原镇、思礼镇、天坛街道、自然资源和规划局"
+        "其中下冶镇、轵城镇、克井镇超过200条，邵原镇、思礼镇、天坛街道、自然资源和规划局"
         "公开信息超过100条。文化广电和旅游局、医疗保障局、水利局、司法局、退役军人事务局"
         "公开信息不足20条。"
     ) in body.text()

@@ -26,11 +26,11 @@ def data(**changes: Any) -> ReportData:
 def test_all_passed_reads_as_the_notice() -> None:
     report = data()
     assert text.site_overall(report, "示范区") == (
-        "2022年第二季度,示范区正在运行的政府网站共4个,检查4个,检查率100%,"
-        "其中:合格4个,合格率为100%。IPv6改造情况未检查。"
+        "2022年第二季度，示范区正在运行的政府网站共4个，检查4个，检查率100%，"
+        "其中：合格4个，合格率为100%。IPv6改造情况未检查。"
     )
     assert text.account_overall(report, "示范区") == (
-        "示范区正在运行的政务新媒体共5个,检查5个,检查率100%,其中:合格5个,合格率为100%。"
+        "示范区正在运行的政务新媒体共5个，检查5个，检查率100%，其中：合格5个，合格率为100%。"
     )
 
 
@@ -41,8 +41,8 @@ def test_failed_sites_are_counted_and_named() -> None:
         site("c", "丙局"),
     ]
     assert text.site_overall(data(sites=sites)) == (
-        "2022年第二季度,正在运行的政府网站共3个,检查3个,检查率100%,"
-        "其中:合格2个,合格率为66.7%;不合格1个(乙局)。IPv6改造情况未检查。"
+        "2022年第二季度，正在运行的政府网站共3个，检查3个，检查率100%，"
+        "其中：合格2个，合格率为66.7%；不合格1个（乙局）。IPv6改造情况未检查。"
     )
 
 
@@ -54,13 +54,13 @@ def test_sites_that_could_not_be_judged_are_not_checked_nor_without_problems() -
     ]
     report = data(sites=sites)
     assert text.site_overall(report) == (
-        "2022年第二季度,正在运行的政府网站共2个,检查1个,检查率50%,"
-        "其中:合格1个,合格率为100%。另有1个政府网站检查时无法访问或被拦截,无法判定,"
-        "未计入检查数(乙局)。IPv6改造情况未检查。"
+        "2022年第二季度，正在运行的政府网站共2个，检查1个，检查率50%，"
+        "其中：合格1个，合格率为100%。另有1个政府网站检查时无法访问或被拦截，无法判定，"
+        "未计入检查数（乙局）。IPv6改造情况未检查。"
     )
     assert attachment1_rows(report) == (
         (1, "甲局", "合格", "无问题"),
-        (2, "乙局", "无法判定", "无法判定:首页无法访问(连接超时)"),
+        (2, "乙局", "无法判定", "无法判定：首页无法访问(连接超时)"),
     )
 
 
@@ -71,13 +71,13 @@ def test_sites_that_could_not_be_judged_are_not_checked_nor_without_problems() -
         ((True, True, True), "3个政府网站已全部完成IPv6升级改造。"),
         (
             (True, {"outcome": "fetch_failed"}, True),
-            "1个政府网站未完成IPv6改造(乙局),2个已完成IPv6升级改造。",
+            "1个政府网站未完成IPv6改造（乙局），2个已完成IPv6升级改造。",
         ),
-        ((True, None, {"ready": True}), "2个已完成IPv6升级改造,1个IPv6改造情况未检查。"),
+        ((True, None, {"ready": True}), "2个已完成IPv6升级改造，1个IPv6改造情况未检查。"),
         (({"outcome": "dns_failed"}, {"outcome": "not_checked"}, None), "IPv6改造情况未检查。"),
         (
             ({"done": True, "outcome": "ok"}, {"done": None, "outcome": "blocked"}, True),
-            "2个已完成IPv6升级改造,1个IPv6改造情况未检查。",
+            "2个已完成IPv6升级改造，1个IPv6改造情况未检查。",
         ),
     ],
 )
@@ -93,7 +93,7 @@ def test_main_problems_name_the_worst_accounts_and_sites() -> None:
     assert text.main_problems(data()) == (
         "个别网站和政务新媒体信息更新不及时。"
         "如微博账号“济源产城融合示范区财政金融局”“济源应急管理局”、抖音号“卢仝故里•大美思礼”"
-        "每周更新的内容少于2次;"
+        "每周更新的内容少于2次；"
         "教育体育局、住房和城乡建设局、应急管理局网站存在栏目长期未更新问题。"
     )
 
@@ -125,33 +125,33 @@ def test_update_problems_and_others_together() -> None:
 def test_portal_publishing_by_column() -> None:
     report = data()
     assert text.portal_publishing(report) == (
-        "2022年第二季度,截至5月20日,济源市人民政府门户网站共发布信息966条,其中要闻468条,"
-        "管委会及办公室文件7条,政策解读9条"
-        "(按检查读取的各栏目列表页所示发布日期统计,同一信息只计一次)。"
+        "2022年第二季度，截至5月20日，济源市人民政府门户网站共发布信息966条，其中要闻468条，"
+        "管委会及办公室文件7条，政策解读9条"
+        "（按检查读取的各栏目列表页所示发布日期统计，同一信息只计一次）。"
     )
     assert text.portal_publishing(report, "jyty").startswith(
-        "2022年第二季度,教育体育局门户网站共发布信息5条("
+        "2022年第二季度，教育体育局门户网站共发布信息5条（"
     )
     assert text.portal_publishing(data(publishing=None)) == (
-        "2022年第二季度,门户网站信息发布情况无数据。"
+        "2022年第二季度，门户网站信息发布情况无数据。"
     )
 
 
 def test_disclosure_basic_names_units_over_and_under_the_lines() -> None:
     assert text.disclosure_basic(data()) == (
-        "2022年第二季度,政务公开平台开通的专栏有591个。其中区管委会部门23个,片区及镇办18个,"
-        "村居550个,公开信息共2361条。"
-        "其中下冶镇、克井镇超过200条,思礼镇、自然资源和规划局公开信息超过100条。"
+        "2022年第二季度，政务公开平台开通的专栏有591个。其中区管委会部门23个，片区及镇办18个，"
+        "村居550个，公开信息共2361条。"
+        "其中下冶镇、克井镇超过200条，思礼镇、自然资源和规划局公开信息超过100条。"
         "文化广电和旅游局、医疗保障局公开信息不足20条。"
         "梨林镇、人力资源和社会保障局、工业和科技创新委员会公开信息不足10条。"
-        "思礼镇有栏目未能完整读取,其公开数量为不完全统计。"
+        "思礼镇有栏目未能完整读取，其公开数量为不完全统计。"
     )
 
 
 def test_disclosure_problems_are_grouped_and_unknowns_left_out() -> None:
     assert text.disclosure_problems(data()) == (
-        "本次检查中发现,如克井镇、思礼镇基层政务公开下多个栏目只更新一条信息;"
-        "王屋镇的各村居概况超过2年未更新;"
+        "本次检查中发现，如克井镇、思礼镇基层政务公开下多个栏目只更新一条信息；"
+        "王屋镇的各村居概况超过2年未更新；"
         "人力资源和社会保障局、应急管理局均存在有栏目长期未更新问题。"
     )
 
