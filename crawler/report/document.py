@@ -76,17 +76,39 @@ def _site_problems(site: SiteEntry) -> str:
 def attachment1_rows(data: ReportData) -> tuple[tuple[Cell, ...], ...]:
     """附件1: every site — 序号, 网站名称, 检查结果, 存在问题."""
     return tuple(
-        (n, site.name, site.result, _site_problems(site)) for n, site in enumerate(data.sites, 1)
+        (n, site.name, "未检查", "本期无检查数据")
+        if data.unchecked("site", site.id)
+        else (n, site.name, site.result, _site_problems(site))
+        for n, site in enumerate(data.sites, 1)
     )
 
 
 def attachment2_rows(data: ReportData) -> tuple[tuple[Cell, ...], ...]:
     """附件2: the accounts with problems — 序号, 名称, 类型, 分数, 存在问题."""
-    shown = [a for a in data.accounts if a.problem_findings or a.result == "不合格"]
+    shown = [
+        a
+        for a in data.accounts
+        if (a.problem_findings or a.result == "不合格") and not data.unchecked("account", a.id)
+    ]
     return tuple(
         (n, account.name, account.type, account.score, account.problems)
         for n, account in enumerate(shown, 1)
     )
+
+
+def _no_account_rows(data: ReportData) -> str:
+    """What 附件2 says when it lists no account."""
+    checked = [a for a in data.accounts if not data.unchecked("account", a.id)]
+    if not data.accounts:
+        return "无检查数据。"
+    if not checked:
+        return "政务新媒体本期未检查（无检查数据）。"
+    if len(checked) < len(data.accounts):
+        return (
+            "已检查的政务新媒体未发现存在问题"
+            f"（另有{len(data.accounts) - len(checked)}个本期未检查）。"
+        )
+    return "未发现存在问题的政务新媒体。"
 
 
 def _count(published: int, complete: bool) -> Cell:
@@ -104,7 +126,8 @@ def attachment3_tables(data: ReportData) -> tuple[Table, ...]:
     ):
         units = text.ranked_units(data.disclosure, level)
         rows = tuple(
-            (n, unit.name, _count(unit.published, unit.complete)) for n, unit in enumerate(units, 1)
+            (n, unit.name, _count(unit.published, unit.complete) if unit.read else "未检查")
+            for n, unit in enumerate(units, 1)
         )
         tables.append(Table(caption=caption, headers=headers, rows=rows))
     return tuple(tables)
@@ -142,7 +165,7 @@ def build_notice(data: ReportData, *, region: str = "", portal: str | None = Non
             f"{label}政务新媒体检查情况",
             "（仅存在问题部分）",
             (account_table,),
-            "未发现存在问题的政务新媒体。" if data.accounts else "无检查数据。",
+            _no_account_rows(data),
         ),
         Attachment(
             3,

@@ -13,11 +13,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 __all__ = [
     "SUPPORTED_SCHEMAS",
     "AccountEntry",
     "ColumnEntry",
+    "Coverage",
     "Disclosure",
     "DisclosureFinding",
     "DisclosureUnit",
@@ -32,6 +34,7 @@ __all__ = [
 ]
 
 SUPPORTED_SCHEMAS = ("xunjian.findings/1",)
+_SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 PASSED, FAILED, UNKNOWN = "合格", "不合格", "无法判定"
 
@@ -123,6 +126,7 @@ class DisclosureUnit:
     parent: str | None
     published: int
     complete: bool  # False: some column could not be read whole, ``published`` is a lower bound
+    read: bool = True  # False: none of its columns was read (nothing to count)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -156,6 +160,31 @@ class ReportData:
     accounts: tuple[AccountEntry, ...]
     publishing: tuple[Publishing, ...] = ()  # empty: the export has no publishing section
     disclosure: Disclosure | None = None
+    coverage: Coverage | None = None  # None: an export without the section (all checked)
+
+    @property
+    def in_progress(self) -> bool:
+        """Judged before the period was over: every section says 截至, no band is final."""
+        if self.coverage is not None:
+            return self.coverage.in_progress
+        return self.as_of.astimezone(_SHANGHAI).date() < self.period_end
+
+    def unchecked(self, kind: str, entry_id: str) -> bool:
+        """``kind`` "site" or "account": no stored fetch in the period (未检查)."""
+        if self.coverage is None:
+            return False
+        ids = self.coverage.sites if kind == "site" else self.coverage.accounts
+        return entry_id in ids
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Coverage:
+    """What had no fetch between the period's first day and ``as_of`` (docs/findings-schema.md)."""
+
+    in_progress: bool
+    sites: frozenset[str]
+    accounts: frozenset[str]
+    columns: frozenset[tuple[str, str]]
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -348,6 +377,11 @@ def _disclosure(value: Any) -> Disclosure:
         at = f"{where}.units[{n}]"
         entry = _mapping(unit, at)
         complete = entry.get("complete", True)
+        outcomes = [
+            column.get("outcome")
+            for column in _list(entry.get("columns"), f"{at}.columns")
+            if isinstance(column, Mapping)
+        ]
         units.append(
             DisclosureUnit(
                 id=_str(entry, "id", at),
@@ -356,6 +390,7 @@ def _disclosure(value: Any) -> Disclosure:
                 parent=_opt_str(entry, "parent"),
                 published=_int(entry, "published", at),
                 complete=complete if isinstance(complete, bool) else True,
+                read=not outcomes or any(outcome != "not_read" for outcome in outcomes),
             )
         )
     findings = []
@@ -407,6 +442,7 @@ def parse_export(document: Any) -> ReportData:
     except ValueError as exc:
         raise ReportDataError(f"export.as_of {as_of_text!r} is not an ISO time") from exc
     disclosure = data.get("disclosure")
+    coverage = data.get("coverage")
     return ReportData(
         schema=str(schema),
         period_start=_date(_field(period, "start", "export.period"), "export.period.start"),
@@ -423,4 +459,22 @@ def parse_export(document: Any) -> ReportData:
         ),
         publishing=_publishing(data.get("publishing")),
         disclosure=None if disclosure is None else _disclosure(disclosure),
+        coverage=None if coverage is None else _coverage(coverage),
+    )
+
+
+def _coverage(value: Any) -> Coverage:
+    where = "export.coverage"
+    data = _mapping(value, where)
+    columns = set()
+    for n, column in enumerate(_list(data.get("columns_unchecked"), f"{where}.columns")):
+        entry = _mapping(column, f"{where}.columns_unchecked[{n}]")
+        columns.add((str(entry.get("site")), str(entry.get("column"))))
+    return Coverage(
+        in_progress=bool(data.get("in_progress", False)),
+        sites=frozenset(str(i) for i in _list(data.get("sites_unchecked"), f"{where}.sites")),
+        accounts=frozenset(
+            str(i) for i in _list(data.get("accounts_unchecked"), f"{where}.accounts")
+        ),
+        columns=frozenset(columns),
     )

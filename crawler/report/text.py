@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from crawler.report.model import (
     FAILED,
@@ -45,6 +46,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+_SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 WORST_SITES = 3  # sites named in 主要问题
 WORST_ACCOUNTS = 3  # accounts named in 主要问题
@@ -85,16 +87,25 @@ def intro(data: ReportData, region: str = "") -> str:
 
 
 def _overall(
-    noun: str, entries: Sequence[SiteEntry] | Sequence[AccountEntry], label: str, region: str
+    noun: str,
+    entries: Sequence[SiteEntry] | Sequence[AccountEntry],
+    label: str,
+    region: str,
+    unchecked: Callable[[str], bool] = lambda _: False,
 ) -> str:
-    """``label`` opens the sentence ("2022年第二季度，"), or is empty."""
+    """``label`` opens the sentence ("2022年第二季度，"), or is empty. An entry with no fetch in
+    the period is 未检查, never "无法访问或被拦截": that is said only of what was fetched and
+    failed."""
     running = len(entries)
     if running == 0:
         return f"{label}{region}没有列入检查的{noun}。"
-    unknown = [e for e in entries if e.result == UNKNOWN]
-    failed = [e for e in entries if e.result == FAILED]
-    passed = sum(1 for e in entries if e.result == PASSED)
-    checked = running - len(unknown)
+    not_checked = [e for e in entries if unchecked(e.id)]
+    unknown = [e for e in entries if e.result == UNKNOWN and not unchecked(e.id)]
+    failed = [e for e in entries if e.result == FAILED and not unchecked(e.id)]
+    passed = sum(1 for e in entries if e.result == PASSED and not unchecked(e.id))
+    checked = running - len(unknown) - len(not_checked)
+    if len(not_checked) == running:
+        return f"{label}{region}正在运行的{noun}共{running}个，本期均未检查（无检查数据）。"
     text = (
         f"{label}{region}正在运行的{noun}共{running}个，检查{checked}个，"
         f"检查率{percent(checked, running)}"
@@ -109,13 +120,36 @@ def _overall(
             f"另有{len(unknown)}个{noun}检查时无法访问或被拦截，无法判定，未计入检查数"
             f"（{_joined(e.name for e in unknown)}）。"
         )
+    if not_checked:
+        text += (
+            f"另有{len(not_checked)}个{noun}本期未检查（无检查数据），未计入检查数"
+            f"（{_joined(e.name for e in not_checked)}）。"
+        )
     return text
+
+
+def period_opening(data: ReportData) -> str:
+    """The period as a sentence opens with it: 2022年第二季度, and 截至M月D日 while the period
+    is in progress (nothing in it is final yet)."""
+    if data.in_progress:
+        return f"{data.period_label}（截至{_month_day(_as_of_day(data))}）"
+    return data.period_label
+
+
+def _as_of_day(data: ReportData) -> date:
+    return data.as_of.astimezone(_SHANGHAI).date()
 
 
 def site_overall(data: ReportData, region: str = "") -> str:
     """(一)总体情况, the websites: running, checked, 检查率, 合格, 合格率, then IPv6."""
-    text = _overall("政府网站", data.sites, data.period_label + "，", region)
-    return text + ipv6_sentence(data.sites) if data.sites else text
+    unchecked = _unchecked(data, "site")
+    text = _overall("政府网站", data.sites, period_opening(data) + "，", region, unchecked)
+    checked = [s for s in data.sites if not unchecked(s.id)]
+    return text + ipv6_sentence(checked) if checked else text
+
+
+def _unchecked(data: ReportData, kind: str) -> Callable[[str], bool]:
+    return lambda entry_id: data.unchecked(kind, entry_id)
 
 
 def ipv6_sentence(sites: Sequence[SiteEntry]) -> str:
@@ -143,7 +177,7 @@ def ipv6_sentence(sites: Sequence[SiteEntry]) -> str:
 
 def account_overall(data: ReportData, region: str = "") -> str:
     """The accounts' sentence; it follows the websites' one, so it does not repeat the period."""
-    return _overall("政务新媒体", data.accounts, "", region)
+    return _overall("政务新媒体", data.accounts, "", region, _unchecked(data, "account"))
 
 
 def _account_kind(type_label: str) -> str:
@@ -173,9 +207,17 @@ def _site_phrase(site: SiteEntry) -> str:
 
 def main_problems(data: ReportData) -> str:
     """(二)主要问题, naming the worst accounts (lowest score) and sites (most problems)."""
-    sites = [s for s in data.sites if s.problem_findings]
-    accounts = [a for a in data.accounts if a.problem_findings]
+    sites = [s for s in data.sites if s.problem_findings and not data.unchecked("site", s.id)]
+    accounts = [
+        a for a in data.accounts if a.problem_findings and not data.unchecked("account", a.id)
+    ]
     if not sites and not accounts:
+        entries = [("site", s.id) for s in data.sites] + [("account", a.id) for a in data.accounts]
+        missing = sum(1 for kind, entry_id in entries if data.unchecked(kind, entry_id))
+        if entries and missing == len(entries):
+            return "本期无检查数据，未能检查政府网站和政务新媒体存在的问题。"
+        if missing:
+            return f"已检查的政府网站和政务新媒体未发现存在问题（另有{missing}个本期未检查）。"
         return "本次检查未发现政府网站和政务新媒体存在问题。"
     subjects = "和".join(noun for noun, some in (("网站", sites), ("政务新媒体", accounts)) if some)
     codes = [f.code for s in sites for f in s.problem_findings]
@@ -232,6 +274,8 @@ def _month_day(day: date) -> str:
 def portal_publishing(data: ReportData, portal: str | None = None) -> str:
     """二、政府门户网站运行保障情况: items published in the period, by column."""
     entry = portal_of(data, portal)
+    if entry is not None and data.unchecked("site", entry.site):
+        return f"{data.period_label}，门户网站本期未检查，信息发布情况无检查数据。"
     if entry is None:
         if data.publishing and portal is not None:
             return f"{data.period_label}，门户网站（{portal}）无信息发布数据。"
@@ -269,7 +313,7 @@ def _named(disclosure: Disclosure, keep: Callable[[DisclosureUnit], bool]) -> st
         u.name
         for level in ("town", "department")
         for u in ranked_units(disclosure, level)
-        if keep(u)
+        if u.read and keep(u)  # a unit not read has no count to band
     )
 
 
@@ -278,8 +322,10 @@ def disclosure_basic(data: ReportData) -> str:
     disclosure = data.disclosure
     if disclosure is None:
         return f"{data.period_label}，政务公开专栏无检查数据（未配置政务公开单位或尚未检查）。"
+    if disclosure.units and not any(u.read for u in disclosure.units):
+        return f"{data.period_label}，政务公开专栏本期未检查（无检查数据）。"
     # A 专栏 is a unit's 政务公开 area: the notice's 591 = 23 departments + 18 towns + 550 村居.
-    text = f"{data.period_label}，政务公开平台开通的专栏有{disclosure.units_total}个"
+    text = f"{period_opening(data)}，政务公开平台开通的专栏有{disclosure.units_total}个"
     levels = [
         f"{_LEVEL_NAMES.get(level, level)}{totals.units}个"
         for level, totals in disclosure.by_level.items()
@@ -304,13 +350,23 @@ def disclosure_basic(data: ReportData) -> str:
         )
         if (named := _named(disclosure, keep))
     ]
+    if data.in_progress:
+        # The quarter's bands (超过200条, 不足10条) are judged once it is over.
+        return text + "各单位公开数量分档待本期结束后统计。" + _unread_units(disclosure)
     if high:
         text += "其中" + "，".join(high) + "。"
     text += "".join(low)
-    partial = [u.name for u in disclosure.units if not u.complete]
+    partial = [u.name for u in disclosure.units if not u.complete and u.read]
     if partial:
         text += f"{_joined(partial)}有栏目未能完整读取，其公开数量为不完全统计。"
-    return text
+    return text + _unread_units(disclosure)
+
+
+def _unread_units(disclosure: Disclosure) -> str:
+    unread = [u.name for u in disclosure.units if not u.read]
+    if not unread:
+        return ""
+    return f"{_joined(unread)}本期未检查（无检查数据），未计入以上统计。"
 
 
 def disclosure_problems(data: ReportData) -> str:
@@ -325,6 +381,11 @@ def disclosure_problems(data: ReportData) -> str:
         name = finding.unit_name or finding.unit or ""
         groups.setdefault((finding.code, finding.message), []).append(name)
     if not groups:
+        unread = sum(1 for unit in disclosure.units if not unit.read)
+        if disclosure.units and unread == len(disclosure.units):
+            return "政务公开专栏本期未检查，未能检查存在的问题。"
+        if unread:
+            return f"已检查的政务公开专栏未发现存在问题（另有{unread}个单位本期未检查）。"
         return "本次检查未发现政务公开专栏存在问题。"
     parts = []
     ordered = sorted(groups.items(), key=lambda group: _DISCLOSURE_ORDER.get(group[0][0], 9))

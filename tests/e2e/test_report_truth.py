@@ -46,6 +46,12 @@ def test_allow_incomplete_writes_the_notice_and_says_so(demo_crawl: DemoCrawl) -
     assert out.startswith("# 关于2021年第一季度")
     assert "note: 2021年第一季度: nothing stored was fetched" in err
     assert "reported as 未检查" in err
+    assert "正在运行的政府网站共20个，本期均未检查（无检查数据）。" in out
+    assert "正在运行的政务新媒体共98个，本期均未检查（无检查数据）。" in out
+    assert "门户网站本期未检查" in out
+    assert "政务公开专栏本期未检查（无检查数据）。" in out
+    for false_claim in ("无法访问或被拦截", "未发现", "检查0个", "共0条", "不足10条"):
+        assert false_claim not in out
 
 
 def test_the_default_is_the_last_complete_quarter_as_of_now(demo_crawl: DemoCrawl) -> None:
