@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from crawler.output.judged import Coverage
     from crawler.report import ReportData
     from crawler.targets import Targets
+    from crawler.targets.report import ReportSettings
 
 __all__ = ["report"]
 
@@ -79,7 +80,7 @@ def _from_storage(
     as_of: str | None,
     *,
     allow_incomplete: bool,
-) -> ReportData:
+) -> tuple[ReportData, ReportSettings]:
     from crawler.output.judged import judge_stored, resolve_moment
     from crawler.report import parse_export
     from crawler.targets import load_targets
@@ -105,7 +106,15 @@ def _from_storage(
             click.echo(f"error: {message}", err=True)
             sys.exit(EXIT_RUN)
         click.echo(f"note: {message.split(' — ')[0]}; reported as 未检查", err=True)
-    return parse_export(judged.export)
+    return parse_export(judged.export), targets.report
+
+
+def _export_settings(targets_path: Path) -> ReportSettings:
+    """The ``report:`` settings for a saved export: the targets file's when there is one."""
+    from crawler.targets import load_targets
+    from crawler.targets.report import ReportSettings
+
+    return load_targets(targets_path).report if targets_path.is_file() else ReportSettings()
 
 
 def incomplete_message(coverage: Coverage, label: str, targets: Targets) -> str:
@@ -177,14 +186,15 @@ def _listed(ids: Sequence[str], total: int, noun: str) -> str:
 )
 @click.option(
     "--region",
-    default="",
     metavar="TEXT",
-    help="The area's name in the sentences, e.g. 示范区 (…示范区正在运行的政府网站共20个).",
+    help="The area's name in the sentences, e.g. 示范区 (…示范区正在运行的政府网站共20个); "
+    "default: the targets file's report.region.",
 )
 @click.option(
     "--portal",
     metavar="ID",
-    help="The site whose publishing section 二 reports (default: the first site).",
+    help="The site whose publishing section 二 reports (default: the targets file's "
+    "report.portal, else the first site).",
 )
 @click.option(
     "--allow-incomplete",
@@ -201,7 +211,7 @@ def report(
     output_format: str,
     out: Path | None,
     export_path: Path | None,
-    region: str,
+    region: str | None,
     portal: str | None,
     allow_incomplete: bool,
     verbose: int,
@@ -230,13 +240,16 @@ def report(
             )
         if export_path is not None:
             data = _from_export(export_path, period, as_of)
+            settings = _export_settings(targets_path)
         else:
-            data = _from_storage(targets_path, db, period, as_of, allow_incomplete=allow_incomplete)
+            data, settings = _from_storage(
+                targets_path, db, period, as_of, allow_incomplete=allow_incomplete
+            )
         known = [entry.site for entry in data.publishing]
         if portal is not None and portal not in known:
             listed = ", ".join(known) or "none (the export has no publishing section)"
             raise ConfigError(f"--portal {portal}: no such site in the export — known: {listed}")
-        rendered = render(data, output_format, region=region, portal=portal)
+        rendered = render(data, output_format, region=region, portal=portal, settings=settings)
         if out is None:
             assert isinstance(rendered, str)
             sys.stdout.write(rendered)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from crawler.report.document import Notice, build_notice
 from crawler.report.model import ReportData, ReportDataError, parse_export
+from crawler.targets.report import ReportSettings
 
 __all__ = [
     "FORMATS",
@@ -25,10 +26,16 @@ FORMATS = ("md", "html", "docx", "xlsx")
 
 
 def render(
-    data: ReportData, output_format: str, *, region: str = "", portal: str | None = None
+    data: ReportData,
+    output_format: str,
+    *,
+    region: str | None = None,
+    portal: str | None = None,
+    settings: ReportSettings | None = None,
 ) -> str | bytes:
-    """The notice in ``output_format``: text for md and html, bytes for docx and xlsx."""
-    notice = build_notice(data, region=region, portal=portal)
+    """The notice in ``output_format``: text for md and html, bytes for docx and xlsx.
+    ``settings`` are the targets file's ``report:`` section (``region`` and ``portal`` win)."""
+    notice = build_notice(data, region=region, portal=portal, settings=settings or ReportSettings())
     if output_format == "md":
         from crawler.report.markdown import render_markdown
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from crawler.report import text
 from crawler.report.model import UNKNOWN, ReportData, SiteEntry
+from crawler.report.text import DEFAULT_SETTINGS
+from crawler.targets.report import ReportSettings
 
 __all__ = [
     "NEXT_STEPS_PLACEHOLDER",
@@ -115,15 +117,19 @@ def _count(published: int, complete: bool) -> Cell:
     return published if complete else f"≥{published}"
 
 
-def attachment3_tables(data: ReportData) -> tuple[Table, ...]:
-    """附件3: departments (序号, 单位名称, 公开条数) and towns (序号, 镇办名称, 公开数量)."""
+def attachment3_tables(
+    data: ReportData, settings: ReportSettings = DEFAULT_SETTINGS
+) -> tuple[Table, ...]:
+    """附件3: departments (序号, 单位名称, 公开条数) and towns (序号, 镇办名称, 公开数量), captioned
+    as the ``report:`` settings' ``tables`` say."""
     if data.disclosure is None:
         return ()
     tables = []
-    for level, caption, headers in (
-        ("department", "（区管委会部门）", ("序号", "单位名称", "公开条数")),
-        ("town", "（片区、镇、街道办事处）", ("序号", "镇办名称", "公开数量")),
+    for level, headers in (
+        ("department", ("序号", "单位名称", "公开条数")),
+        ("town", ("序号", "镇办名称", "公开数量")),
     ):
+        caption = f"（{settings.tables.get(level, level)}）"
         units = text.ranked_units(data.disclosure, level)
         rows = tuple(
             (n, unit.name, _count(unit.published, unit.complete) if unit.read else "未检查")
@@ -133,9 +139,19 @@ def attachment3_tables(data: ReportData) -> tuple[Table, ...]:
     return tuple(tables)
 
 
-def build_notice(data: ReportData, *, region: str = "", portal: str | None = None) -> Notice:
+def build_notice(
+    data: ReportData,
+    *,
+    region: str | None = None,
+    portal: str | None = None,
+    settings: ReportSettings = DEFAULT_SETTINGS,
+) -> Notice:
     """The whole notice for ``data``; ``region`` is the area's name in the sentences
-    (示范区), ``portal`` the id of the site whose publishing section 二 reports."""
+    (示范区), ``portal`` the id of the site whose publishing section 二 reports; each defaults
+    to the ``report:`` settings of the targets file, which also give the office, the cited
+    documents, the labels, the bands and the number of examples."""
+    region = settings.region if region is None else region
+    portal = settings.portal if portal is None else portal
     label = data.period_label
     sections = (
         Section(
@@ -143,14 +159,14 @@ def build_notice(data: ReportData, *, region: str = "", portal: str | None = Non
             (
                 Paragraph(text.site_overall(data, region), lead="（一）总体情况。"),
                 Paragraph(text.account_overall(data, region)),
-                Paragraph(text.main_problems(data), lead="（二）主要问题。"),
+                Paragraph(text.main_problems(data, settings), lead="（二）主要问题。"),
             ),
         ),
         Section("二、政府门户网站运行保障情况", (Paragraph(text.portal_publishing(data, portal)),)),
         Section(
             "三、政务公开专栏管理情况",
             (
-                Paragraph(text.disclosure_basic(data), lead="（一）基本情况。"),
+                Paragraph(text.disclosure_basic(data, settings), lead="（一）基本情况。"),
                 Paragraph(text.disclosure_problems(data), lead="（二）主要问题。"),
             ),
         ),
@@ -171,13 +187,13 @@ def build_notice(data: ReportData, *, region: str = "", portal: str | None = Non
             3,
             f"{label}政务公开专栏检查情况",
             "",
-            attachment3_tables(data),
+            attachment3_tables(data, settings),
             "无检查数据（未配置政务公开单位或尚未检查）。",
         ),
     )
     return Notice(
         title=text.title(data, region),
-        intro=text.intro(data, region),
+        intro=text.intro(data, region, settings),
         sections=sections,
         attachments=attachments,
     )

@@ -28,6 +28,7 @@ from crawler.report.model import (
     ReportData,
     SiteEntry,
 )
+from crawler.targets.report import ReportSettings
 
 __all__ = [
     "account_overall",
@@ -45,11 +46,10 @@ __all__ = [
     "title",
 ]
 
-T = TypeVar("T")
+_Ranked = TypeVar("_Ranked", SiteEntry, AccountEntry)
 _SHANGHAI = ZoneInfo("Asia/Shanghai")
 
-WORST_SITES = 3  # sites named in 主要问题
-WORST_ACCOUNTS = 3  # accounts named in 主要问题
+DEFAULT_SETTINGS = ReportSettings()
 _UPDATE_CODES = re.compile(r"not-updated|stale|overdue|empty|undated|weekly|dormant")
 _REGION_PREFIX = re.compile(r"^.+?(?:示范区|自治州|地区|市|县|区|旗)(?=.{2,})")
 _SITE_SUFFIX = re.compile(r"(?:门户网站|网站)$")
@@ -79,10 +79,14 @@ def title(data: ReportData, region: str = "") -> str:
     return f"关于{data.period_label}{region}政府网站与政务新媒体检查情况的通报"
 
 
-def intro(data: ReportData, region: str = "") -> str:
+def intro(data: ReportData, region: str = "", settings: ReportSettings = DEFAULT_SETTINGS) -> str:
+    """The opening: the documents cited and the issuing office, when the targets file's
+    ``report:`` section names them."""
+    documents = "、".join(settings.documents) + "等文件" if settings.documents else "有关文件"
+    office = settings.office or ""
     return (
-        f"按照有关文件要求，对{data.period_label}{region}政府网站与政务新媒体建设管理情况、"
-        "政务公开专栏管理情况进行了检查，现将有关情况通报如下："
+        f"按照{documents}要求，{office}对{data.period_label}{region}政府网站与政务新媒体建设"
+        "管理情况、政务公开专栏管理情况进行了检查，现将有关情况通报如下："
     )
 
 
@@ -189,9 +193,17 @@ def _account_kind(type_label: str) -> str:
     return f"{type_label}账号"
 
 
-def _worst(entries: Sequence[T], key: Callable[[T], tuple[int, ...]], count: int) -> list[T]:
-    """The ``count`` entries ranked first by ``key`` (ties: the earlier), in file order."""
-    ranked = sorted(range(len(entries)), key=lambda n: (*key(entries[n]), n))
+def _worst(entries: Sequence[_Ranked], count: int) -> list[_Ranked]:
+    """The ``count`` entries that lost most points, then have most findings (a finding found in
+    two weeks counts twice), ties by name — in the targets file's order."""
+    ranked = sorted(
+        range(len(entries)),
+        key=lambda n: (
+            -sum(f.points for f in entries[n].problem_findings),
+            -sum(f.occurrences for f in entries[n].problem_findings),
+            entries[n].name,
+        ),
+    )
     chosen = set(ranked[:count])
     return [entry for n, entry in enumerate(entries) if n in chosen]
 
@@ -205,8 +217,9 @@ def _site_phrase(site: SiteEntry) -> str:
     return "存在" + "、".join(dict.fromkeys(phrases)) + "问题"
 
 
-def main_problems(data: ReportData) -> str:
-    """(二)主要问题, naming the worst accounts (lowest score) and sites (most problems)."""
+def main_problems(data: ReportData, settings: ReportSettings = DEFAULT_SETTINGS) -> str:
+    """(二)主要问题, naming the worst accounts and sites (``_worst``), as many as the
+    ``report:`` settings ask."""
     sites = [s for s in data.sites if s.problem_findings and not data.unchecked("site", s.id)]
     accounts = [
         a for a in data.accounts if a.problem_findings and not data.unchecked("account", a.id)
@@ -231,11 +244,7 @@ def main_problems(data: ReportData) -> str:
         lead = f"个别{subjects}存在问题。"
     parts = []
     if accounts:
-        worst = _worst(
-            accounts,
-            lambda a: (a.score, -sum(f.occurrences for f in a.problem_findings)),
-            WORST_ACCOUNTS,
-        )
+        worst = _worst(accounts, settings.example_accounts)
         by_problem: dict[str, dict[str, list[str]]] = {}
         for account in worst:
             first = account.problem_findings[0].message
@@ -246,13 +255,13 @@ def main_problems(data: ReportData) -> str:
             named = "、".join(kind + "".join(names) for kind, names in kinds.items())
             parts.append(f"{named}{message}")
     if sites:
-        worst_sites = _worst(sites, lambda s: (-len(s.problem_findings), s.score), WORST_SITES)
+        worst_sites = _worst(sites, settings.example_sites)
         by_phrase: dict[str, list[str]] = {}
         for site in worst_sites:
             by_phrase.setdefault(_site_phrase(site), []).append(short_name(site.name))
         for phrase, names in by_phrase.items():
             parts.append(f"{_joined(names)}网站{phrase}")
-    return lead + "如" + "；".join(parts) + "。"
+    return lead + ("如" + "；".join(parts) if parts else "") + "。"
 
 
 def portal_of(data: ReportData, portal: str | None = None) -> Publishing | None:
@@ -297,7 +306,6 @@ _DISCLOSURE_ORDER = {
     "disclosure-overview-stale": 1,
     "disclosure-column-stale": 2,
 }
-_LEVEL_NAMES = {"department": "区管委会部门", "town": "片区及镇办", "village": "村居"}
 
 
 def ranked_units(disclosure: Disclosure, level: str) -> list[DisclosureUnit]:
@@ -317,8 +325,9 @@ def _named(disclosure: Disclosure, keep: Callable[[DisclosureUnit], bool]) -> st
     )
 
 
-def disclosure_basic(data: ReportData) -> str:
-    """三(一)基本情况: columns per level, items, and the units over 200/100, under 20/10."""
+def disclosure_basic(data: ReportData, settings: ReportSettings = DEFAULT_SETTINGS) -> str:
+    """三(一)基本情况: columns per level, items, and the units over and under the ``report:``
+    settings' bands (200/100, 20/10 by default)."""
     disclosure = data.disclosure
     if disclosure is None:
         return f"{data.period_label}，政务公开专栏无检查数据（未配置政务公开单位或尚未检查）。"
@@ -327,26 +336,27 @@ def disclosure_basic(data: ReportData) -> str:
     # A 专栏 is a unit's 政务公开 area: the notice's 591 = 23 departments + 18 towns + 550 村居.
     text = f"{period_opening(data)}，政务公开平台开通的专栏有{disclosure.units_total}个"
     levels = [
-        f"{_LEVEL_NAMES.get(level, level)}{totals.units}个"
+        f"{settings.levels.get(level, level)}{totals.units}个"
         for level, totals in disclosure.by_level.items()
         if totals.units
     ]
     if levels:
         text += "。其中" + "，".join(levels)
     text += f"，公开信息共{disclosure.published_total}条。"
+    top, high_line, under, low_line = settings.bands
     high = [
         f"{named}{phrase}"
         for keep, phrase in (
-            (lambda u: u.published > 200, "超过200条"),
-            (lambda u: 100 < u.published <= 200, "公开信息超过100条"),
+            (lambda u: u.published > top, f"超过{top}条"),
+            (lambda u: high_line < u.published <= top, f"公开信息超过{high_line}条"),
         )
         if (named := _named(disclosure, keep))
     ]
     low = [
         f"{named}{phrase}。"
         for keep, phrase in (
-            (lambda u: 10 <= u.published < 20, "公开信息不足20条"),
-            (lambda u: u.published < 10, "公开信息不足10条"),
+            (lambda u: low_line <= u.published < under, f"公开信息不足{under}条"),
+            (lambda u: u.published < low_line, f"公开信息不足{low_line}条"),
         )
         if (named := _named(disclosure, keep))
     ]

@@ -7,7 +7,8 @@ one module per section:
   reads and validates the whole file and loads the rule profiles (``Targets``);
 - ``sites:`` and their columns — ``sites``;
 - ``accounts:`` (new-media accounts and their sources) — ``accounts``;
-- ``units:`` (政务公开 units and their columns) — ``units``.
+- ``units:`` (政务公开 units and their columns) — ``units``;
+- ``report:`` (what the notice says of its office) — ``report``.
 
 ``base`` holds what the sections share: the field checks, column ids, profile references and
 the one error::

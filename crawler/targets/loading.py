@@ -8,7 +8,7 @@ and loads the rule profiles the sites and accounts name.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol, TypeVar
 
@@ -19,6 +19,7 @@ from crawler.fetch.addresses import AddressPolicy, IPNetwork, host_of, parse_net
 from crawler.fetch.errors import FetchConfigError
 from crawler.targets.accounts import AccountTarget, _AccountSpec, _build_accounts
 from crawler.targets.base import TargetsError, _check_url, _profile_ref, _Strict
+from crawler.targets.report import ReportSettings, _ReportSpec, build_report_settings
 from crawler.targets.sites import _build_sites, _SiteSpec
 from crawler.targets.units import _build_units, _UnitSpec
 from rules.disclosure import DisclosureUnit
@@ -42,6 +43,7 @@ class _TargetsSpec(_Strict):
     accounts: list[_AccountSpec] = Field(default_factory=list)
     units: list[_UnitSpec] = Field(default_factory=list)  # 政务公开 units (docs/disclosure.md)
     allow_addresses: list[str] = Field(default_factory=list)  # internal ranges that may be read
+    report: _ReportSpec | None = None  # the notice's own words (crawler/targets/report.py)
 
     _rsshub = field_validator("rsshub")(lambda v: None if v is None else _check_url(v))
     _weibo = field_validator("weibo_api")(_check_url)
@@ -68,6 +70,7 @@ class Targets:
     source: str = "targets.yaml"
     named_hosts: frozenset[str] = frozenset()  # every host the file names (address policy)
     allow_addresses: tuple[IPNetwork, ...] = ()  # the `allow_addresses:` ranges
+    report: ReportSettings = field(default_factory=ReportSettings)  # the `report:` section
 
     def address_policy(self) -> AddressPolicy:
         """What a crawl of this file may reach: its named hosts, its allowed ranges."""
@@ -165,6 +168,10 @@ def parse_targets(
         base_dir=base_dir,
     )
     units = _build_units(spec.units, source=source)
+    try:
+        report = build_report_settings(spec.report, frozenset(site.id for site in sites))
+    except ValueError as exc:
+        raise TargetsError(source, [str(exc)]) from exc
     return Targets(
         sites=sites,
         accounts=accounts,
@@ -173,6 +180,7 @@ def parse_targets(
         source=source,
         named_hosts=_named_hosts(spec, sites, accounts, units),
         allow_addresses=parse_networks(spec.allow_addresses),
+        report=report,
     )
 
 
