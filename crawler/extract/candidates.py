@@ -1,7 +1,8 @@
 """Candidate lists: containers whose children of one tag each hold a title-like link.
 
 Every title-like link votes for its ancestors: for each (container, child) pair on the way up
-(at most ``MAX_DEPTH`` levels) the child is a possible entry of the container. The candidates
+(at most ``MAX_DEPTH`` levels, formatting elements not counted) the child is a possible entry of
+the container. The candidates
 are then ranked by the shape of their links alone (``shape_score``) before any date is read.
 """
 
@@ -16,6 +17,27 @@ from crawler.extract.anchors import Link, read_link
 MAX_DEPTH = 6
 TITLE_CHARS_FULL = 15  # a mean title this long counts fully
 _STOP_TAGS = frozenset({"body", "html", "head", "form"})
+# The formatting elements HTML parsers reopen after an unclosed one (the "active formatting
+# elements" of the HTML standard): they do not count towards ``MAX_DEPTH``.
+_FORMATTING_TAGS = frozenset(
+    {
+        "a",
+        "b",
+        "big",
+        "code",
+        "em",
+        "font",
+        "i",
+        "nobr",
+        "s",
+        "small",
+        "strike",
+        "strong",
+        "tt",
+        "u",
+    }
+)
+_MAX_STEPS = MAX_DEPTH + 12  # all the same, a link climbs at most this many elements
 
 
 @dataclass(slots=True, kw_only=True)
@@ -55,7 +77,13 @@ def _vote(candidates: Candidates, anchor: LexborNode, link: Link) -> None:
     child = anchor
     parent = anchor.parent
     depth = 0
-    while parent is not None and depth < MAX_DEPTH and parent.tag not in _STOP_TAGS:
+    steps = 0
+    while (
+        parent is not None
+        and depth < MAX_DEPTH
+        and steps < _MAX_STEPS
+        and parent.tag not in _STOP_TAGS
+    ):
         tag = child.tag or ""
         key = (parent.mem_id, tag)
         candidate = candidates.get(key)
@@ -66,6 +94,10 @@ def _vote(candidates: Candidates, anchor: LexborNode, link: Link) -> None:
             candidate.entries[child_id] = child
             candidate.links[child_id] = []
         candidate.links[child_id].append((anchor, link))
+        # Formatting elements the parser reopened in every later entry (an unclosed
+        # <font><b> repeats inside each following <li>) are not levels of the page's layout.
+        if parent.tag not in _FORMATTING_TAGS:
+            depth += 1
+        steps += 1
         child = parent
         parent = parent.parent
-        depth += 1

@@ -416,3 +416,16 @@ def test_json_list_year_less_dates_take_their_year_from_the_list() -> None:
     assert [item.published for item in result.items] == [date(2019, 5, 21 - n) for n in range(1, 5)]
     assert result.items[0].date_where == "script JSON (field 'date'), year inferred from URL"
     assert result.items[0].date_text == "05-20"
+
+
+def test_entries_under_unclosed_formatting_tags_are_all_read() -> None:
+    # Each entry leaves <font><b> open: the parser reopens them inside every later <li>, so
+    # from the 4th entry on each link sits 7 elements below its <li>. The newest is the last.
+    rows = "".join(
+        f"<li><a href='/a/{n}.html'>关于第{n + 1}次专题会议的情况通报</a>"
+        f"<font color='#999'><b>2022-05-{10 + n:02d}\n"
+        for n in range(6)
+    )
+    result = extract_page(_page(f"<ul class='list'>{rows}</ul>"), base_url=BASE, today=TODAY)
+    assert len(result.items) == 6
+    assert result.newest == date(2022, 5, 15)
