@@ -1,0 +1,123 @@
+"""Fetch and extract a run's pages: bounded workers, jobs handed out host by host.
+
+Up to ``max_concurrency`` workers share one ``Fetcher``. Each takes the next page whose host
+can be requested now (``crawler.sites.dispatch``), so a host waiting out its politeness delay
+never holds a worker another host could use; it fetches the page (conditionally, with the
+validators of the previous snapshot), extracts a readable one off the event loop
+(``ExtractionPool``) and queues it for the run's one writer task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine, Sequence
+from datetime import date
+from typing import Any, Protocol, TypeVar
+
+import httpx
+
+from crawler.extract import PageExtraction
+from crawler.extract.pool import ExtractionPool
+from crawler.fetch import FetchConfigError, Fetcher, FetchResult, FetchSettings
+from crawler.fetch.client import check_url, host_key
+from crawler.sites.dispatch import HostDispatcher
+from rules.model import Column, Outcome, Site
+
+__all__ = ["Page", "fetch_all"]
+
+
+class Page(Protocol):
+    """A page to fetch: the site's homepage (``column`` None) or a column's list page."""
+
+    @property
+    def site(self) -> Site: ...
+    @property
+    def column(self) -> Column | None: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def column_id(self) -> str | None: ...
+
+
+P = TypeVar("P", bound=Page)
+
+
+async def fetch_all(
+    jobs: Sequence[P],
+    validators: dict[tuple[str, str | None], tuple[str | None, str | None]],
+    settings: FetchSettings,
+    pool: ExtractionPool,
+    today: date,
+    queue: asyncio.Queue[tuple[P, FetchResult, PageExtraction | None] | None],
+    write_pages: Callable[[], Coroutine[Any, Any, None]],
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> None:
+    """Fetch and extract every page with bounded workers; the writer drains the queue.
+
+    ``transport`` replaces the Fetcher's own (tests, benchmarks).
+    """
+    dispatcher = HostDispatcher(
+        jobs,
+        host_of=_host_of,
+        per_host_concurrency=settings.per_host_concurrency,
+        per_host_delay_s=settings.per_host_delay_s,
+    )
+    async with Fetcher(settings, transport=transport) as fetcher:
+
+        async def fetch_pages() -> None:
+            while (turn := await dispatcher.take()) is not None:
+                job = turn.job
+                etag, last_modified = validators.get((job.site.id, job.column_id), (None, None))
+                result = None
+                try:
+                    result = await fetcher.fetch(
+                        job.url,
+                        etag=etag,
+                        last_modified=last_modified,
+                        respect_robots=job.site.respect_robots,
+                    )
+                finally:  # the host is free before the page is parsed
+                    dispatcher.give_back(turn, started_at=_started_at(result))
+                extraction = None
+                if result.outcome is Outcome.OK and result.text is not None:
+                    extraction = await pool.extract(
+                        result.text,
+                        base_url=result.final_url,
+                        today=today,
+                        selector=job.column.selector if job.column else None,
+                        homepage=job.column is None,
+                    )
+                await queue.put((job, result, extraction))
+
+        try:
+            async with asyncio.TaskGroup() as tasks:
+                writer = tasks.create_task(write_pages())
+                async with asyncio.TaskGroup() as workers:
+                    for _ in range(min(len(jobs), settings.max_concurrency)):
+                        workers.create_task(fetch_pages())
+                await queue.put(None)
+                await writer
+        except BaseExceptionGroup as group:
+            # The run records (and the caller sees) what failed, not "errors in a TaskGroup".
+            raise _first_error(group) from group
+
+
+def _started_at(result: FetchResult | None) -> float | None:
+    """When the fetch's first request started (event-loop time); None if none was made."""
+    if result is None or not result.attempts:
+        return None
+    return asyncio.get_running_loop().time() - result.elapsed_s
+
+
+def _host_of(job: Page) -> str:
+    """The page's unit of politeness, as the Fetcher counts it (``scheme://host:port``)."""
+    try:
+        return host_key(check_url(job.url))
+    except FetchConfigError:
+        return job.url  # not fetchable: its own "host"; the fetch raises the error as before
+
+
+def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    first = group.exceptions[0]
+    return _first_error(first) if isinstance(first, BaseExceptionGroup) else first
