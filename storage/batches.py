@@ -4,13 +4,20 @@ A batch is recorded when a night is deferred to the workers (``crawl schedule
 --distributed`` or ``crawl enqueue``); every run a job of it makes is linked to it, so the
 progress of a distributed night can be read from the runs: which scopes (sites, and
 ``accounts``) have a completed run, which are running, which failed or were interrupted.
+
+A site's run that completed without checking its site — another run (``crawl --site X``)
+held the site's lease for all of the job's wait, so the run judged it not checked and named
+it in ``stats.skipped_sites`` — is not the site's run of the batch: the site counts as
+skipped, not completed, and a job of it that runs again crawls it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,8 +47,10 @@ class BatchProgress:
     accounts: int
     jobs: int
     runs_by_status: dict[str, int] = field(default_factory=dict)  # every run of the batch
-    scopes_completed: int = 0  # scopes (sites, "accounts") with at least one completed run
+    scopes_completed: int = 0  # scopes (sites, "accounts") with a completed run that checked it
     scopes_running: int = 0
+    # sites whose every completed run skipped them (held by another run): not done
+    scopes_skipped: int = 0
     last_finished_at: datetime | None = None
 
     @property
@@ -78,22 +87,33 @@ async def link_run(session: AsyncSession, *, batch_id: int, run_id: int) -> None
 
 
 async def completed_run(session: AsyncSession, *, batch_id: int, scope: str) -> int | None:
-    """The run of that scope a job of the batch already completed, if any.
+    """The run of that scope a job of the batch already completed, if any (one that skipped
+    its site, held by another run, does not count).
 
     A job runs at least once: a worker that completed a site's run and died before the queue
     heard of it has its job run again. The job then finds the completed run and stops.
     """
     r, br = run_table, batch_run_table
-    found = await session.scalar(
-        select(func.min(r.c.id))
+    rows = await session.execute(
+        select(r.c.id, r.c.stats)
         .join(br, br.c.run_id == r.c.id)
         .where(
             br.c.batch_id == batch_id,
             r.c.scope == scope,
             r.c.status == RunStatus.COMPLETED.value,
         )
+        .order_by(r.c.id)
     )
-    return None if found is None else int(found)
+    for row in rows:
+        if not _skipped(scope, row.stats):
+            return int(row.id)
+    return None
+
+
+def _skipped(scope: str, stats: Mapping[str, Any] | None) -> bool:
+    """Whether a run of ``scope`` did not check it: another run held the site throughout."""
+    skipped = (stats or {}).get("skipped_sites") or {}
+    return isinstance(skipped, Mapping) and scope in skipped
 
 
 async def last_batch(session: AsyncSession) -> BatchProgress | None:
@@ -110,13 +130,15 @@ async def batch_progress(session: AsyncSession, batch_id: int) -> BatchProgress 
     r, br = run_table, batch_run_table
     rows = (
         await session.execute(
-            select(r.c.scope, r.c.status, r.c.finished_at)
+            select(r.c.scope, r.c.status, r.c.finished_at, r.c.stats)
             .join(br, br.c.run_id == r.c.id)
             .where(br.c.batch_id == batch_id)
         )
     ).all()
     statuses = Counter(row.status for row in rows)
-    completed = {row.scope for row in rows if row.status == RunStatus.COMPLETED.value}
+    ended = [row for row in rows if row.status == RunStatus.COMPLETED.value]
+    completed = {row.scope for row in ended if not _skipped(row.scope, row.stats)}
+    skipped = {row.scope for row in ended} - completed
     running = {row.scope for row in rows if row.status == RunStatus.RUNNING.value} - completed
     finished = [row.finished_at for row in rows if row.finished_at is not None]
     return BatchProgress(
@@ -129,5 +151,6 @@ async def batch_progress(session: AsyncSession, batch_id: int) -> BatchProgress 
         runs_by_status=dict(sorted(statuses.items())),
         scopes_completed=len(completed),
         scopes_running=len(running),
+        scopes_skipped=len(skipped - running),
         last_finished_at=max(finished) if finished else None,
     )

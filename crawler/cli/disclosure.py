@@ -83,6 +83,7 @@ def disclosure(
     user_agent: str | None,
     concurrency: int | None,
     per_host_delay: float | None,
+    timeout: float | None,
     verbose: int,
     log_format: str,
 ) -> None:
@@ -114,7 +115,7 @@ def disclosure(
         settings = None
         if not stored:
             settings = replace(
-                fetch_settings(user_agent, concurrency, per_host_delay),
+                fetch_settings(user_agent, concurrency, per_host_delay, timeout),
                 addresses=targets.address_policy(),
             )
         section = run_async(

@@ -55,6 +55,7 @@ def discover(
     user_agent: str | None,
     concurrency: int | None,
     per_host_delay: float | None,
+    timeout: float | None,
     verbose: int,
     log_format: str,
 ) -> None:
@@ -86,7 +87,7 @@ def discover(
             raise SystemExit(EXIT_CONFIG)
         site: Site | None = None
         settings = replace(
-            fetch_settings(user_agent, concurrency, per_host_delay), per_host_concurrency=1
+            fetch_settings(user_agent, concurrency, per_host_delay, timeout), per_host_concurrency=1
         )
         if site_id is not None:
             targets = load_targets(targets_path)

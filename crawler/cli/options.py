@@ -134,8 +134,8 @@ def _apply(func: F, options: list[Any]) -> F:
 
 
 def fetch_options(func: F) -> F:
-    """The politeness options of every command that crawls: --user-agent, --concurrency and
-    --per-host-delay (see ``crawler.operations.jobs.fetch_settings``)."""
+    """The politeness options of every command that crawls: --user-agent, --concurrency,
+    --per-host-delay and --timeout (see ``crawler.operations.jobs.fetch_settings``)."""
     return _apply(
         func,
         [
@@ -155,6 +155,14 @@ def fetch_options(func: F) -> F:
                 metavar="SECONDS",
                 help="Least time between two request starts to one host "
                 "(default 0.5, plus jitter).",
+            ),
+            click.option(
+                "--timeout",
+                type=click.FloatRange(1, 600),
+                metavar="SECONDS",
+                help="Longest one page's fetch may take, its retries included (default 60; "
+                "one attempt at most 20, a connect at most 10). A page past it is 访问超时, "
+                "never 'not updated'.",
             ),
         ],
     )

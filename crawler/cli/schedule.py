@@ -111,6 +111,7 @@ def schedule(
     user_agent: str | None,
     concurrency: int | None,
     per_host_delay: float | None,
+    timeout: float | None,
     keep_bodies_days: int,
     verbose: int,
     log_format: str,
@@ -148,7 +149,7 @@ def schedule(
         plan = SchedulePlan(
             targets=targets,
             db=db,
-            fetch_settings=fetch_settings(user_agent, concurrency, per_host_delay),
+            fetch_settings=fetch_settings(user_agent, concurrency, per_host_delay, timeout),
             keep_bodies_days=keep_bodies_days,
             schedule=ScheduleSettings(
                 nightly=nightly,

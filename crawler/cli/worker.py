@@ -98,6 +98,12 @@ DEFAULT_POLL_S = 5.0
     metavar="SECONDS",
     help="Least time between two request starts to one host (default 0.5, plus jitter).",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(1, 600),
+    metavar="SECONDS",
+    help="Longest one page's fetch may take, its retries included (default 60).",
+)
 @logging_options("One line per job is always logged; -v more, -vv debug.")
 def worker(
     targets_path: Path,
@@ -110,6 +116,7 @@ def worker(
     poll: float,
     user_agent: str | None,
     per_host_delay: float | None,
+    timeout: float | None,
     verbose: int,
     log_format: str,
 ) -> None:
@@ -141,7 +148,7 @@ def worker(
             stalled_after_s=stalled_after,
             stalled_check_s=stalled_check,
             poll_s=poll,
-            fetch=fetch_settings(user_agent, None, per_host_delay),
+            fetch=fetch_settings(user_agent, None, per_host_delay, timeout),
         )
         run_async(serve_worker(db=db, targets=targets, settings=settings))
 

@@ -5,8 +5,11 @@ the ``NightlyScheduler`` (``crawler.operations.scheduler``) until SIGTERM or SIG
 (``crawler.operations.signals``): the first signal stops the triggers and lets a running
 crawl finish within the plan's stop timeout, a second one cancels it. The jobs:
 
-- the full crawl, exactly as ``crawl`` runs it (``crawl_targets``), or in the distributed
-  mode the night deferred to the workers (``defer_night``);
+- the full crawl, as ``crawl`` runs it (``crawl_targets``), or in the distributed mode the
+  night deferred to the workers (``defer_night``). Unlike ``crawl``, a site another run is
+  crawling (an ad-hoc ``crawl --site X``) is not skipped at once: it is crawled after the
+  others once that run lets it go, waiting up to ``SchedulePlan.held_wait`` (10 minutes);
+  only a site still held then is judged not checked, with the run that holds it;
 - a round of availability probes of every homepage, and a round of IPv6 checks of every
   site, each when the plan asks for it (docs/site-health.md).
 """
@@ -34,6 +37,7 @@ from crawler.operations.scheduler import (
 )
 from crawler.operations.signals import stop_signals
 from crawler.sites.ipv6 import Ipv6Settings, check_sites_ipv6
+from crawler.sites.leasing import DEFAULT_HELD_SITE_WAIT, HeldSiteWait
 from crawler.sites.linkcheck import LinkCheckSettings
 from crawler.sites.probes import probe_settings, probe_sites
 from crawler.targets import Targets
@@ -56,6 +60,8 @@ class SchedulePlan:
     distributed: bool = False
     nameservers: tuple[tuple[str, int], ...] = ()  # for the IPv6 checks; empty: the system's
     link_checks: LinkCheckSettings | None = DEFAULT_LINK_CHECKS  # None: no link checks
+    # how long the nightly run waits for a site another run holds, after the other sites
+    held_wait: HeldSiteWait = DEFAULT_HELD_SITE_WAIT
 
 
 async def serve_schedule(plan: SchedulePlan) -> None:
@@ -91,7 +97,7 @@ async def serve_schedule(plan: SchedulePlan) -> None:
 
 
 def _crawl_job(plan: SchedulePlan) -> Callable[[datetime], Awaitable[int]]:
-    """The full crawl, exactly as `crawl` runs it; returns the run id."""
+    """The full crawl, as `crawl` runs it, waiting for held sites; returns the run id."""
 
     async def crawl_all(now: datetime) -> int:
         report = await crawl_targets(
@@ -103,6 +109,7 @@ def _crawl_job(plan: SchedulePlan) -> Callable[[datetime], Awaitable[int]]:
             show_progress=False,
             keep_bodies_days=plan.keep_bodies_days,
             link_checks=plan.link_checks,
+            held_wait=plan.held_wait,
         )
         return report.run_id
 

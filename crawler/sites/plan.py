@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from crawler.fetch import FetchSettings
+from crawler.sites.leasing import HeldSiteWait
 from crawler.sites.linkcheck import LinkCheckSettings
 from crawler.targets import AccountTarget
 from rules.model import Site
@@ -47,6 +48,9 @@ class CrawlPlan:
     ``source_headers``: extra request headers by account source kind (e.g. Weibo's cookie).
     ``job``: the job of a distributed batch that makes this run (None: an ordinary run, which
     synchronises the targets first).
+    ``held_wait``: how long to wait for the sites another live run holds, crawled after the
+    others once it lets them go (the nightly run, a distributed job); None: skip them at once
+    (an ad-hoc run). Either way a site still held is judged not checked, with the reason.
     """
 
     sites: Sequence[Site]
@@ -61,3 +65,4 @@ class CrawlPlan:
     link_checks: LinkCheckSettings | None = None
     source_headers: Mapping[str, Mapping[str, str]] | None = None
     job: JobRun | None = None
+    held_wait: HeldSiteWait | None = None

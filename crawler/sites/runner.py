@@ -11,7 +11,9 @@ Runs at the same time: a run leases each of its sites before fetching (``storage
 keeps the leases, renewed, until its findings are stored. A site another live run holds is
 skipped: not fetched, judged as not checked in this run (never stale or empty), and named with
 the reason in the report, the log and the run's stats. A site whose lease was lost while the
-run worked (taken over after the run stopped renewing it) is judged as not checked too.
+run worked (taken over after the run stopped renewing it) is judged as not checked too. A run
+with a wait (``CrawlPlan.held_wait``: the nightly run) crawls a held site after the others once
+it is let go; a renewal that fails for good stops the run (``crawler.sites.leasing``).
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ import functools
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -32,10 +34,17 @@ from crawler.accounts.crawl import crawl_accounts
 from crawler.accounts.judging import AccountReport, judge_accounts
 from crawler.extract import PageExtraction
 from crawler.extract.pool import ExtractionPool
-from crawler.fetch import Fetcher, FetchResult, FetchSettings
+from crawler.fetch import FetchResult
 from crawler.records import fetch_record
+from crawler.sites.fetching import fetch_all as _fetch_all
 from crawler.sites.judging import SiteReport, judge_sites
-from crawler.sites.leasing import lease_sites, lost_sites, release_leases, renew_leases
+from crawler.sites.leasing import (
+    HeldSites,
+    LeaseRenewal,
+    lease_sites,
+    lost_sites,
+    release_leases,
+)
 from crawler.sites.linkcheck import LinkRun, PageSeen, check_links, page_seen
 from crawler.sites.plan import CrawlPlan, JobRun
 from rules.links import SiteLinkFacts, unjudged_subjects
@@ -180,10 +189,11 @@ async def crawl(
     new_items = 0
     status = "interrupted"
     jobs: list[PageJob] = []
-    renewal: asyncio.Task[None] | None = None
+    renewal: LeaseRenewal | None = None
     try:
         skipped = await lease_sites(sessions, run_id, sites, clock(), lease_ttl)
-        renewal = asyncio.create_task(renew_leases(sessions, run_id, clock, lease_ttl))
+        renewal = LeaseRenewal(sessions, run_id, clock, lease_ttl)
+        waiting = HeldSites(sessions, run_id, sites, skipped, clock, lease_ttl, plan.held_wait)
         leased = [s for s in sites if s.id not in skipped]
         jobs = [PageJob(site=s, column=None) for s in leased] + [
             PageJob(site=s, column=c) for s in leased for c in s.columns
@@ -225,6 +235,21 @@ async def crawl(
         today = local_date(now)
         with ExtractionPool(pages=len(jobs)) as pool:
             await _fetch_all(jobs, validators, fetch_settings, pool, today, queue, write_pages)
+        # The sites another run held at the start, once it lets them go: crawled after the
+        # others, as long as the plan's wait allows (none for an ad-hoc run; crawler.sites.leasing).
+        while later := await waiting.released():
+            leased += later
+            more = [PageJob(site=s, column=None) for s in later]
+            more += [PageJob(site=s, column=c) for s in later for c in s.columns]
+            jobs += more
+            validators = await in_transaction(
+                sessions,
+                functools.partial(repository.validators_by_page, site_ids=[s.id for s in later]),
+                what=f"reading the pages' validators of run {run_id}",
+            )
+            queue = asyncio.Queue(maxsize=fetch_settings.max_concurrency * 2)
+            with ExtractionPool(pages=len(more)) as pool:
+                await _fetch_all(more, validators, fetch_settings, pool, today, queue, write_pages)
         link_run: LinkRun | None = None
         if link_checks is not None:
             link_run = await check_links(
@@ -337,12 +362,16 @@ async def crawl(
             skipped=dict(skipped),
         )
     except BaseException as exc:
+        # First, before any await: a lease renewal that failed for good cancelled the run.
+        error = renewal.stopped(exc) if renewal is not None else exc
         status = (
             "interrupted"
-            if isinstance(exc, asyncio.CancelledError | KeyboardInterrupt)
+            if isinstance(error, asyncio.CancelledError | KeyboardInterrupt)
             else ("failed")
         )
-        await _finish_abnormally(sessions, run_id, status, clock(), outcomes, exc)
+        await _finish_abnormally(sessions, run_id, status, clock(), outcomes, error)
+        if error is not exc:
+            raise error from error.__cause__  # the renewal's error, as it was raised
         raise
     finally:
         await release_leases(sessions, run_id, renewal)
@@ -397,57 +426,6 @@ async def _finish_abnormally(
             run_id,
             status,
         )
-
-
-async def _fetch_all(
-    jobs: Sequence[PageJob],
-    validators: dict[tuple[str, str | None], tuple[str | None, str | None]],
-    settings: FetchSettings,
-    pool: ExtractionPool,
-    today: date,
-    queue: asyncio.Queue[_Fetched | None],
-    write_pages: Callable[[], Coroutine[Any, Any, None]],
-) -> None:
-    """Fetch and extract every page with bounded workers; the writer drains the queue."""
-    pending = iter(jobs)
-    async with Fetcher(settings) as fetcher:
-
-        async def fetch_pages() -> None:
-            for job in pending:
-                etag, last_modified = validators.get((job.site.id, job.column_id), (None, None))
-                result = await fetcher.fetch(
-                    job.url,
-                    etag=etag,
-                    last_modified=last_modified,
-                    respect_robots=job.site.respect_robots,
-                )
-                extraction = None
-                if result.outcome is Outcome.OK and result.text is not None:
-                    extraction = await pool.extract(
-                        result.text,
-                        base_url=result.final_url,
-                        today=today,
-                        selector=job.column.selector if job.column else None,
-                        homepage=job.column is None,
-                    )
-                await queue.put((job, result, extraction))
-
-        try:
-            async with asyncio.TaskGroup() as tasks:
-                writer = tasks.create_task(write_pages())
-                async with asyncio.TaskGroup() as workers:
-                    for _ in range(min(len(jobs), settings.max_concurrency)):
-                        workers.create_task(fetch_pages())
-                await queue.put(None)
-                await writer
-        except BaseExceptionGroup as group:
-            # The run records (and the caller sees) what failed, not "errors in a TaskGroup".
-            raise _first_error(group) from group
-
-
-def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
-    first = group.exceptions[0]
-    return _first_error(first) if isinstance(first, BaseExceptionGroup) else first
 
 
 def _is_empty_notice(extraction: PageExtraction, text: str | None) -> bool:

@@ -3,11 +3,14 @@
 The runner hands over what each page showed (``page_seen``); a page that answered 304 shows
 what the newest earlier run recorded for it. A sample of each site's articles is read for
 their images (``articles``). Every distinct URL is checked once
-(``checker.check_pages``) and the checks are stored with the run in one transaction.
+(``checker.check_pages``) and the checks are stored with the run in one transaction. Like
+every database phase of a run, the reads and that write are done again whole on a new
+connection when the connection is lost (``storage.retry.in_transaction``), for a bounded time.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,9 +28,10 @@ from crawler.sites.linkcheck.checker import (
     check_pages,
     references_from_checks,
 )
-from rules.links import LinkKind
+from rules.links import LinkCheck, LinkKind
 from rules.model import Outcome, Site
 from storage.links import previous_bodies, previous_references, record_link_checks
+from storage.retry import in_transaction
 
 __all__ = ["LinkRun", "PageSeen", "check_links", "page_seen"]
 
@@ -81,16 +85,14 @@ async def check_links(
 ) -> LinkRun:
     """Check the links and images of the pages seen; store the checks; say what was done."""
     unchanged = [(p.site.id, p.column_id) for p in seen if p.outcome is Outcome.NOT_MODIFIED]
-    earlier = {}
-    bodies = {}
+    earlier: _Earlier = {}
+    bodies: _Bodies = {}
     if unchanged:
-        async with sessions() as session:
-            earlier = await previous_references(session, before_run=run_id, pages=unchanged)
-            # A page no earlier run checked (link checks were off, or it shows no link or
-            # image): read its references from the stored body the 304 stands for.
-            unread = [page for page in unchanged if page not in earlier]
-            if unread:
-                bodies = await previous_bodies(session, before_run=run_id, pages=unread)
+        earlier, bodies = await in_transaction(
+            sessions,
+            functools.partial(_read_unchanged, run_id=run_id, pages=unchanged),
+            what=f"reading what the unchanged pages of run {run_id} showed",
+        )
     pages: list[PageReferences] = []
     for page in seen:
         if page.outcome is Outcome.OK:
@@ -123,10 +125,31 @@ async def check_links(
         checks, stats = await check_pages(
             pages, fetcher=fetcher, settings=settings, concurrency=fetch_settings.max_concurrency
         )
-    async with sessions() as session, session.begin():
-        await record_link_checks(session, run_id=run_id, checks=checks)
+    # One transaction, written again whole if the connection drops.
+    await in_transaction(
+        sessions,
+        functools.partial(record_link_checks, run_id=run_id, checks=checks),
+        what=f"storing the link and image checks of run {run_id}",
+    )
     logger.info("run %d: %d link and image URLs checked", run_id, stats.requested)
     return LinkRun(stats=stats.as_dict(), complete=frozenset(stats.complete))
+
+
+_PageKey = tuple[str, str | None]
+_Earlier = dict[_PageKey, list[LinkCheck]]
+_Bodies = dict[_PageKey, tuple[str, str | None, bytes]]
+
+
+async def _read_unchanged(
+    session: AsyncSession, *, run_id: int, pages: Sequence[_PageKey]
+) -> tuple[_Earlier, _Bodies]:
+    """What the pages that answered 304 showed before: the checks of the newest earlier run
+    that checked each; for a page no earlier run checked (link checks were off, or it shows
+    no link or image), the stored body the 304 stands for."""
+    earlier = await previous_references(session, before_run=run_id, pages=pages)
+    unread = [page for page in pages if page not in earlier]
+    bodies = await previous_bodies(session, before_run=run_id, pages=unread) if unread else {}
+    return earlier, bodies
 
 
 def _references_in_body(

@@ -31,13 +31,6 @@ COLUMNS = 6
 
 
 @pytest.fixture
-def postgres(engine: AsyncEngine) -> AsyncEngine:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("connection loss is a Postgres matter")
-    return engine
-
-
-@pytest.fixture
 def site(loop_site: LoopSite) -> Site:
     html = "text/html; charset=utf-8"
     today = datetime.now(UTC).date().isoformat()

@@ -22,6 +22,7 @@ VALUES: dict[str, list[str]] = {
     "--user-agent": ["--user-agent", "inspector/1.0"],
     "--concurrency": ["--concurrency", "4"],
     "--per-host-delay": ["--per-host-delay", "1.5"],
+    "--timeout": ["--timeout", "30"],
     "--check-links": ["--no-check-links"],
     "--check-articles": ["--check-articles", "2"],
     "--db": ["--db", "other.sqlite3"],
