@@ -196,12 +196,17 @@ def _result(
         result = Result.FAILED
     else:
         result = Result.PASSED if seen else Result.UNKNOWN
+    score_text = str(score)
+    if vetoes:  # 不合格 whatever the deductions: the score is what the profile gives a veto
+        score = profile.veto_score if profile.veto_score is not None else score
+        score_text = "单项否决" if profile.veto_score is None else str(profile.veto_score)
     return ObjectResult(
         kind=kind,
         id=object_id,
         name=name,
         result=result,
         score=score,
+        score_text=score_text,
         deducted=deducted,
         vetoes=vetoes,
         findings=tuple(findings),

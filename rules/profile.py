@@ -134,6 +134,9 @@ class Profile:
     extends: str | None = None
     pass_score: int = 60  # 合格 at or above; the notices fail a score "低于60"
     base_score: int = 100
+    # What a vetoed object scores: None, not scored ("即判定为不合格网站，不再对其他指标进行
+    # 评分", 国办秘函〔2019〕19号), shown as 单项否决; or a number (0) a local scheme gives it.
+    veto_score: int | None = None
     windows: Mapping[Category, Window] = field(default_factory=dict)  # column window overrides
     rules: tuple[Rule, ...] = ()
     files: tuple[str, ...] = ()  # the files it was read from, the most general first

@@ -85,6 +85,7 @@ class _ProfileDoc(_Doc):
     extends: str | None = None
     pass_score: int | None = Field(default=None, ge=0)
     base_score: int | None = Field(default=None, gt=0)
+    veto_score: int | None = Field(default=None, ge=0)
     windows: dict[Literal["news", "notice", "plan"], _WindowDoc] | None = None
     rules: list[_RuleDoc] = Field(default_factory=list)
 
@@ -217,6 +218,7 @@ def _build(chain: list[tuple[Path, _ProfileDoc]]) -> Profile:
     origin: dict[str, tuple[Path, int]] = {}
     windows: dict[Category, Window] = {}
     pass_score, base_score = 60, 100
+    veto_score: int | None = None
     for path, doc in chain:
         seen: set[str] = set()
         for index, rule_doc in enumerate(doc.rules):
@@ -246,6 +248,7 @@ def _build(chain: list[tuple[Path, _ProfileDoc]]) -> Profile:
             )
         pass_score = doc.pass_score if doc.pass_score is not None else pass_score
         base_score = doc.base_score if doc.base_score is not None else base_score
+        veto_score = doc.veto_score if doc.veto_score is not None else veto_score
     leaf_path, leaf = chain[-1]
     if pass_score > base_score:
         raise ProfileError(
@@ -261,6 +264,7 @@ def _build(chain: list[tuple[Path, _ProfileDoc]]) -> Profile:
         extends=leaf.extends,
         pass_score=pass_score,
         base_score=base_score,
+        veto_score=veto_score,
         windows=windows,
         rules=rules,
         files=tuple(str(path) for path, _ in chain),

@@ -1,7 +1,8 @@
 """Judging stored facts: each new-media account by its rule profile, over a period.
 
 The accounts' counterpart of ``crawler.sites.judging``: the report keeps, beside each
-account's result, the facts the tables show (weekly counts, newest post, history).
+account's result, the facts the tables show (weekly counts, newest post, history) and every
+week of the period as the weekly-posting rule judged it (``rules.weekly``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from rules.facts import AccountFacts
 from rules.model import Finding
 from rules.period import Period
 from rules.profile import Profile
+from rules.weekly import WeeklyPosting, weekly_posting
 
 __all__ = ["AccountReport", "judge_accounts"]
 
@@ -26,6 +28,7 @@ class AccountReport:
     target: AccountTarget
     facts: AccountFacts
     result: ObjectResult
+    weekly: WeeklyPosting | None = None  # the period's weeks, judged or not, and why
 
     @property
     def findings(self) -> list[Finding]:
@@ -48,4 +51,12 @@ def judge_accounts(
         if members:
             evaluation = evaluate([], members, profile, now=now, period=period)
             results.update({result.id: result for result in evaluation.accounts})
-    return tuple(AccountReport(target=t, facts=by_id[t.id], result=results[t.id]) for t in targets)
+    return tuple(
+        AccountReport(
+            target=t,
+            facts=by_id[t.id],
+            result=results[t.id],
+            weekly=weekly_posting(by_id[t.id], profiles[t.profile], now=now, period=period),
+        )
+        for t in targets
+    )

@@ -1,8 +1,12 @@
 """The notice as one self-contained HTML page: inline CSS, and small charts drawn as inline SVG.
 
-Two charts follow the text: the posts per natural week of each account with problems (one small
-bar chart per account, the weeks under the weekly minimum in red, the minimum as a dashed line)
-and how old the newest item of every site column was at the check (a bar per age bracket).
+With ``charts`` (``crawl report --charts``) two charts follow the text: the posts per natural
+week of each account in 附件2 (one bar chart per account: every week of the period, a week
+without posts as a zero mark, the weeks the weekly-posting rule did not judge hatched and
+labelled 未判定, the judged weeks under the minimum in red, each Monday's date under its bar and
+the minimum as a dashed line behind the bars — the same weeks the rule counted, from the
+export's ``accounts[].weeks``) and how old the newest item of every site column was at the
+check (a bar per age bracket).
 
 Printed (``@media print``, ``@page``), it takes the 公文 page of the DOCX: A4 with margins of
 37 mm top, 35 mm bottom, 28 mm left and 26 mm right, 三号 text at a 28.95 pt line pitch, the
@@ -12,15 +16,42 @@ foot, and each 附件 on a new page with its tables' header rows repeated on eve
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from datetime import timedelta
 from html import escape
 
 from crawler.report.document import Attachment, Notice, Table
-from crawler.report.model import AccountEntry, ReportData
+from crawler.report.model import AccountEntry, ReportData, WeekEntry
+from rules.measures.account import WeeksBelowParams
+from rules.period import Period
+from rules.weeks import complete_weeks, period_weeks
 
-__all__ = ["AGE_BRACKETS", "WEEKLY_MINIMUM", "age_distribution", "render_html"]
+__all__ = [
+    "AGE_BRACKETS",
+    "WEEKLY_MINIMUM",
+    "WEEK_REASONS",
+    "age_distribution",
+    "chart_accounts",
+    "chart_weeks",
+    "render_html",
+    "weekly_minimum",
+]
 
-WEEKLY_MINIMUM = 2  # “两微一端”每周更新的内容少于2次
+# “两微一端”每周更新的内容少于2次: the rule's default, for an export that does not say.
+WEEKLY_MINIMUM = WeeksBelowParams().min_posts
+# Why a week was not judged (the export's ``weeks[].reason``), as a week's tooltip says it.
+WEEK_REASONS = {
+    "partial-week": "不完整的周，跨检查期的起止日",
+    "not-ended": "检查时该周尚未结束",
+    "unreadable": "账号来源无法读取",
+    "not-fetched-after": "该周结束后未再抓取账号",
+    "no-history": "没有已读取的发布记录",
+    "before-history": "早于已保存的发布记录",
+    "history-gap": "发布记录有缺口，该周条数不确定",
+    "period-not-judged": "本期有周无法确定发布条数，整期未判定",
+    "no-rule": "检查规则不含每周发布数",
+}
 AGE_BRACKETS: tuple[tuple[str, int | None], ...] = (
     ("≤14天", 14),
     ("15–30天", 30),
@@ -109,40 +140,206 @@ def _attachment(attachment: Attachment) -> str:
     return "\n".join(parts)
 
 
-def _weekly_chart(account: AccountEntry) -> str:
-    """One account's posts per week: bars, red under the minimum, the minimum dashed."""
-    weeks = account.posts_per_week
-    width, height, pad = 240, 90, 16
-    top = max([WEEKLY_MINIMUM + 1, *(count for _, count in weeks)])
-    step = (width - 2 * pad) / max(1, len(weeks))
-
-    def y(value: int) -> float:
-        return height - pad - (height - 2 * pad) * value / top
-
-    bars = []
-    for n, (monday, count) in enumerate(weeks):
-        colour = "#c0392b" if count < WEEKLY_MINIMUM else "#2c7fb8"
-        x = pad + n * step
-        bars.append(
-            f'<rect x="{x + 1:.1f}" y="{y(count):.1f}" width="{max(1.0, step - 2):.1f}" '
-            f'height="{height - pad - y(count):.1f}" fill="{colour}">'
-            f"<title>{monday.isoformat()}起一周：{count}条</title></rect>"
+def chart_weeks(account: AccountEntry, data: ReportData) -> tuple[WeekEntry, ...]:
+    """The weeks to draw for ``account``: the export's ``weeks`` (every week of the period and
+    whether the rule judged it), or for an older export every week of the period from
+    ``posts_per_week`` (a week it lacks had no posts). An older export does not say which weeks
+    were judged: only the partial first and last weeks and the weeks not over at ``as_of`` are
+    known not to be (the rule's own ``period_weeks`` and ``complete_weeks``), the rest is None.
+    """
+    if account.weeks:
+        return account.weeks
+    period = Period(start=data.period_start, end=data.period_end)
+    counts = dict(account.posts_per_week)
+    complete = set(complete_weeks(period, data.as_of))
+    weeks = []
+    for monday in period_weeks(period):
+        partial = monday < period.start or monday + timedelta(days=6) > period.end
+        reason = "partial-week" if partial else None if monday in complete else "not-ended"
+        weeks.append(
+            WeekEntry(
+                monday=monday,
+                posts=counts.get(monday, 0),
+                judged=False if reason else None,
+                reason=reason,
+            )
         )
-    line = y(WEEKLY_MINIMUM)
+    return tuple(weeks)
+
+
+def weekly_minimum(account: AccountEntry) -> int | None:
+    """The weekly-posting rule's minimum for ``account``: the export's, the rule's default for
+    an older export, None when the export says its profile has no such rule."""
+    if account.weekly_minimum is not None:
+        return account.weekly_minimum
+    return None if account.weeks else WEEKLY_MINIMUM
+
+
+def _week_note(week: WeekEntry, minimum: int | None) -> str:
+    text = f"{week.monday.year}年{week.monday.month}月{week.monday.day}日起一周：{week.posts}条"
+    if week.judged is False:
+        why = WEEK_REASONS.get(week.reason or "", "")
+        return f"{text}，未判定" + (f"（{why}）" if why else "")
+    if minimum is not None and week.posts < minimum:
+        return f"{text}，少于每周{minimum}条"
+    return text
+
+
+def _weekly_summary(weeks: Sequence[WeekEntry], minimum: int | None, label: str) -> tuple[str, str]:
+    """(the figure's caption after the name, the SVG's description)."""
+    judged = [w for w in weeks if w.judged is not False]
+    below = [w for w in judged if minimum is not None and w.posts < minimum]
+    unjudged = len(weeks) - len(judged)
+    dates = "、".join(f"{w.monday.month}/{w.monday.day}" for w in below)
+    if minimum is None:
+        caption = "检查规则不含每周发布数，各周均未判定"
+    elif not judged:
+        caption = f"本期未按每周发布数判定，{len(weeks)}周均未判定"
+    elif any(w.judged is None for w in weeks):
+        caption = f"少于每周{minimum}条的{len(below)}周标红；导出文件未注明其余各周是否判定"
+        if unjudged:
+            caption += f"，不完整或未结束的{unjudged}周未判定"
+    else:
+        caption = f"判定{len(judged)}周，其中{len(below)}周少于{minimum}条；未判定{unjudged}周"
+    desc = f"{label}共{len(weeks)}周的每周发布条数。{caption}" + (
+        f"（少于{minimum}条的周：{dates}）。" if dates else "。"
+    )
+    return caption, desc
+
+
+def _weekly_chart(account: AccountEntry, data: ReportData, n: int) -> str:
+    """One account's posts per natural week of the period, as a bar chart.
+
+    Every week is drawn (a week without posts as a zero mark on the axis), the weeks the rule
+    did not judge hatched grey and labelled 未判定, the weeks judged under the minimum in red,
+    each Monday's M/D under its bar (every k-th when crowded), and the minimum as a dashed
+    line drawn before the bars, so that it runs behind them and never covers one.
+    """
+    weeks = chart_weeks(account, data)
+    minimum = weekly_minimum(account)
+    slot = max(10.0, min(30.0, 520 / max(1, len(weeks))))
+    left, right, top_pad, plot_h = 30, 8, 16, 80
+    base = top_pad + plot_h
+    width, height = left + slot * len(weeks) + right, base + 34
+    top = max([(minimum or 0) + 1, 1, *(week.posts for week in weeks)])
+    every = max(1, math.ceil(30 / slot))  # an M/D label takes about 30 px at 9 px
+
+    def y(value: float) -> float:
+        return base - plot_h * value / top
+
+    ident = f"wk{n}"
+    caption, desc = _weekly_summary(weeks, minimum, data.period_label)
+    parts = [
+        f'<title id="{ident}-t">{escape(account.name)}每周发布数</title>',
+        f'<desc id="{ident}-d">{escape(desc)}</desc>',
+        f'<defs><pattern id="{ident}-hatch" width="4" height="4" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="4" height="4" fill="#eee"/>'
+        '<line x1="0" y1="0" x2="0" y2="4" stroke="#999" stroke-width="1.5"/></pattern></defs>',
+    ]
+    ticks = [(0, "#444"), (top, "#444")]
+    if minimum is not None:
+        # Behind the bars: drawn first, a bar that reaches past it covers it, never the reverse.
+        parts.append(
+            f'<line class="threshold" x1="{left}" y1="{y(minimum):.1f}" '
+            f'x2="{width - right:.1f}" y2="{y(minimum):.1f}" stroke="#c0392b" '
+            f'stroke-dasharray="4 3"><title>每周最低{minimum}条</title></line>'
+        )
+        ticks.append((minimum, "#c0392b"))
+    for value, colour in sorted(set(ticks)):
+        parts.append(
+            f'<text class="tick" x="{left - 4}" y="{y(value) + 3:.1f}" font-size="9" '
+            f'text-anchor="end" fill="{colour}">{value}</text>'
+        )
+    bar_w = max(2.0, slot * 0.7)
+    for i, week in enumerate(weeks):
+        x = left + i * slot + (slot - bar_w) / 2
+        below = minimum is not None and week.posts < minimum
+        if week.judged is False:
+            fill, stroke = f"url(#{ident}-hatch)", ' stroke="#888"'
+        else:
+            fill, stroke = ("#c0392b" if below else "#2c7fb8"), ""
+        # A week without posts is a zero mark on the axis, not nothing.
+        bar_top = y(week.posts) if week.posts else base - 3
+        judged = {True: "true", False: "false", None: "unknown"}[week.judged]
+        parts.append(
+            f'<g class="week" data-monday="{week.monday.isoformat()}" data-posts="{week.posts}" '
+            f'data-judged="{judged}" data-below="{str(below).lower()}">'
+            f"<title>{escape(_week_note(week, minimum))}</title>"
+            f'<rect x="{x:.1f}" y="{bar_top:.1f}" width="{bar_w:.1f}" '
+            f'height="{base - bar_top:.1f}" fill="{fill}"{stroke}/>'
+            + (
+                f'<text x="{x + bar_w / 2:.1f}" y="{bar_top - 3:.1f}" font-size="8" '
+                f'text-anchor="middle">{week.posts}</text>'
+                if slot >= 14
+                else ""
+            )
+            + "</g>"
+        )
+    parts.append(
+        f'<line x1="{left}" y1="{base}" x2="{width - right:.1f}" y2="{base}" stroke="#444"/>'
+    )
+    for i, week in enumerate(weeks):
+        if i % every == 0:
+            parts.append(
+                f'<text class="date" data-monday="{week.monday.isoformat()}" '
+                f'x="{left + (i + 0.5) * slot:.1f}" y="{base + 12}" font-size="9" '
+                f'text-anchor="middle">{week.monday.month}/{week.monday.day}</text>'
+            )
+    # 未判定 under each run of weeks not judged (one label per run, centred under it).
+    i = 0
+    while i < len(weeks):
+        if weeks[i].judged is not False:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(weeks) and weeks[j + 1].judged is False:
+            j += 1
+        parts.append(
+            f'<text class="unjudged" x="{left + (i + j + 1) / 2 * slot:.1f}" y="{base + 25}" '
+            f'font-size="8" text-anchor="middle" fill="#666">未判定</text>'
+        )
+        i = j + 1
     name = escape(account.name)
     return (
-        f'<figure><svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{name}每周发布数">'
-        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" '
-        'stroke="#444"/>'
-        f"{''.join(bars)}"
-        f'<line x1="{pad}" y1="{line:.1f}" x2="{width - pad}" y2="{line:.1f}" stroke="#c0392b" '
-        'stroke-dasharray="4 3"/>'
-        f'<text x="{width - pad}" y="{line - 3:.1f}" font-size="9" text-anchor="end" '
-        f'fill="#c0392b">每周{WEEKLY_MINIMUM}次</text>'
-        f'<text x="{pad}" y="11" font-size="9">最多{top}条/周</text>'
-        f"</svg><figcaption>{name}（{escape(account.type)}，{account.score}分）</figcaption>"
-        "</figure>"
+        f'<figure><svg class="weekly-chart" data-account="{escape(account.id)}" '
+        f'xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height}" '
+        f'viewBox="0 0 {width:.0f} {height}" role="img" '
+        f'aria-labelledby="{ident}-t {ident}-d">'
+        + "".join(parts)
+        + f"</svg><figcaption>{name}（{escape(account.type)}，{account.score}分）："
+        f"{escape(caption)}</figcaption></figure>"
+    )
+
+
+def _legend() -> str:
+    """What the weekly charts' marks mean, once above them."""
+    items = [
+        ('<rect width="10" height="10" fill="#c0392b"/>', "已判定，少于每周最低条数"),
+        ('<rect width="10" height="10" fill="#2c7fb8"/>', "已判定，达到最低条数"),
+        ('<rect width="10" height="10" fill="url(#legend-hatch)" stroke="#888"/>', "未判定"),
+        (
+            '<line x1="0" y1="5" x2="14" y2="5" stroke="#c0392b" stroke-dasharray="4 3"/>',
+            "每周最低条数",
+        ),
+    ]
+    parts, x = [], 0
+    for mark, label in items:
+        parts.append(
+            f'<g transform="translate({x},3)">{mark}<text x="18" y="9" font-size="10">'
+            f"{label}</text></g>"
+        )
+        x += 18 + 11 * len(label) + 16
+    return (
+        f'<svg class="chart-legend" xmlns="http://www.w3.org/2000/svg" width="{x}" height="16" '
+        f'viewBox="0 0 {x} 16" role="img" aria-labelledby="legend-t legend-d">'
+        '<title id="legend-t">图例</title>'
+        '<desc id="legend-d">红色：已判定且少于每周最低条数的周；蓝色：已判定且达到最低条数的周；'
+        "灰色斜线：检查规则未判定的周；红色虚线：每周最低条数。</desc>"
+        '<defs><pattern id="legend-hatch" width="4" height="4" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="4" height="4" fill="#eee"/>'
+        '<line x1="0" y1="0" x2="0" y2="4" stroke="#999" stroke-width="1.5"/></pattern></defs>'
+        + "".join(parts)
+        + "</svg>"
     )
 
 
@@ -181,17 +378,37 @@ def _age_chart(buckets: Sequence[tuple[str, int]]) -> str:
     return (
         f'<figure><svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="栏目最新信息时间分布">'
+        "<title>栏目最新信息时间分布</title>"
+        f"<desc>{escape(_age_desc(buckets))}</desc>"
         f"{''.join(bars)}</svg>"
         "<figcaption>各网站栏目最新信息距检查日的天数（不含概况类栏目）</figcaption></figure>"
     )
 
 
+def _age_desc(buckets: Sequence[tuple[str, int]]) -> str:
+    return "各网站栏目最新信息距检查日的天数：" + "，".join(f"{b}{n}个" for b, n in buckets) + "。"
+
+
+def chart_accounts(data: ReportData) -> tuple[AccountEntry, ...]:
+    """The accounts charted: 附件2's (``document.attachment2_rows``), in its order."""
+    return tuple(
+        a
+        for a in data.accounts
+        if (a.problem_findings or a.result == "不合格") and not data.unchecked("account", a.id)
+    )
+
+
 def _charts(data: ReportData) -> str:
-    accounts = [a for a in data.accounts if a.problem_findings and a.posts_per_week]
+    accounts = chart_accounts(data)
     parts = ['<section class="charts-section"><h2>图表</h2>']
     if accounts:
-        parts.append("<p>存在问题的政务新媒体每周发布数（红色为少于每周2次的周）：</p>")
-        parts.append('<div class="charts">' + "".join(map(_weekly_chart, accounts)) + "</div>")
+        parts.append(
+            f"<p>存在问题的政务新媒体{escape(data.period_label)}每周发布数"
+            "（自然周，周一至周日；横轴为各周周一的日期，柱上为发布条数）：</p>"
+        )
+        parts.append(_legend())
+        charts = "".join(_weekly_chart(a, data, n) for n, a in enumerate(accounts, 1))
+        parts.append(f'<div class="charts">{charts}</div>')
     else:
         parts.append("<p>无存在问题的政务新媒体。</p>")
     buckets = age_distribution(data)
@@ -202,7 +419,9 @@ def _charts(data: ReportData) -> str:
     return "\n".join(parts)
 
 
-def render_html(notice: Notice, data: ReportData) -> str:
+def render_html(notice: Notice, data: ReportData, *, charts: bool = False) -> str:
+    """The page; with ``charts`` (``crawl report --charts``) a 图表 section before the
+    attachments."""
     body = [f"<h1>{escape(notice.title)}</h1>", f"<p>{escape(notice.intro)}</p>"]
     for section in notice.sections:
         body.append(f"<h2>{escape(section.heading)}</h2>")
@@ -212,7 +431,8 @@ def render_html(notice: Notice, data: ReportData) -> str:
             body.append(f"<p{placeholder}>{lead}{escape(paragraph.text)}</p>")
     body.append("<p>附件：</p>")
     body += [f"<p>{a.number}.{escape(a.title)}</p>" for a in notice.attachments]
-    body.append(_charts(data))
+    if charts:
+        body.append(_charts(data))
     body += [_attachment(a) for a in notice.attachments]
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'

@@ -1,13 +1,16 @@
 """Measures over a 政务新媒体 account: the newest post's age and posts per natural week.
 
 A source whose last fetch failed or was blocked is never "not updated": the account cannot be
-judged now. Posts per week are known only for weeks the stored history covers completely.
+judged now. Posts per week are known only for weeks the stored history covers completely;
+``posting_weeks`` says, week by week, which weeks the weekly-posting rule judges and why not
+the others (the reports draw it).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from typing import ClassVar, Literal
 
 from pydantic import ConfigDict
@@ -15,10 +18,19 @@ from pydantic import ConfigDict
 from rules.facts import AccountFacts
 from rules.measures.base import Context, Insufficient, Measurement, MeasureResult
 from rules.model import SHANGHAI, Evidence, local_date
+from rules.period import Period
 from rules.profile import Threshold
-from rules.weeks import complete_weeks, week_end
+from rules.weeks import complete_weeks, period_weeks, week_end
 
-__all__ = ["NewestPostParams", "WeeksBelowParams", "newest_post_age_days", "weeks_below"]
+__all__ = [
+    "NewestPostParams",
+    "PostingWeek",
+    "WeekNotJudged",
+    "WeeksBelowParams",
+    "newest_post_age_days",
+    "posting_weeks",
+    "weeks_below",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -94,52 +106,123 @@ def newest_post_age_days(
     ]
 
 
+class WeekNotJudged(StrEnum):
+    """Why the weekly-posting rule did not judge a week of the period (stable codes, exported)."""
+
+    PARTIAL = "partial-week"  # only partly inside the period: belongs to neither side
+    NOT_ENDED = "not-ended"  # had not ended at the check time
+    UNREADABLE = "unreadable"  # the source's newest fetch failed, or there is none
+    NOT_FETCHED_AFTER = "not-fetched-after"  # no fetch after the week ended
+    NO_HISTORY = "no-history"  # nothing readable stored: no count is a fact
+    BEFORE_HISTORY = "before-history"  # the stored history starts after its Monday
+    HISTORY_GAP = "history-gap"  # overlaps a span in which the feed scrolled past posts unseen
+    # Its count is known, but the rule judged no week: other complete weeks are not known and
+    # the rule does not judge part of a period (allow_partial: false).
+    PERIOD_NOT_JUDGED = "period-not-judged"
+    NO_RULE = "no-rule"  # the account's profile has no weekly-posting rule
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PostingWeek:
+    """One natural week of the period: its posts, and whether the weekly rule judged it."""
+
+    monday: date
+    posts: int  # posts published that week and seen by the check (a lower bound if not judged)
+    judged: bool
+    reason: WeekNotJudged | None = None  # why not judged; None when judged
+
+    @property
+    def complete(self) -> bool:
+        """Wholly inside the period and over at the check: one of the weeks the rule counts."""
+        return self.reason not in (WeekNotJudged.PARTIAL, WeekNotJudged.NOT_ENDED)
+
+
+def posting_weeks(
+    facts: AccountFacts, *, period: Period, now: datetime, params: WeeksBelowParams | None
+) -> tuple[PostingWeek, ...]:
+    """Every week overlapping ``period`` (oldest first) with its posts, and whether the
+    weekly-posting rule with ``params`` judged it at ``now``: ``weeks_below`` counts exactly
+    the judged weeks under ``min_posts``. With ``params`` None (no such rule) none is judged.
+
+    A complete week is judged when the source was read, a fetch happened after the week ended
+    and its count is known: the stored history is complete over it (from its Monday 00:00, no
+    gap where the feed scrolled past unseen posts), or it already holds ``min_posts`` posts (a
+    lower bound that meets the minimum is proof enough). Unless ``allow_partial``, a period with
+    any complete week not known has no week judged: counting only part of it would understate
+    the deductions in an unknown way.
+    """
+    complete = set(complete_weeks(period, now))
+    unreadable = _unreadable(facts) is not None
+    since = facts.history_since
+
+    def reason(week: date, posts: int) -> WeekNotJudged | None:
+        start, end = datetime.combine(week, time(), tzinfo=SHANGHAI), week_end(week)
+        if week < period.start or week + timedelta(days=6) > period.end:
+            return WeekNotJudged.PARTIAL
+        if week not in complete:
+            return WeekNotJudged.NOT_ENDED
+        if params is None:
+            return WeekNotJudged.NO_RULE
+        if unreadable:
+            return WeekNotJudged.UNREADABLE
+        if end > facts.checked_at:
+            return WeekNotJudged.NOT_FETCHED_AFTER
+        if since is None:
+            return WeekNotJudged.NO_HISTORY
+        if posts >= params.min_posts:
+            return None
+        if start < since:
+            return WeekNotJudged.BEFORE_HISTORY
+        if any(gap_start < end and gap_end > start for gap_start, gap_end in facts.history_gaps):
+            return WeekNotJudged.HISTORY_GAP
+        return None
+
+    weeks = []
+    for week in period_weeks(period):
+        posts = facts.posts_per_week.get(week, 0)
+        why = reason(week, posts)
+        weeks.append(PostingWeek(monday=week, posts=posts, judged=why is None, reason=why))
+    known = [week for week in weeks if week.judged]
+    allow_partial = params is not None and params.allow_partial
+    if known and len(known) < len(complete) and not allow_partial:
+        weeks = [
+            replace(week, judged=False, reason=WeekNotJudged.PERIOD_NOT_JUDGED)
+            if week.judged
+            else week
+            for week in weeks
+        ]
+    return tuple(weeks)
+
+
 def weeks_below(
     context: Context, params: WeeksBelowParams, threshold: Threshold
 ) -> list[MeasureResult]:
     """How many complete natural weeks of the period had fewer than ``min_posts`` posts.
 
-    A week is judged when a readable fetch happened after it ended and its count is known: the
-    stored history is complete over it (from its Monday 00:00, no gap where the feed scrolled
-    past unseen posts), or it already holds ``min_posts`` posts (a lower bound that meets the
-    minimum is proof enough). By default a period with any uncovered week is not judged
-    at all: counting only part of it would understate the deductions in an unknown way.
+    The weeks counted are those ``posting_weeks`` marks judged (see there); when none is, the
+    rule is not judged.
     """
     facts = context.account
     assert facts is not None
     if (failure := _unreadable(facts)) is not None:
         return [failure]
-    weeks = complete_weeks(context.period, context.now)
-    if not weeks:
+    weeks = posting_weeks(facts, period=context.period, now=context.now, params=params)
+    complete = [week for week in weeks if week.complete]
+    if not complete:
         return [Insufficient(reason=f"{context.period.label}内尚无已结束的完整自然周,无法判断")]
-    since = facts.history_since
-
-    def known(week: date) -> bool:
-        """The week's count is a fact: history complete over it, or already enough posts
-        (a count that is only a lower bound still proves the minimum was met)."""
-        start, end = datetime.combine(week, time(), tzinfo=SHANGHAI), week_end(week)
-        if since is None:  # nothing readable yet: no count is a fact
-            return False
-        if facts.posts_per_week.get(week, 0) >= params.min_posts:
-            return True
-        gapped = any(
-            gap_start < end and gap_end > start for gap_start, gap_end in facts.history_gaps
-        )
-        return start >= since and not gapped
-
-    judged = [week for week in weeks if known(week) and week_end(week) <= facts.checked_at]
-    if not judged or (len(judged) < len(weeks) and not params.allow_partial):
+    judged = [week for week in complete if week.judged]
+    if not judged:
+        since = facts.history_since
         start = f"自{local_date(since).isoformat()}起" if since is not None else "无"
+        known = sum(1 for week in complete if week.reason is WeekNotJudged.PERIOD_NOT_JUDGED)
         return [
             Insufficient(
-                reason=f"{context.period.label}共{len(weeks)}个完整自然周,"
-                f"能确定发布条数的仅{len(judged)}周(记录{start}),未判断"
+                reason=f"{context.period.label}共{len(complete)}个完整自然周,"
+                f"能确定发布条数的仅{known}周(记录{start}),未判断"
             )
         ]
-    below = [week for week in judged if facts.posts_per_week.get(week, 0) < params.min_posts]
-    counts = ", ".join(
-        f"{week.isoformat()}: {facts.posts_per_week.get(week, 0)}" for week in judged
-    )
+    below = [week.monday for week in judged if week.posts < params.min_posts]
+    counts = ", ".join(f"{week.monday.isoformat()}: {week.posts}" for week in judged)
     return [
         Measurement(
             value=len(below),
@@ -151,12 +234,12 @@ def weeks_below(
                 outcome=facts.outcome,
                 threshold=f"每周少于{params.min_posts}次的周数{threshold.label}",
                 detail=f"posts per week (Monday, Asia/Shanghai) {counts}; "
-                f"judged {len(judged)} of {len(weeks)} complete weeks",
+                f"judged {len(judged)} of {len(complete)} complete weeks",
             ),
             fields={
                 "weeks": "、".join(week.isoformat() for week in below),
                 "weeks_judged": len(judged),
-                "weeks_total": len(weeks),
+                "weeks_total": len(complete),
                 "min_posts": params.min_posts,
             },
         )

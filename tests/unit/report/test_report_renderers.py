@@ -47,7 +47,8 @@ def test_markdown_holds_the_sections_and_attachment_rows(data: ReportData) -> No
 
 
 def test_html_parses_and_holds_the_rows_and_charts(data: ReportData) -> None:
-    page = render(data, "html")
+    assert "<svg" not in str(render(data, "html"))  # the charts are drawn with --charts only
+    page = render(data, "html", charts=True)
     assert isinstance(page, str)
     tree = LexborHTMLParser(page)
     title = tree.css_first("title")
@@ -60,8 +61,9 @@ def test_html_parses_and_holds_the_rows_and_charts(data: ReportData) -> None:
     accounts = [tuple(c.text() for c in r.css("td")) for r in tables[1].css("tbody tr")]
     assert accounts == _strings(attachment2_rows(data))
     svgs = tree.css("svg")
-    assert len(svgs) == 5  # four accounts with problems, one age chart
-    assert "卢仝故里•大美思礼每周发布数" in {svg.attributes.get("aria-label") for svg in svgs}
+    assert len(svgs) == 6  # a legend, four accounts with problems, one age chart
+    titles = {title.text() for svg in svgs for title in svg.css("title")}
+    assert "卢仝故里•大美思礼每周发布数" in titles
     placeholder = tree.css_first("p.placeholder")
     assert placeholder is not None
     assert placeholder.text() == NEXT_STEPS_PLACEHOLDER

@@ -172,3 +172,19 @@ def test_evaluate_many_objects_and_the_json_form() -> None:
 def test_naive_now_is_refused() -> None:
     with pytest.raises(ValueError, match="naive"):
         evaluate([], [], load_profile("national-2019"), now=datetime(2022, 6, 20), period=Q2)
+
+
+def test_a_vetoed_object_is_not_scored_unless_the_profile_says(tmp_path: Path) -> None:
+    national = load_profile("national-2019")
+    assert national.veto_score is None
+    vetoed = evaluate([stale_site(5)], [], national, now=NOW, period=Q2).sites[0]
+    # 即判定为不合格网站，不再对其他指标进行评分: a notice prints no score for it
+    assert vetoed.score_text == "单项否决"
+    assert vetoed.as_dict()["score_text"] == "单项否决"
+    passed = evaluate([stale_site(1)], [], national, now=NOW, period=Q2).sites[0]
+    assert passed.score_text == "100"
+
+    path = tmp_path / "zero.yaml"
+    path.write_text("id: zero\nname: 零分\nextends: national-2019\nveto_score: 0\n", "utf-8")
+    zero = evaluate([stale_site(5)], [], load_profile(path), now=NOW, period=Q2).sites[0]
+    assert (zero.result, zero.score, zero.score_text) == (Result.FAILED, 0, "0")
