@@ -137,6 +137,8 @@ class Column:
     category: Category
     max_age_days: int | None = None  # only for Category.UPDATE
     selector: str | None = None  # optional CSS selector of the list items
+    # the notice's section 二 category (rules.publishing id); None: counted in the total only
+    report_category: str | None = None
 
     @property
     def window(self) -> Window | None:

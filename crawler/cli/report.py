@@ -202,6 +202,12 @@ def _listed(ids: Sequence[str], total: int, noun: str) -> str:
     help="Write the notice even when some sites, columns or accounts have no fetch in the "
     "period (they are reported as 未检查); without it that is an error (exit 3).",
 )
+@click.option(
+    "--charts",
+    is_flag=True,
+    help="HTML only: add a 图表 section — each 附件2 account's posts per natural week (the "
+    "weeks the weekly rule did not judge marked 未判定) and the age of the columns' newest items.",
+)
 @logging_options("Log to stderr.")
 def report(
     targets_path: Path,
@@ -214,6 +220,7 @@ def report(
     region: str | None,
     portal: str | None,
     allow_incomplete: bool,
+    charts: bool,
     verbose: int,
     log_format: str,
 ) -> None:
@@ -224,7 +231,7 @@ def report(
     \b
     Examples:
       crawl report --period 2022Q2 > 2022Q2.md
-      crawl report --period 2022Q2 --format html --out 2022Q2.html --region 示范区
+      crawl report --period 2022Q2 --format html --charts --out 2022Q2.html --region 示范区
       crawl report --period 2022Q2 --format docx --out 2022Q2.docx
       crawl report --from-export 2022Q2.json --format xlsx --out 2022Q2.xlsx
     """
@@ -238,6 +245,11 @@ def report(
             raise ConfigError(
                 f"--format {output_format} writes a file: give --out FILE.{output_format}"
             )
+        if charts and output_format != "html":
+            raise ConfigError(
+                f"--charts draws the charts of the HTML report, not of --format {output_format} "
+                "— give --format html, or leave --charts out"
+            )
         if export_path is not None:
             data = _from_export(export_path, period, as_of)
             settings = _export_settings(targets_path)
@@ -249,7 +261,9 @@ def report(
         if portal is not None and portal not in known:
             listed = ", ".join(known) or "none (the export has no publishing section)"
             raise ConfigError(f"--portal {portal}: no such site in the export — known: {listed}")
-        rendered = render(data, output_format, region=region, portal=portal, settings=settings)
+        rendered = render(
+            data, output_format, region=region, portal=portal, settings=settings, charts=charts
+        )
         if out is None:
             assert isinstance(rendered, str)
             sys.stdout.write(rendered)

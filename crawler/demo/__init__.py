@@ -13,11 +13,15 @@ one port per site, and the returned ``RunningFleet`` writes the matching targets
 ``EXPECTED_ACCOUNT_PROBLEMS``, judged over ``demo_period(today)``); the server then also runs
 an RSSHub and a Weibo API on loopback, and the targets file lists the accounts.
 
-Modules: ``model`` (data), ``fleet`` (the 20 sites), ``generated`` (benchmark fleets),
+Modules: ``model`` (data), ``fleet`` (the 20 sites), ``portal`` (the portal's columns of
+section 二: the notice's 966 items on 2022-05-20), ``generated`` (benchmark fleets),
 ``assembly`` / ``dating`` / ``wording`` (building dated sites), ``styles`` (CMS page
 renderers), ``pages`` (a site's pages as bytes), ``accounts`` (the 98 accounts),
 ``posting`` (their dated posts), ``account_feeds`` (their feeds and Weibo API pages as
-bytes), ``server`` (HTTP), ``targets`` (YAML).
+bytes), ``disclosure`` and ``villages`` (the 政务公开 units of 附件3 and the 550 村居),
+``server`` (HTTP), ``names`` (a stub DNS server of the sites' domains), ``targets`` (YAML),
+``timeline`` (the fleet as of a moment) and ``quarter`` (the simulated quarter:
+``crawl demo --period 2022Q2``, docs/demo-quarter.md).
 """
 
 from __future__ import annotations

@@ -195,6 +195,10 @@ def _a(
 
 
 ACCOUNT_SPECS: tuple[AccountSpec, ...] = (
+    # 附件2 lists its six rows in an order of its own (序号 1–6); the accounts are listed so
+    # that they come in that order: 济源市承留镇 first, 济源水利 after 济源应急管理局, and the
+    # second 济源市承留镇 last.
+    _a("cl-weibo", "济源市承留镇", "微博", "cl", weeks=1),
     # 管委会及部门
     _a("jyfb-weibo", "济源发布", "微博", "gwh", api=True),
     _a("jyfb-wechat", "济源发布", "订阅号", "gwh"),
@@ -235,8 +239,6 @@ ACCOUNT_SPECS: tuple[AccountSpec, ...] = (
     _a("rsj-wechat", "济源人社", "服务号", "rsj"),
     _a("rsj-weibo", "济源人社", "微博", "rsj"),
     _a("rsj-douyin", "济源人社", "抖音", "rsj"),
-    _a("slj-wechat", "济源水利", "订阅号", "slj", weeks=1),
-    _a("slj-weibo", "济源水利", "微博", "slj"),
     _a("lyj-wechat", "济源林业", "订阅号", "lyj"),
     _a("lyj-weibo", "济源林业", "微博", "lyj"),
     _a("wgl-weibo", "济源文旅", "微博", "wgl"),
@@ -250,6 +252,8 @@ ACCOUNT_SPECS: tuple[AccountSpec, ...] = (
     _a("yjj-weibo", "济源应急管理局", "微博", "yjj", api=True, weeks=2),
     _a("yjj-wechat", "济源应急管理", "订阅号", "yjj"),
     _a("yjj-douyin", "济源应急", "抖音", "yjj"),
+    _a("slj-wechat", "济源水利", "订阅号", "slj", weeks=1),
+    _a("slj-weibo", "济源水利", "微博", "slj"),
     _a("scjg-wechat", "济源市场监管", "订阅号", "scjg"),
     _a("scjg-weibo", "济源市场监管", "微博", "scjg"),
     _a("ybj-wechat", "济源医保", "服务号", "ybj"),
@@ -260,8 +264,6 @@ ACCOUNT_SPECS: tuple[AccountSpec, ...] = (
     _a("cgj-weibo", "济源城管", "微博", "cgj"),
     _a("ggzy-wechat", "济源公共资源交易", "订阅号", "ggzy"),
     # 片区、镇、街道办事处
-    _a("cl-weibo", "济源市承留镇", "微博", "cl", weeks=1),
-    _a("cl-weibo-2", "济源市承留镇", "微博", "cl", weeks=1),
     _a("cl-wechat", "魅力承留", "订阅号", "cl"),
     _a("xy-wechat", "魅力下冶", "订阅号", "xy"),
     _a("xy-douyin", "下冶发布", "抖音", "xy"),
@@ -295,8 +297,9 @@ ACCOUNT_SPECS: tuple[AccountSpec, ...] = (
     _a("kfq-wechat", "济源经济技术开发区", "订阅号", "kfq"),
     _a("gxq-wechat", "济源高新区", "订阅号", "gxq"),
     _a("gxq-toutiao", "济源高新区", "今日头条", "gxq"),
+    _a("cl-weibo-2", "济源市承留镇", "微博", "cl", weeks=1),
 )
-"""All 98 accounts, in the order the targets file lists them."""
+"""All 98 accounts, in the order the targets file lists them (附件2 keeps it)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

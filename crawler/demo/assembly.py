@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from crawler.demo.dating import age_profile, list_dates
+from crawler.demo.dating import age_profile, earlier_dates, list_dates
 from crawler.demo.model import Charset, DemoColumn, DemoItem, DemoSite, Freshness
 from crawler.demo.wording import article_body, column_text, titles
 from rules.model import Category
@@ -46,9 +46,19 @@ class SiteSpec:
 
 
 def build_site(
-    spec: SiteSpec, *, today: date, number: int, seed: int = 0, items: int | None = None
+    spec: SiteSpec,
+    *,
+    today: date,
+    number: int,
+    seed: int = 0,
+    items: int | None = None,
+    history_from: date | None = None,
 ) -> DemoSite:
-    """Date ``spec`` relative to ``today``; ``items`` fixes the count per list column."""
+    """Date ``spec`` relative to ``today``; ``items`` fixes the count per list column.
+
+    ``history_from``: every list column also holds the older items it showed since that day
+    (its list shows only its newest ``count``: ``DemoColumn.listed``), so the site can be
+    served as it stood on any day from then to ``today`` (``crawler.demo.timeline``)."""
     rng = random.Random(f"{seed}:{spec.id}")  # noqa: S311 - page content, not secrets
     next_article = rng.randint(1000, 9000) * 10
     columns: list[DemoColumn] = []
@@ -70,6 +80,9 @@ def build_site(
         count = items if items is not None else column_rng.randint(MIN_ITEMS, MAX_ITEMS)
         profile = age_profile(column_spec.category, column_spec.freshness, column_spec.max_age_days)
         dates = list_dates(today, profile, count, column_rng)
+        if history_from is not None:
+            history_rng = random.Random(f"{seed}:{spec.id}:{column_spec.id}:history")  # noqa: S311
+            dates += earlier_dates(dates[-1], profile, history_from, count, history_rng)
         column_titles = titles(column_spec.name, spec.unit, spec.topics, dates, column_rng)
         column_items: list[DemoItem] = []
         for day, title in zip(dates, column_titles, strict=True):
@@ -93,6 +106,7 @@ def build_site(
                 freshness=column_spec.freshness,
                 number=column_number,
                 items=tuple(column_items),
+                listed=count if history_from is not None else None,
             )
         )
     return DemoSite(

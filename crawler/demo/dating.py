@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from crawler.demo.model import Freshness
 from rules.model import Category
 
-__all__ = ["AgeProfile", "age_profile", "list_dates"]
+__all__ = ["AgeProfile", "age_profile", "earlier_dates", "list_dates"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,4 +65,20 @@ def list_dates(today: date, profile: AgeProfile, count: int, rng: random.Random)
     for _ in range(count - 1):
         age += rng.randint(*profile.step_days)
         dates.append(today - timedelta(days=age))
+    return dates
+
+
+def earlier_dates(
+    last: date, profile: AgeProfile, start: date, count: int, rng: random.Random
+) -> list[date]:
+    """Dates older than ``last``, newest first, each ``step_days`` before the one after it,
+    until ``count`` of them lie before ``start``: a column's history, so that on any day from
+    ``start`` on its list is as full as it is at the end."""
+    dates: list[date] = []
+    day = last
+    before = 0
+    while before < count:
+        day -= timedelta(days=max(1, rng.randint(*profile.step_days)))
+        dates.append(day)
+        before += day < start
     return dates

@@ -14,10 +14,11 @@ four towns) with disclosure columns whose items dated in the demo quarter
 The notice's slips: its text counts 23 departments where 附件3 lists 22 (the demo has the 22),
 and its total of 2361 is 附件3's 649 + 1546 plus the villages' items: the demo's villages
 publish the remaining 166. Its 591 "专栏" are units (23 + 18 + 550 villages); the demo has
-nine villages, enough for the problems.
+the 550 villages (``crawler.demo.villages``), so its 专栏 are 22 + 18 + 550 = 590.
 
-Each unit is served on its own port (``UnitPages``); its list columns are paginated in five
-styles: TRS ``createPageHTML``, ``list_N.html`` links, ``?page=N``, a 下一页 link and Hanweb's
+Each department and town is served on its own port, its villages under ``/cun/<id>/`` of the
+town's (``UnitPages``); the list columns are paginated in five styles: TRS
+``createPageHTML``, ``list_N.html`` links, ``?page=N``, a 下一页 link and Hanweb's
 ``index.html?uid=…&pageNum=N``.
 """
 
@@ -31,6 +32,7 @@ from html import escape
 
 from crawler.demo.pages import ROBOTS_TXT, Page
 from crawler.demo.posting import demo_period
+from crawler.demo.villages import VillageRow, village_rows
 from rules.model import SHANGHAI
 from rules.period import Period
 
@@ -45,6 +47,7 @@ __all__ = [
     "UnitPages",
     "demo_units",
     "render_units_yaml",
+    "unit_path",
 ]
 
 PAGE_SIZE = 20
@@ -99,17 +102,8 @@ ATTACHMENT_3_TOWNS: tuple[tuple[str, str, int], ...] = (
 )
 
 # Villages (村居): id, name, town id, items in the quarter (together 2361 − 649 − 1546 = 166).
-VILLAGES: tuple[tuple[str, str, str, int], ...] = (
-    ("wwz-wwc", "王屋村", "wwz", 30),
-    ("wwz-ygc", "愚公村", "wwz", 25),
-    ("wwz-xmc", "西门村", "wwz", 21),
-    ("kjz-zmc", "枣庙村", "kjz", 20),
-    ("kjz-xzc", "勋掌村", "kjz", 18),
-    ("slz-shcc", "水洪池村", "slz", 16),
-    ("slz-slc", "思礼村", "slz", 14),
-    ("yqjd-nyc", "南姚村", "yqjd", 12),
-    ("yqjd-dsc", "大社村", "yqjd", 10),
-)
+VILLAGES: tuple[VillageRow, ...] = village_rows({uid: name for uid, name, _ in ATTACHMENT_3_TOWNS})
+VILLAGE_PATH = "/cun/{}"  # where a village's pages are, on its town's host
 
 SINGLE_ITEM_TOWNS = frozenset({"kjz", "slz", "yqjd"})
 STALE_OVERVIEW_UNITS = frozenset({"gxw", "zjj"})  # 概况信息最后更新时间为2020年
@@ -162,6 +156,7 @@ class DemoUnit:
     parent: str | None
     columns: tuple[DemoUnitColumn, ...]
     expected: int  # items dated in the demo quarter
+    path: str = ""  # where its pages are on its host: "" for its own, /cun/<id> on its town's
 
 
 def _spread(count: int, period: Period) -> list[date]:
@@ -262,6 +257,7 @@ def demo_units(today: date) -> tuple[DemoUnit, ...]:
                 parent=parent,
                 columns=tuple(columns),
                 expected=count,
+                path=VILLAGE_PATH.format(uid) if level == "village" else "",
             )
         )
     return tuple(units)
@@ -286,23 +282,28 @@ def column_path(column: DemoUnitColumn, page: int = 0) -> str:
     return f"/col/col{column.id}/index.html?uid=1088{suffix}"
 
 
+def unit_path(unit: DemoUnit, column: DemoUnitColumn, page: int = 0) -> str:
+    """The path of a unit's column page on the unit's host (a village's: on its town's)."""
+    return unit.path + column_path(column, page)
+
+
 def _pages_of(column: DemoUnitColumn) -> int:
     return max(1, -(-len(column.dates) // PAGE_SIZE))
 
 
-def _pager(column: DemoUnitColumn, page: int, pages: int) -> str:
+def _pager(unit: DemoUnit, column: DemoUnitColumn, page: int, pages: int) -> str:
     if column.style == "trs":
         return f'<script>createPageHTML({pages}, {page}, "index", "html");</script>'
     links = []
     if column.style == "next":
         if page + 1 < pages:
-            links.append(f'<a href="{column_path(column, page + 1)}">下一页</a>')
+            links.append(f'<a href="{unit_path(unit, column, page + 1)}">下一页</a>')
         return f'<div class="page">{"".join(links)}</div>'
     for number in range(pages):
         if number == page:
             links.append(f"<span>{number + 1}</span>")
         else:
-            href = escape(column_path(column, number))
+            href = escape(unit_path(unit, column, number))
             links.append(f'<a href="{href}">{number + 1}</a>')
     return f'<div class="page">{" ".join(links)}</div>'
 
@@ -323,14 +324,14 @@ def _list_page(unit: DemoUnit, column: DemoUnitColumn, page: int) -> str:
     for offset, day in enumerate(column.dates[start : start + PAGE_SIZE]):
         number = start + offset + 1
         topic = _TOPICS[number % len(_TOPICS)].format(f"{unit.name}{column.name}")
-        href = f"/{column.id}/art_{day:%Y%m%d}_{number}.html"
+        href = f"{unit.path}/{column.id}/art_{day:%Y%m%d}_{number}.html"
         entries.append(
             f'<li><a href="{href}" title="{escape(topic)}">{escape(topic)}</a>'
             f"<span>{day.isoformat()}</span></li>"
         )
     body = (
         f'<div class="location">当前位置:{escape(unit.name)} &gt; {escape(column.name)}</div>'
-        f'<ul class="list">{"".join(entries)}</ul>{_pager(column, page, pages)}'
+        f'<ul class="list">{"".join(entries)}</ul>{_pager(unit, column, page, pages)}'
     )
     return _frame(f"{column.name}-{unit.name}", body)
 
@@ -359,21 +360,27 @@ def _page(text: str, day: date, content_type: str = "text/html; charset=utf-8") 
 
 
 class UnitPages:
-    """Every page of one unit's 政务公开专栏, by path (with its query string)."""
+    """Every page of one unit's 政务公开专栏 (and of the ``villages`` its host serves too),
+    by path (with its query string)."""
 
-    def __init__(self, unit: DemoUnit, today: date) -> None:
+    def __init__(self, unit: DemoUnit, today: date, villages: Sequence[DemoUnit] = ()) -> None:
         self.unit = unit
+        self.villages = tuple(villages)
         self._pages: dict[str, Page] = {
             "/robots.txt": _page(ROBOTS_TXT, today, "text/plain; charset=utf-8")
         }
+        for served in (unit, *self.villages):
+            self._add(served, today)
+
+    def _add(self, unit: DemoUnit, today: date) -> None:
         for column in unit.columns:
             if column.overview:
                 day = column.updated or today
-                self._pages[column_path(column)] = _page(_overview_page(unit, column), day)
+                self._pages[unit_path(unit, column)] = _page(_overview_page(unit, column), day)
                 continue
             for number in range(_pages_of(column)):
                 day = column.dates[0] if column.dates else today
-                self._pages[column_path(column, number)] = _page(
+                self._pages[unit_path(unit, column, number)] = _page(
                     _list_page(unit, column, number), day
                 )
 
@@ -382,7 +389,8 @@ class UnitPages:
 
 
 def render_units_yaml(units: Sequence[DemoUnit], base_urls: dict[str, str]) -> list[str]:
-    """The ``units:`` section of the demo's targets file (lines), units at ``base_urls``."""
+    """The ``units:`` section of the demo's targets file (lines), units at ``base_urls`` (unit
+    id → the base URL of the host serving it: a village's is its town's)."""
     lines = ["units:"]
     for unit in units:
         origin = base_urls[unit.id].rstrip("/")
@@ -398,7 +406,7 @@ def render_units_yaml(units: Sequence[DemoUnit], base_urls: dict[str, str]) -> l
             lines += [
                 f"      - id: {column.id}",
                 f"        name: {column.name}",
-                f'        url: "{origin}{column_path(column)}"',
+                f'        url: "{origin}{unit_path(unit, column)}"',
             ]
             if column.overview:
                 lines.append("        overview: true")

@@ -13,6 +13,7 @@ from types import MappingProxyType
 
 from crawler.demo.assembly import ColumnSpec, SiteSpec, build_site
 from crawler.demo.model import Charset, Fleet, Freshness, ProblemKind
+from crawler.demo.portal import with_report_columns
 from rules.model import Category
 
 __all__ = [
@@ -157,14 +158,17 @@ DEMO_SITES: tuple[SiteSpec, ...] = (
 )  # fmt: skip
 
 
-def demo_fleet(today: date) -> Fleet:
-    """The 20 sites of 附件1, every item dated relative to ``today``."""
+def demo_fleet(today: date, *, history_from: date | None = None) -> Fleet:
+    """The 20 sites of 附件1, every item dated relative to ``today``; with ``history_from``,
+    each list column also holds what it showed since that day (``crawler.demo.timeline``)."""
+    sites = tuple(
+        build_site(spec, today=today, number=number, history_from=history_from)
+        for number, spec in enumerate(DEMO_SITES, start=1)
+    )
+    # the portal's section 二 columns (crawler.demo.portal), after its own
     return Fleet(
         today=today,
-        sites=tuple(
-            build_site(spec, today=today, number=number)
-            for number, spec in enumerate(DEMO_SITES, start=1)
-        ),
+        sites=with_report_columns(sites, today=today, history_from=history_from),
     )
 
 

@@ -93,6 +93,9 @@ class DemoColumn:
     freshness: Freshness = Freshness.FRESH
     number: int  # a CMS column number (col1234, info/1023) used in some styles' URLs
     items: tuple[DemoItem, ...] = ()  # newest first; empty for a static column
+    # How many of the newest items its list shows; None: all. A column built with a history
+    # (``crawler.demo.timeline``) holds more items than it lists at any one moment.
+    listed: int | None = None
     text: tuple[str, ...] = ()  # paragraphs of a static column's page
     updated: date | None = None  # a static column's visible 更新时间
 

@@ -10,6 +10,11 @@ for m.weibo.cn's container API (``crawler.demo.account_feeds``).
 ``start_fleet`` runs the server in the current event loop; ``serve_in_thread`` runs it on a
 background thread with its own loop, for synchronous callers (the CLI's demo command, tests
 that drive a synchronous client).
+
+With ``ipv6=True`` each site also listens on ::1 at its port, and a stub name server
+(``crawler.demo.names``) answers the sites' domains with 127.0.0.1 and ::1, so an IPv6 check
+can look a site up by name and fetch it over IPv6. ``RunningFleet.show(moment)`` serves the
+fleet as it stood at a moment (``crawler.demo.timeline``): the simulated quarter advances it.
 """
 
 from __future__ import annotations
@@ -18,28 +23,42 @@ import asyncio
 import logging
 import socket
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
+from dataclasses import dataclass, field
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from types import MappingProxyType, TracebackType
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
 from crawler.demo.account_feeds import RsshubPages, WeiboApiPages, source_path
 from crawler.demo.disclosure import DemoUnit, UnitPages, render_units_yaml
 from crawler.demo.model import AccountSource, Fleet
+from crawler.demo.names import StubNameServer, start_name_server
 from crawler.demo.pages import Page, SitePages
 from crawler.demo.styles import style_for
 from crawler.demo.targets import render_targets
+from crawler.demo.timeline import fleet_as_of, units_as_of
+from rules.model import SHANGHAI
 
-__all__ = ["FleetServerError", "RunningFleet", "serve_in_thread", "start_fleet"]
+__all__ = [
+    "FleetServerError",
+    "RunningFleet",
+    "ipv6_loopback_available",
+    "serve_in_thread",
+    "start_fleet",
+]
 
 logger = logging.getLogger(__name__)
 
 SHUTDOWN_TIMEOUT_S = 2.0
 MAX_PORT = 65535
+IPV6_LOOPBACK = "::1"
+_PAIR_TRIES = 20  # ports tried for a site listening on both 127.0.0.1 and ::1
 _NOT_FOUND = (
     '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>404 页面不存在</title>'
     "</head><body><h1>404</h1><p>您访问的页面不存在或已被删除。</p></body></html>\n"
@@ -83,6 +102,57 @@ def _bind_sockets(host: str, count: int, first_port: int | None) -> list[socket.
     return sockets
 
 
+def _bind_pair(host: str, port: int | None) -> list[socket.socket]:
+    """One port on ``host`` and on ::1: ``port`` if both are free there, else one that is."""
+    candidate = port or 0
+    for _ in range(_PAIR_TRIES):
+        first = _bind(host, candidate)
+        try:
+            second = _bind(IPV6_LOOPBACK, first.getsockname()[1])
+        except OSError:
+            first.close()
+            candidate = 0
+            continue
+        return [first, second]
+    raise FleetServerError(
+        f"no port free on both {host} and {IPV6_LOOPBACK} after {_PAIR_TRIES} tries"
+    )
+
+
+def _bind_site_sockets(
+    host: str, count: int, first_port: int | None, ipv6: bool
+) -> list[list[socket.socket]]:
+    """Per site, its listening sockets: one on ``host``, and one on ::1 at the same port."""
+    if not ipv6:
+        return [[sock] for sock in _bind_sockets(host, count, first_port)]
+    pairs: list[list[socket.socket]] = []
+    try:
+        for index in range(count):
+            port = first_port + index if first_port and first_port + index <= MAX_PORT else None
+            pairs.append(_bind_pair(host, port))
+    except OSError as exc:
+        for pair in pairs:
+            for sock in pair:
+                sock.close()
+        raise FleetServerError(
+            f"cannot listen on {host} and {IPV6_LOOPBACK}: {exc} — this machine may have no IPv6"
+            " loopback"
+        ) from exc
+    return pairs
+
+
+def ipv6_loopback_available() -> bool:
+    """Whether this machine can listen on ::1 (IPv6 loopback)."""
+    if not socket.has_ipv6:
+        return False
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as sock:
+            sock.bind((IPV6_LOOPBACK, 0))
+    except OSError:
+        return False
+    return True
+
+
 def _not_modified(request: web.Request, page: Page) -> bool:
     tags = request.headers.get("If-None-Match")
     if tags is not None:
@@ -105,7 +175,7 @@ class _Router:
     """Finds the page for a request from the port it arrived on and its path."""
 
     def __init__(self) -> None:
-        self.by_port: dict[int, _PageSource] = {}
+        self.by_port: dict[int, _PageSource] = {}  # replaced whole per port: no lock needed
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         transport = request.transport
@@ -126,6 +196,48 @@ class _Router:
         headers["Content-Type"] = page.content_type
         headers["Cache-Control"] = "max-age=0"
         return web.Response(body=page.body, headers=headers)
+
+
+@dataclass(slots=True, kw_only=True)
+class _Routes:
+    """Which port serves what: the page sources are built again for every view shown."""
+
+    router: _Router
+    site_ports: dict[str, int] = field(default_factory=dict)  # site id → port
+    unit_ports: dict[str, int] = field(default_factory=dict)  # host unit id → port
+    rsshub: tuple[int, str] | None = None  # port, base URL
+    weibo_port: int | None = None
+    linked: dict[str, tuple[str, str]] = field(default_factory=dict)  # site id → name, URL
+
+    def publish(self, fleet: Fleet, units: Sequence[DemoUnit]) -> None:
+        """Serve ``fleet`` and ``units`` from now on (each port's pages replaced at once)."""
+        for site in fleet.sites:
+            pages = SitePages(site, fleet.today)
+            pages.link_sites(self.linked)  # the portal's 部门网站 box
+            self.router.by_port[self.site_ports[site.id]] = pages
+        for host_id, villages in _unit_hosts(units).items():
+            host = next(unit for unit in units if unit.id == host_id)
+            self.router.by_port[self.unit_ports[host_id]] = UnitPages(host, fleet.today, villages)
+        if self.rsshub is not None and self.weibo_port is not None:
+            port, url = self.rsshub
+            self.router.by_port[port] = RsshubPages(fleet.accounts, url)
+            self.router.by_port[self.weibo_port] = WeiboApiPages(fleet.accounts)
+
+
+def _unit_hosts(units: Sequence[DemoUnit]) -> dict[str, list[DemoUnit]]:
+    """Host unit id → the villages it serves too: a village is served by its town's host when
+    its town is among ``units``, else by its own."""
+    ids = {unit.id for unit in units}
+    hosts: dict[str, list[DemoUnit]] = {}
+    for unit in units:
+        if unit.level == "village" and unit.parent in ids:
+            continue
+        hosts[unit.id] = []
+    for unit in units:
+        if unit.level == "village" and unit.parent in ids:
+            assert unit.parent is not None
+            hosts[unit.parent].append(unit)
+    return hosts
 
 
 class RunningFleet:
@@ -149,18 +261,42 @@ class RunningFleet:
         weibo_api_url: str | None = None,
         units: tuple[DemoUnit, ...] = (),
         unit_urls: Mapping[str, str] | None = None,
+        routes: _Routes | None = None,
+        name_server: StubNameServer | None = None,
     ) -> None:
         self.fleet = fleet
-        self.units = units  # 政务公开 units (crawler.demo.disclosure), one port each
+        # 政务公开 units (crawler.demo.disclosure): a port per department and town, whose host
+        # serves its villages too; unit id → the base URL of its host
+        self.units = units
         self.unit_urls: Mapping[str, str] = MappingProxyType(dict(unit_urls or {}))
         self.base_urls: Mapping[str, str] = MappingProxyType(dict(base_urls))
         self.rsshub_url = rsshub_url  # None: the fleet has no accounts
         self.weibo_api_url = weibo_api_url
+        self._routes = routes
+        self._name_server = name_server
         self._runner = runner
         self._loop = loop
         self._thread = thread
         self._stopped = False
         self._closing: asyncio.Task[None] | None = None
+
+    @property
+    def nameserver(self) -> tuple[str, int] | None:
+        """(address, port) of the stub name server of the sites' domains; None without IPv6."""
+        return self._name_server.address if self._name_server is not None else None
+
+    def named_homepage(self, site_id: str) -> str:
+        """A site's homepage by its domain, at its port (resolved by ``nameserver``)."""
+        site = self.fleet.site(site_id)
+        port = urlsplit(self.base_urls[site_id]).port
+        return f"http://{site.domain}:{port}/"
+
+    def show(self, moment: datetime) -> None:
+        """Serve the fleet and its units as they stood at ``moment`` (aware), from now on."""
+        if self._routes is None:
+            raise FleetServerError("this fleet was started without its routes")
+        day = moment.astimezone(SHANGHAI).date()
+        self._routes.publish(fleet_as_of(self.fleet, moment), units_as_of(self.units, day))
 
     def column_url(self, site_id: str, column_id: str) -> str:
         """The URL of a column's first list page."""
@@ -195,6 +331,8 @@ class RunningFleet:
         if self._stopped:
             return
         self._stopped = True
+        if self._name_server is not None:
+            self._loop.call_soon_threadsafe(self._name_server.close)
         if self._thread is not None:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join()
@@ -216,6 +354,8 @@ class RunningFleet:
             await asyncio.to_thread(self.stop)
         elif not self._stopped:
             self._stopped = True
+            if self._name_server is not None:
+                self._name_server.close()
             await self._runner.cleanup()
         elif self._closing is not None:
             await self._closing
@@ -249,16 +389,22 @@ async def _serve(
     first_port: int | None,
     thread: threading.Thread | None,
     units: tuple[DemoUnit, ...] = (),
+    ipv6: bool = False,
 ) -> RunningFleet:
-    site_pages = await asyncio.to_thread(
-        lambda: [SitePages(site, fleet.today) for site in fleet.sites]
-    )
+    hosts = _unit_hosts(units)
     extra = 2 if fleet.accounts else 0  # the RSSHub and Weibo API ports
-    unit_pages = [UnitPages(unit, fleet.today) for unit in units]
-    sockets = _bind_sockets(host, len(site_pages) + extra + len(unit_pages), first_port)
-    unit_sockets = sockets[len(site_pages) + extra :]
-    sockets_without_units = sockets[: len(site_pages) + extra]
+    site_sockets = _bind_site_sockets(host, len(fleet.sites), first_port, ipv6)
+    after = first_port + len(fleet.sites) if first_port else first_port
+    try:
+        sockets = _bind_sockets(host, extra + len(hosts), after)
+    except BaseException:
+        for pair in site_sockets:
+            for sock in pair:
+                sock.close()
+        raise
+    all_sockets = [sock for pair in site_sockets for sock in pair] + sockets
     router = _Router()
+    routes = _Routes(router=router)
     app = web.Application()
     app.router.add_route("*", "/{path:.*}", router.handle)
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT_S)
@@ -267,41 +413,45 @@ async def _serve(
     shown = f"[{host}]" if ":" in host else host
     rsshub_url = weibo_api_url = None
     unit_urls: dict[str, str] = {}
+    name_server: StubNameServer | None = None
     try:
-        for pages, sock in zip(site_pages, sockets, strict=False):
+        for site, pair in zip(fleet.sites, site_sockets, strict=True):
+            port = pair[0].getsockname()[1]
+            routes.site_ports[site.id] = port
+            base_urls[site.id] = f"http://{shown}:{port}/"
+        routes.linked = {site.id: (site.name, base_urls[site.id]) for site in fleet.sites}
+        for host_id, sock in zip(hosts, sockets[extra:], strict=True):
             port = sock.getsockname()[1]
-            router.by_port[port] = pages
-            await web.SockSite(runner, sock).start()
-            base_urls[pages.site.id] = f"http://{shown}:{port}/"
-        named = {p.site.id: (p.site.name, base_urls[p.site.id]) for p in site_pages}
-        for pages in site_pages:
-            pages.link_sites(named)  # the portal's 部门网站 box, now that the ports are known
-        for unit_page, sock in zip(unit_pages, unit_sockets, strict=True):
-            port = sock.getsockname()[1]
-            router.by_port[port] = unit_page
-            await web.SockSite(runner, sock).start()
-            unit_urls[unit_page.unit.id] = f"http://{shown}:{port}/"
+            routes.unit_ports[host_id] = port
+            unit_urls[host_id] = f"http://{shown}:{port}/"
+            for village in hosts[host_id]:
+                unit_urls[village.id] = unit_urls[host_id]
         if extra:
-            rsshub_sock, weibo_sock = sockets_without_units[len(site_pages) :]
+            rsshub_sock, weibo_sock = sockets[:extra]
             rsshub_url = f"http://{shown}:{rsshub_sock.getsockname()[1]}"
             weibo_api_url = f"http://{shown}:{weibo_sock.getsockname()[1]}"
-            rsshub, weibo = await asyncio.to_thread(
-                lambda: (RsshubPages(fleet.accounts, rsshub_url), WeiboApiPages(fleet.accounts))
-            )
-            router.by_port[rsshub_sock.getsockname()[1]] = rsshub
-            router.by_port[weibo_sock.getsockname()[1]] = weibo
-            await web.SockSite(runner, rsshub_sock).start()
-            await web.SockSite(runner, weibo_sock).start()
+            routes.rsshub = (rsshub_sock.getsockname()[1], rsshub_url)
+            routes.weibo_port = weibo_sock.getsockname()[1]
+        # every page rendered before the first request can come
+        await asyncio.to_thread(routes.publish, fleet, units)
+        for sock in all_sockets:
+            await web.SockSite(runner, sock).start()
+        if ipv6:
+            name_server = await start_name_server(site.domain for site in fleet.sites)
     except BaseException:
         await runner.cleanup()
-        for sock in sockets:
+        for sock in all_sockets:
             sock.close()
         raise
     logger.info(
-        "demo fleet of %d sites and %d accounts serving on %s",
+        "demo fleet of %d sites, %d accounts and %d 政务公开 units serving on %s%s",
         len(base_urls),
         len(fleet.accounts),
+        len(units),
         host,
+        f" and {IPV6_LOOPBACK} (names at {name_server.address[0]}:{name_server.address[1]})"
+        if name_server is not None
+        else "",
     )
     return RunningFleet(
         fleet=fleet,
@@ -313,6 +463,8 @@ async def _serve(
         weibo_api_url=weibo_api_url,
         units=units,
         unit_urls=unit_urls,
+        routes=routes,
+        name_server=name_server,
     )
 
 
@@ -322,11 +474,14 @@ async def start_fleet(
     host: str = "127.0.0.1",
     first_port: int | None = None,
     units: tuple[DemoUnit, ...] = (),
+    ipv6: bool = False,
 ) -> RunningFleet:
     """Serve ``fleet`` in the running loop, one port per site (then RSSHub and the Weibo API
-    when it has accounts, then one per 政务公开 unit of ``units``): ``first_port`` and up, or
-    an ephemeral port where ``first_port`` is None or 0 or a port is busy."""
-    return await _serve(fleet, host, first_port, None, units)
+    when it has accounts, then one per 政务公开 department and town of ``units``, serving its
+    villages too): ``first_port`` and up, or an ephemeral port where ``first_port`` is None or
+    0 or a port is busy. ``ipv6``: the sites listen on ::1 too, behind their domains (see the
+    module docstring)."""
+    return await _serve(fleet, host, first_port, None, units, ipv6)
 
 
 def serve_in_thread(
@@ -335,6 +490,7 @@ def serve_in_thread(
     host: str = "127.0.0.1",
     first_port: int | None = None,
     units: tuple[DemoUnit, ...] = (),
+    ipv6: bool = False,
 ) -> RunningFleet:
     """Serve ``fleet`` from a background thread with its own event loop; ``stop()`` joins it."""
     started: Future[RunningFleet] = Future()
@@ -343,7 +499,9 @@ def serve_in_thread(
         loop = asyncio.new_event_loop()
         try:
             try:
-                running = loop.run_until_complete(_serve(fleet, host, first_port, thread, units))
+                running = loop.run_until_complete(
+                    _serve(fleet, host, first_port, thread, units, ipv6)
+                )
             except BaseException as exc:  # handed to the caller below
                 started.set_exception(exc)
                 return

@@ -42,6 +42,8 @@ def render_targets(
         f"# simulated on this machine and dated relative to {fleet.today.isoformat()}.",
         "version: 1",
     ]
+    if any(site.id == NOTICE_PORTAL for site in fleet.sites):
+        lines += _report_section()
     if fleet.accounts:
         if rsshub_url is None or weibo_api_url is None:
             raise ValueError(
@@ -92,6 +94,36 @@ def render_targets(
             f"    source: {source}",
         ]
     return "\n".join(lines) + "\n"
+
+
+NOTICE_PORTAL = "jiyuan-gov"
+NOTICE_OFFICE = "示范区管委会办公室"
+NOTICE_REGION = "示范区"
+NOTICE_DOCUMENTS = (
+    "《国务院办公厅关于印发政府网站发展指引的通知》（国办发〔2017〕47号）",
+    "《国务院办公厅关于推进政务新媒体健康有序发展的意见》（国办发〔2018〕123号）",
+    "《河南省人民政府办公厅关于推进政务新媒体健康有序发展的通知》（豫政办明电〔2019〕28号）",
+    "《国务院办公厅政府信息与政务公开办公室关于规范政府信息公开平台有关事项的通知》"
+    "（国办公开办函〔2019〕61号）",
+)
+
+
+def _report_section() -> list[str]:
+    """The notice's own words, as the office of the seed notice writes them: who inspected,
+    the documents it cites, the area and its portal."""
+    lines = [
+        "# The notice's own words (crawl report), as the 2022 Q2 notice has them.",
+        "report:",
+        f"  office: {NOTICE_OFFICE}",
+        f"  region: {NOTICE_REGION}",
+        "  documents:",
+    ]
+    lines += [f"    - {_scalar(document)}" for document in NOTICE_DOCUMENTS]
+    lines.append(f"  portal: {NOTICE_PORTAL}")
+    # as the notice: its platform's three levels, and two sites named in 一(二)
+    lines.append("  platform: 市、镇、村三级政务公开平台")
+    lines.append("  examples: {sites: 2, accounts: 3}")
+    return lines
 
 
 def _platform(account: DemoAccount) -> str:

@@ -1,1 +1,2 @@
-"""政务公开专栏: reading the units' disclosure columns page by page, and their export section."""
+"""Columns read page by page back to the period start: the 政务公开 units' (``crawl``) and the
+portal's (``portal``: section 二 of the notice)."""

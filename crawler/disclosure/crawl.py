@@ -12,7 +12,8 @@ period (on or after its first day). The read stops, and says why, at:
 
 An overview (概况) column is one page, read for its own update date. Every read is stored
 (``storage.disclosure``) with its items, whatever its outcome, and fetched with the same
-polite ``Fetcher`` as the sites (global and per-host limits, spacing, robots.txt).
+polite ``Fetcher`` as the sites (global and per-host limits, spacing, robots.txt). The portal's
+columns are read the same way (``crawler.disclosure.portal``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -36,7 +38,15 @@ from rules.model import Outcome, local_date
 from rules.period import Period
 from storage.disclosure import DisclosureItem, DisclosureReadWrite, record_read
 
-__all__ = ["DEFAULT_PAGE_LIMIT", "ColumnProgress", "crawl_units", "read_column"]
+__all__ = [
+    "DEFAULT_PAGE_LIMIT",
+    "ColumnJob",
+    "ColumnProgress",
+    "ReadOwner",
+    "crawl_units",
+    "read_column",
+    "read_columns",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +58,13 @@ _EMPTY_NOTICE = re.compile(
 ColumnProgress = Callable[[DisclosureUnit, DisclosureColumn, DisclosureReadWrite], None]
 
 
+class ReadOwner(Protocol):
+    """Whose column is read: a unit, or the portal site (its reads stored under its own id)."""
+
+    @property
+    def id(self) -> str: ...
+
+
 @dataclass(slots=True)
 class _Pages:
     hashes: set[str]
@@ -56,16 +73,19 @@ class _Pages:
 
 async def read_column(
     fetcher: Fetcher,
-    unit: DisclosureUnit,
+    unit: ReadOwner,
     column: DisclosureColumn,
     *,
     period: Period,
     today: date,
     page_limit: int = DEFAULT_PAGE_LIMIT,
     clock: Callable[[], datetime] | None = None,
+    selector: str | None = None,
+    respect_robots: bool = True,
 ) -> DisclosureReadWrite:
     """Read one column (following its pages) and say how the read ended; never raises on a
-    failed fetch or an unreadable page."""
+    failed fetch or an unreadable page. ``selector`` (a site column's) picks the list items;
+    ``respect_robots`` is the site's ``robots:``."""
     url = column.url
     seen = _Pages(hashes=set(), item_sets=set())
     items: dict[str, DisclosureItem] = {}
@@ -76,7 +96,7 @@ async def read_column(
     updated: date | None = None
     updated_where: str | None = None
     while True:
-        result = await fetcher.fetch(url)
+        result = await fetcher.fetch(url, respect_robots=respect_robots)
         first = first or result
         if result.outcome is not Outcome.OK or result.text is None:
             detail = f"{url}: {result.outcome.value}" + (
@@ -88,7 +108,7 @@ async def read_column(
             stopped = "repeat"
             break
         extraction = await asyncio.to_thread(
-            extract_page, result.text, base_url=result.final_url, today=today
+            extract_page, result.text, base_url=result.final_url, today=today, selector=selector
         )
         if column.overview:
             pages_read = 1
@@ -161,6 +181,67 @@ def _overview_date(extraction: PageExtraction) -> tuple[date | None, str | None]
     return newest.published, newest.date_where
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ColumnJob:
+    """One column to read through its pages: whose it is, and how its pages are read."""
+
+    owner: ReadOwner
+    column: DisclosureColumn
+    selector: str | None = None  # a site column's CSS selector of the list items
+    respect_robots: bool = True
+
+
+async def read_columns(
+    jobs: Sequence[ColumnJob],
+    *,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: FetchSettings,
+    period: Period,
+    now: datetime,
+    page_limit: int = DEFAULT_PAGE_LIMIT,
+    done: Callable[[ColumnJob, DisclosureReadWrite], None] | None = None,
+) -> Counter[str]:
+    """Read and store every column of ``jobs``, each read in its own transaction; returns
+    the reads per stop reason."""
+    stops: Counter[str] = Counter()
+    if not jobs:
+        return stops
+    today = local_date(now)
+    pending = iter(jobs)
+    async with Fetcher(settings) as fetcher:
+
+        async def worker() -> None:
+            for job in pending:
+                read = await read_column(
+                    fetcher,
+                    job.owner,
+                    job.column,
+                    period=period,
+                    today=today,
+                    page_limit=page_limit,
+                    selector=job.selector,
+                    respect_robots=job.respect_robots,
+                )
+                async with sessions() as session, session.begin():
+                    await record_read(session, read)
+                stops[read.stopped] += 1
+                logger.info(
+                    "%s column %s: %s, %d pages, stopped at %s",
+                    job.owner.id,
+                    job.column.id,
+                    read.outcome,
+                    read.pages_read,
+                    read.stopped,
+                )
+                if done is not None:
+                    done(job, read)
+
+        async with asyncio.TaskGroup() as tasks:
+            for _ in range(min(len(jobs), settings.max_concurrency)):
+                tasks.create_task(worker())
+    return stops
+
+
 async def crawl_units(
     units: Sequence[DisclosureUnit],
     *,
@@ -172,34 +253,18 @@ async def crawl_units(
     progress: ColumnProgress | None = None,
 ) -> Counter[str]:
     """Read and store every column of ``units``; returns the reads per stop reason."""
-    stops: Counter[str] = Counter()
-    jobs = [(unit, column) for unit in units for column in unit.columns]
-    if not jobs:
-        return stops
-    today = local_date(now)
-    pending = iter(jobs)
-    async with Fetcher(settings) as fetcher:
+    by_id = {unit.id: unit for unit in units}
 
-        async def worker() -> None:
-            for unit, column in pending:
-                read = await read_column(
-                    fetcher, unit, column, period=period, today=today, page_limit=page_limit
-                )
-                async with sessions() as session, session.begin():
-                    await record_read(session, read)
-                stops[read.stopped] += 1
-                logger.info(
-                    "unit %s column %s: %s, %d pages, stopped at %s",
-                    unit.id,
-                    column.id,
-                    read.outcome,
-                    read.pages_read,
-                    read.stopped,
-                )
-                if progress is not None:
-                    progress(unit, column, read)
+    def done(job: ColumnJob, read: DisclosureReadWrite) -> None:
+        if progress is not None:
+            progress(by_id[job.owner.id], job.column, read)
 
-        async with asyncio.TaskGroup() as tasks:
-            for _ in range(min(len(jobs), settings.max_concurrency)):
-                tasks.create_task(worker())
-    return stops
+    return await read_columns(
+        [ColumnJob(owner=unit, column=column) for unit in units for column in unit.columns],
+        sessions=sessions,
+        settings=settings,
+        period=period,
+        now=now,
+        page_limit=page_limit,
+        done=done,
+    )

@@ -22,6 +22,7 @@ import math
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import datetime
 from types import TracebackType
 
 import aiohttp
@@ -110,6 +111,10 @@ class Fetcher:
         client, self._client = self._client, None
         if client is not None:
             await client.aclose()
+
+    def now(self) -> datetime:
+        """The time a fetch starting now is stamped with (``FetchSettings.clock``)."""
+        return self._settings.clock()
 
     async def fetch(
         self,
@@ -216,7 +221,7 @@ class Fetcher:
         method: str = "GET",
         raw: bool = False,
     ) -> Attempt:
-        progress = Progress(url=url, final_url=url, fetched_at=utc_now())
+        progress = Progress(url=url, final_url=url, fetched_at=self.now())
         try:
             async with asyncio.timeout(None) as deadline:
                 try:
@@ -279,7 +284,7 @@ class Fetcher:
             async with self._limits.slot(host_key(request.url)):
                 if not trail.urls:
                     clock.start(loop.time())
-                    progress.fetched_at = utc_now()
+                    progress.fetched_at = self.now()
                     progress.deadline_s = min(self._settings.attempt_timeout_s, clock.remaining_s())
                     deadline.reschedule(loop.time() + progress.deadline_s)
                     trail.start(str(request.url), request.headers.get("cookie"))
@@ -402,7 +407,7 @@ class Fetcher:
         refusal = await self._robots_refusal(target)
         if refusal is None:
             return None
-        result = _robots_refused(url, target, refusal)
+        result = _robots_refused(url, target, refusal, self.now())
         _log(result)
         return result
 
@@ -522,13 +527,13 @@ def _decode_and_classify(
     return text, encoding, detect_challenge(status, text)
 
 
-def _robots_refused(url: str, target: httpx.URL, refusal: str) -> FetchResult:
+def _robots_refused(url: str, target: httpx.URL, refusal: str, fetched_at: datetime) -> FetchResult:
     return FetchResult(
         url=url,
         final_url=str(target),
         outcome=Outcome.ROBOTS_DISALLOWED,
         status=None,
-        fetched_at=utc_now(),
+        fetched_at=fetched_at,
         elapsed_s=0.0,
         attempts=0,
         bytes_read=0,

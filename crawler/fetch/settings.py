@@ -12,14 +12,22 @@ Time budget of one ``Fetcher.fetch`` call:
 ``addresses`` is the address policy (``crawler.fetch.addresses``): which internal addresses
 may be reached. The default trusts only the host each fetch was asked for; a crawl of a
 targets file replaces it with the file's named hosts and ``allow_addresses`` ranges.
+
+``clock`` says when a fetch happens (``FetchResult.fetched_at``, and so every stored time
+derived from it). It is the wall clock (``utc_now``) but for the demo's simulated quarter
+(``crawler.demo.quarter``), which stamps its fetches with the simulated day. Waits and
+timeouts always run on the event loop's own clock.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from crawler.fetch.addresses import AddressPolicy
 from crawler.fetch.errors import FetchConfigError
+from rules.model import utc_now
 
 DEFAULT_USER_AGENT = "xunjian/0.1 (+government website inspection)"
 
@@ -41,6 +49,7 @@ class FetchSettings:
     retry_base_wait_s: float = 1.0  # first backoff step; 0 = retry without waiting
     verify_tls: bool = True
     addresses: AddressPolicy = field(default_factory=AddressPolicy)
+    clock: Callable[[], datetime] = utc_now  # aware UTC "now" of each fetch (see above)
 
     def __post_init__(self) -> None:
         if not self.user_agent.strip():

@@ -12,6 +12,8 @@ tracked exactly like ``crawl --site ID``, and linked to their batch.
   a night while last night's job of a site still waits skips that site). The accounts job
   has ``accounts`` for both; it also reads the 政务公开 units' columns (``crawl_units``), as a
   whole in-process crawl does (with no accounts in the targets file, no job reads the units).
+  The portal's job (``portal_site``) also reads the portal's columns back through their pages
+  (``crawl_portal``), as a whole crawl does: section 二's counts.
 - **Sites come from the targets file** each worker reads at start-up (the same file on every
   machine): a job names its site by id; a site the worker's file does not list fails the job
   with that message, not retried.
@@ -25,6 +27,12 @@ tracked exactly like ``crawl --site ID``, and linked to their batch.
   killed between completing a run and telling the queue has its job run again, and that job
   finds the batch's completed run of its site and stops, so a night has one completed run
   per site.
+- **Sites another run is crawling** (an ad-hoc ``crawl --site X``; never another job of the
+  site, which the lock keeps out): the job's run waits for it, up to
+  ``WorkerSettings.held_wait`` (10 minutes), and crawls it once it is let go. A site still
+  held then is judged not checked in that run, and the run does not count as the site's
+  run of the batch (``storage.batches``): the batch reports the site as skipped, not done,
+  and the job, should it run again, crawls the site.
 - **Failures**: a job whose run failed (the database was lost for longer than the writes'
   retries, say) is retried by procrastinate after ``RETRY_WAIT_S``, at most ``MAX_ATTEMPTS``
   times in all; so is a job cancelled by a worker's shutdown.
@@ -54,9 +62,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from crawler.config import ConfigError, default_database_path, open_database
 from crawler.disclosure.crawl import crawl_units
+from crawler.disclosure.portal import crawl_portal, portal_site
 from crawler.fetch import FetchSettings
 from crawler.operations.jobs import DEFAULT_LINK_CHECKS, source_headers, units_period
 from crawler.operations.loglines import counts_line, run_line
+from crawler.sites.leasing import DEFAULT_HELD_SITE_WAIT, HeldSiteWait
 from crawler.sites.runner import CrawlPlan, JobRun, crawl
 from crawler.targets import Targets
 from rules.model import utc_now
@@ -245,6 +255,8 @@ class WorkerSettings:
     stalled_check_s: float = DEFAULT_STALLED_CHECK_S
     poll_s: float = DEFAULT_POLL_S  # polling for new jobs (NOTIFY wakes workers first)
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    # how long a site's job waits for its site while another run (`crawl --site X`) holds it
+    held_wait: HeldSiteWait = DEFAULT_HELD_SITE_WAIT
 
 
 class _Retry(BaseRetryStrategy):
@@ -256,8 +268,8 @@ class _Retry(BaseRetryStrategy):
         return RetryDecision(retry_in={"seconds": RETRY_WAIT_S})
 
 
-def _register(app: App, *, targets: Targets, engine: AsyncEngine, fetch: FetchSettings) -> None:
-    fetch = replace(fetch, addresses=targets.address_policy())  # the hosts the file names
+def _register(app: App, *, targets: Targets, engine: AsyncEngine, settings: WorkerSettings) -> None:
+    fetch = replace(settings.fetch, addresses=targets.address_policy())  # the hosts the file names
     sites = {site.id: site for site in targets.sites}
     headers: Mapping[str, Mapping[str, str]] = source_headers()
     sessions = async_sessionmaker(engine, expire_on_commit=False)
@@ -296,9 +308,24 @@ def _register(app: App, *, targets: Targets, engine: AsyncEngine, fetch: FetchSe
             link_checks=DEFAULT_LINK_CHECKS,  # what `crawl --site ID` checks
             source_headers=headers,
             job=JobRun(batch_id=batch_id, scope=site_id),
+            held_wait=settings.held_wait,
         )
         report = await crawl(plan, engine=engine, clock=utc_now)
         logger.info("site %s: %s", site_id, run_line(report))
+        if (portal := portal_site(targets)) is not None and portal.id == site_id:
+            # the portal's job reads its columns back through their pages (section 二)
+            await crawl_portal(
+                portal, sessions=sessions, settings=fetch, period=units_period(now), now=now
+            )
+        if (reason := report.skipped.get(site_id)) is not None:
+            # Not the site's run of the batch (storage.batches): the night shows it skipped.
+            logger.warning(
+                "site %s not checked in batch %d (run %d): %s",
+                site_id,
+                batch_id,
+                report.run_id,
+                reason,
+            )
         return report.run_id
 
     async def crawl_accounts(batch_id: int) -> int:
@@ -381,7 +408,7 @@ async def run_worker(
     conninfo = queue_conninfo(db)
     engine = await open_database(db)
     app = _app(conninfo, pool_size=settings.concurrency + 4)
-    _register(app, targets=targets, engine=engine, fetch=settings.fetch)
+    _register(app, targets=targets, engine=engine, settings=settings)
     name = f"{socket.gethostname()}:{os.getpid()}"
     options: dict[str, Any] = {
         "name": name,

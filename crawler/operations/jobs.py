@@ -17,12 +17,14 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from crawler.config import open_database
 from crawler.disclosure.crawl import crawl_units
+from crawler.disclosure.portal import crawl_portal, portal_site
 from crawler.fetch import FetchResult, FetchSettings
 from crawler.operations.loglines import counts_line
+from crawler.sites.leasing import HeldSiteWait
 from crawler.sites.linkcheck import LinkCheckSettings
 from crawler.sites.runner import CrawlPlan, CrawlReport, PageJob, crawl
 from crawler.targets import Targets
-from rules.model import local_date, utc_now
+from rules.model import local_date
 from rules.period import Period
 
 __all__ = ["crawl_targets", "fetch_settings", "source_headers", "units_period"]
@@ -55,14 +57,24 @@ def _progress(enabled: bool, total: int) -> Iterator[Callable[[PageJob, FetchRes
 
 
 def fetch_settings(
-    user_agent: str | None, concurrency: int | None, per_host_delay: float | None
+    user_agent: str | None,
+    concurrency: int | None,
+    per_host_delay: float | None,
+    timeout: float | None = None,
 ) -> FetchSettings:
-    """FetchSettings with the options given on the command line; the rest at their defaults."""
+    """FetchSettings with the options given on the command line; the rest at their defaults.
+    ``timeout`` bounds a whole fetch (attempts and waits); one attempt and one connect get no
+    more than it either."""
+    defaults = FetchSettings()
     changes: dict[str, Any] = {
         "user_agent": user_agent,
         "max_concurrency": concurrency,
         "per_host_delay_s": per_host_delay,
     }
+    if timeout is not None:
+        changes["timeout_s"] = timeout
+        changes["attempt_timeout_s"] = min(defaults.attempt_timeout_s, timeout)
+        changes["connect_timeout_s"] = min(defaults.connect_timeout_s, timeout)
     return FetchSettings(**{k: v for k, v in changes.items() if v is not None})
 
 
@@ -80,10 +92,18 @@ async def crawl_targets(
     period: Period | None = None,
     link_checks: LinkCheckSettings | None = DEFAULT_LINK_CHECKS,  # None: no link checks
     read_units: bool = True,
+    read_portal: bool = True,
+    held_wait: HeldSiteWait | None = None,
 ) -> CrawlReport:
     """Crawl the chosen sites and accounts (nothing chosen: everything); a whole run then reads
     the 政务公开 units' columns too (unless ``read_units`` is False), back to the start of
-    ``period`` when given, else of ``units_period(now)``."""
+    ``period`` when given, else of ``units_period(now)``. A run that crawls the portal
+    (``portal_site``) then reads its list columns back through their pages as far (unless
+    ``read_portal`` is False): what section 二 counts (``crawler.disclosure.portal``).
+
+    A site another live run is crawling is waited for as ``held_wait`` allows (the nightly
+    run's), after the other sites; None (``crawl``, ``crawl --site X``): skipped at once, judged
+    not checked and named with the run that holds it."""
     # Every request of the crawl passes the file's address policy (DESIGN.md decision 12).
     settings = replace(settings, addresses=targets.address_policy())
     # Nothing chosen: everything. --site only: those sites; --account only: those accounts.
@@ -105,8 +125,10 @@ async def crawl_targets(
                 link_checks=link_checks,
                 keep_bodies_days=keep_bodies_days,
                 source_headers=source_headers(),
+                held_wait=held_wait,
             )
-            report = await crawl(plan, engine=engine, clock=utc_now, progress=advance)
+            # the run keeps the fetcher's time: the wall clock, or the demo's simulated one
+            report = await crawl(plan, engine=engine, clock=settings.clock, progress=advance)
         if read_units and targets.units and not wanted and not wanted_accounts:
             stops = await crawl_units(
                 targets.units,
@@ -116,9 +138,34 @@ async def crawl_targets(
                 now=now,
             )
             logger.info("disclosure: %d columns read (%s)", stops.total(), counts_line(stops))
+        portal = portal_site(targets)
+        if read_portal and portal is not None and any(s.id == portal.id for s in selected):
+            # section 二 counts the portal's columns read back to the period start
+            await crawl_portal(
+                portal,
+                sessions=async_sessionmaker(engine, expire_on_commit=False),
+                settings=settings,
+                period=period or units_period(now),
+                now=now,
+                failed=_unreadable_columns(report, portal.id),
+            )
         return report
     finally:
         await engine.dispose()
+
+
+def _unreadable_columns(report: CrawlReport, site_id: str) -> frozenset[str]:
+    """The columns of ``site_id`` whose page this run fetched and could not read."""
+    for site in report.sites:
+        if site.site.id == site_id:
+            return frozenset(
+                page.facts.column_id
+                for page in site.pages
+                if page.facts.column_id is not None
+                and page.facts.outcome is not None
+                and not page.facts.outcome.readable
+            )
+    return frozenset()
 
 
 UNITS_LOOKBACK_DAYS = 45

@@ -2,11 +2,12 @@
 
 The JSON (schema ``xunjian.findings/1``, documented in docs/findings-schema.md) is the one
 source report tools read (``crawl report`` renders the quarterly notice from it). Besides the
-judged sites and accounts it may carry two optional sections: ``publishing`` (what each site
-published in the period, per column) and ``disclosure`` (the 政务公开 units, built by
-``crawler.output.disclosure`` when that module is installed). CSV and XLSX flatten it: one
-row per finding, and in the workbook a first sheet shaped like a notice's 附件1 (序号, 网站名称,
-检查结果, 存在问题).
+judged sites and accounts (each account with every week of the period and whether the
+weekly-posting rule judged it: ``weeks``) it may carry optional sections: ``publishing``
+(what each site published in the period, per column) and ``disclosure`` (the 政务公开 units,
+built by ``crawler.output.disclosure`` when that module is installed). CSV and XLSX flatten
+it: one row per finding, and in the workbook a first sheet shaped like a notice's 附件1 (序号,
+网站名称, 检查结果, 存在问题).
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from crawler.output.values import finding_to_dict, page_to_dict
 from crawler.sites.judging import SiteReport
 from rules.evaluation import Result
 from rules.ipv6 import Ipv6Check
-from rules.model import SHANGHAI, Finding, Site
+from rules.model import SHANGHAI, Category, Column, Finding, Site
 from rules.period import Period
+from rules.publishing import REPORT_CATEGORIES
 from rules.summary import problem_text
+from rules.weekly import WeeklyPosting
 from storage.lifecycle import key_of
 from storage.publishing import Published
 from storage.records import FindingState
@@ -38,6 +41,7 @@ __all__ = [
     "ipv6_to_dict",
     "publishing_entries",
     "to_csv",
+    "weekly_entries",
     "write_xlsx",
 ]
 
@@ -130,28 +134,64 @@ def publishing_entries(
     sites: Sequence[Site], published: Mapping[str, Published], *, until: date
 ) -> list[dict[str, Any]]:
     """The ``publishing`` section: per site, the items dated in the period up to ``until``
-    (the period's last day, or the day judged if earlier), per column in the targets order."""
+    (the period's last day, or the day judged if earlier), per column in the targets order and
+    per report category (section 二's 要闻, 文件 …) in the notice's order.
+
+    ``complete`` says a count is the truth: every list column counted was read back through its
+    pages to the period start (``crawler.disclosure.portal``); otherwise the count is what the
+    pages read showed, a lower bound. A static column lists nothing to read and never makes a
+    count incomplete. A category none of the site's columns has is left out."""
     entries = []
     for site in sites:
         counts = published.get(site.id, Published(columns={}, total=0))
+        whole = {
+            column.id: column.category is Category.STATIC or counts.complete(column.id)
+            for column in site.columns
+        }
+        categories = []
+        for category in REPORT_CATEGORIES:
+            members = [c.id for c in site.columns if c.report_category == category.id]
+            if not members:
+                continue
+            categories.append(
+                {
+                    "category": category.id,
+                    "label": category.label,
+                    "unit": category.unit,
+                    "published": counts.categories.get(category.id, 0),
+                    "complete": all(whole[column_id] for column_id in members),
+                    "columns": members,
+                }
+            )
         entries.append(
             {
                 "site": site.id,
                 "site_name": site.name,
                 "until": until.isoformat(),
                 "total": counts.total,
+                "complete": all(whole.values()),
+                "categories": categories,
                 "columns": [
-                    {
-                        "column": column.id,
-                        "name": column.name,
-                        "category": column.category.value,
-                        "published": counts.columns.get(column.id, 0),
-                    }
+                    _published_column(column, counts, complete=whole[column.id])
                     for column in site.columns
                 ],
             }
         )
     return entries
+
+
+def _published_column(column: Column, counts: Published, *, complete: bool) -> dict[str, Any]:
+    read = counts.reads.get(column.id)
+    return {
+        "column": column.id,
+        "name": column.name,
+        "category": column.category.value,
+        "report_category": column.report_category,
+        "published": counts.columns.get(column.id, 0),
+        "complete": complete,
+        "pages_read": read.pages_read if read is not None else None,
+        "stopped": read.stopped if read is not None else None,
+    }
 
 
 def _totals(entries: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -196,7 +236,28 @@ def _account(
 ) -> dict[str, Any]:
     entry = account_to_dict(report, {})
     entry["findings"] = _findings(report.findings, states, as_of, since)
+    if report.weekly is not None:
+        entry.update(weekly_entries(report.weekly))
     return entry
+
+
+def weekly_entries(weekly: WeeklyPosting) -> dict[str, Any]:
+    """An account's ``weeks`` (every week of the period, zero-post weeks included, and whether
+    the weekly-posting rule judged it) and ``weekly_rule`` (that rule and its minimum, or null
+    when the account's profile has none)."""
+    rule = None if weekly.rule is None else {"rule": weekly.rule, "min_posts": weekly.min_posts}
+    return {
+        "weeks": [
+            {
+                "monday": week.monday.isoformat(),
+                "posts": week.posts,
+                "judged": week.judged,
+                "reason": week.reason.value if week.reason is not None else None,
+            }
+            for week in weekly.weeks
+        ],
+        "weekly_rule": rule,
+    }
 
 
 def _site(
@@ -216,6 +277,7 @@ def _site(
         "profile": report.profile.id,
         "result": result.result.value,
         "score": result.score,
+        "score_text": result.score_text or str(result.score),
         "deducted": result.deducted,
         "vetoes": list(result.vetoes),
         "problems": problem_text(report.findings),

@@ -213,6 +213,7 @@ async def _judge(
                 period.start,
                 period.end,
                 as_of=moment,
+                categories={s.id: {c.id: c.report_category for c in s.columns} for s in sites},
             )
             ipv6 = await latest_ipv6(session, [s.id for s in sites], moment)
             if sites and targets.units:

@@ -32,9 +32,13 @@ def render(
     region: str | None = None,
     portal: str | None = None,
     settings: ReportSettings | None = None,
+    charts: bool = False,
 ) -> str | bytes:
     """The notice in ``output_format``: text for md and html, bytes for docx and xlsx.
-    ``settings`` are the targets file's ``report:`` section (``region`` and ``portal`` win)."""
+    ``settings`` are the targets file's ``report:`` section (``region`` and ``portal`` win).
+    ``charts`` adds the HTML page's 图表 section (HTML only)."""
+    if charts and output_format != "html":
+        raise ValueError(f"charts are drawn in the HTML report only, not in {output_format!r}")
     notice = build_notice(data, region=region, portal=portal, settings=settings or ReportSettings())
     if output_format == "md":
         from crawler.report.markdown import render_markdown
@@ -43,7 +47,7 @@ def render(
     if output_format == "html":
         from crawler.report.html import render_html
 
-        return render_html(notice, data)
+        return render_html(notice, data, charts=charts)
     if output_format == "docx":
         from crawler.report.docx import render_docx
 

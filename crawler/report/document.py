@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crawler.report import text
-from crawler.report.model import UNKNOWN, ReportData, SiteEntry
+from crawler.report.model import UNKNOWN, AccountEntry, ReportData, SiteEntry
 from crawler.report.text import DEFAULT_SETTINGS
 from crawler.targets.report import ReportSettings
 
@@ -93,9 +93,16 @@ def attachment2_rows(data: ReportData) -> tuple[tuple[Cell, ...], ...]:
         if (a.problem_findings or a.result == "不合格") and not data.unchecked("account", a.id)
     ]
     return tuple(
-        (n, account.name, account.type, account.score, account.problems)
+        (n, account.name, account.type, _score(account), account.problems)
         for n, account in enumerate(shown, 1)
     )
+
+
+def _score(account: AccountEntry) -> Cell:
+    """附件2's 分数: the number, or what a veto shows instead (单项否决)."""
+    if account.score_text in ("", str(account.score)):
+        return account.score
+    return account.score_text
 
 
 def _no_account_rows(data: ReportData) -> str:

@@ -25,11 +25,13 @@ __all__ = [
     "DisclosureUnit",
     "FindingEntry",
     "LevelTotals",
+    "PublishedCategory",
     "PublishedColumn",
     "Publishing",
     "ReportData",
     "ReportDataError",
     "SiteEntry",
+    "WeekEntry",
     "parse_export",
 ]
 
@@ -79,6 +81,16 @@ class SiteEntry:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class WeekEntry:
+    """One natural week of the period for an account (the export's ``accounts[].weeks``)."""
+
+    monday: date
+    posts: int
+    judged: bool | None  # by the weekly-posting rule; None: the export does not say
+    reason: str | None = None  # why not judged (partial-week, not-ended, history-gap, …)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AccountEntry:
     id: str
     name: str
@@ -88,6 +100,11 @@ class AccountEntry:
     problems: str
     findings: tuple[FindingEntry, ...]
     posts_per_week: tuple[tuple[date, int], ...]  # Monday → posts, oldest first
+    score_text: str = ""  # as the notice prints it: the number, or 单项否决 (a veto)
+    # Every week of the period, oldest first, zero-post weeks included; empty: an older export
+    # without ``weeks`` (only ``posts_per_week``, the weeks with posts, judged or not unsaid)
+    weeks: tuple[WeekEntry, ...] = ()
+    weekly_minimum: int | None = None  # the weekly-posting rule's min_posts, when exported
 
     @property
     def problem_findings(self) -> tuple[FindingEntry, ...]:
@@ -100,6 +117,19 @@ class PublishedColumn:
     name: str
     category: str | None
     published: int
+    report_category: str | None = None  # section 二's category id; None: in the total only
+    complete: bool | None = None  # False: a lower bound; None: the export does not say
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PublishedCategory:
+    """One of section 二's kinds (要闻, 文件 …): its distinct items across its columns."""
+
+    id: str  # news, documents, interpretation, gazette, executive-meeting, …
+    label: str  # 要闻, 文件 …
+    unit: str  # the counting word: 条, 份, 期, 个
+    published: int
+    complete: bool  # False: some column of it was not read back to the period start
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,6 +139,9 @@ class Publishing:
     until: date
     total: int
     columns: tuple[PublishedColumn, ...]
+    # None: an export without categories (older), which counted what first pages showed
+    categories: tuple[PublishedCategory, ...] | None = None
+    complete: bool | None = None  # False: ``total`` is a lower bound; None: not said
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -324,10 +357,32 @@ def _account(data: Any, where: str) -> AccountEntry:
         type=_opt_str(item, "type") or _opt_str(item, "platform") or "",
         result=_str(item, "result", where),
         score=_int(item, "score", where),
+        score_text=_opt_str(item, "score_text") or str(_int(item, "score", where)),
         problems=_str(item, "problems", where),
         findings=_findings(item, where),
         posts_per_week=tuple(per_week),
+        weeks=_weeks(item.get("weeks"), f"{where}.weeks"),
+        weekly_minimum=_opt_int(
+            _mapping(item.get("weekly_rule") or {}, f"{where}.weekly_rule"), "min_posts"
+        ),
     )
+
+
+def _weeks(value: Any, where: str) -> tuple[WeekEntry, ...]:
+    weeks = []
+    for n, week in enumerate(_list(value, where)):
+        at = f"{where}[{n}]"
+        entry = _mapping(week, at)
+        judged = entry.get("judged")
+        weeks.append(
+            WeekEntry(
+                monday=_date(_field(entry, "monday", at), f"{at}.monday"),
+                posts=_int(entry, "posts", at),
+                judged=judged if isinstance(judged, bool) else None,
+                reason=_opt_str(entry, "reason"),
+            )
+        )
+    return tuple(sorted(weeks, key=lambda week: week.monday))
 
 
 def _publishing(value: Any) -> tuple[Publishing, ...]:
@@ -346,6 +401,8 @@ def _publishing(value: Any) -> tuple[Publishing, ...]:
                     name=_str(entry, "name", at),
                     category=_opt_str(entry, "category"),
                     published=_int(entry, "published", at),
+                    report_category=_opt_str(entry, "report_category"),
+                    complete=_opt_bool(entry, "complete"),
                 )
             )
         out.append(
@@ -355,9 +412,36 @@ def _publishing(value: Any) -> tuple[Publishing, ...]:
                 until=_date(_field(item, "until", where), f"{where}.until"),
                 total=_int(item, "total", where),
                 columns=tuple(columns),
+                categories=_published_categories(item.get("categories"), f"{where}.categories"),
+                complete=_opt_bool(item, "complete"),
             )
         )
     return tuple(out)
+
+
+def _opt_bool(data: Mapping[str, Any], key: str) -> bool | None:
+    value = data.get(key)
+    return value if isinstance(value, bool) else None
+
+
+def _published_categories(value: Any, where: str) -> tuple[PublishedCategory, ...] | None:
+    if value is None:
+        return None
+    categories = []
+    for n, category in enumerate(_list(value, where)):
+        at = f"{where}[{n}]"
+        entry = _mapping(category, at)
+        category_id = _str(entry, "category", at)
+        categories.append(
+            PublishedCategory(
+                id=category_id,
+                label=_opt_str(entry, "label") or category_id,
+                unit=_opt_str(entry, "unit") or "条",
+                published=_int(entry, "published", at),
+                complete=_opt_bool(entry, "complete") is not False,
+            )
+        )
+    return tuple(categories)
 
 
 def _level_totals(value: Any, where: str) -> LevelTotals:

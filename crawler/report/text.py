@@ -82,12 +82,19 @@ def title(data: ReportData, region: str = "") -> str:
 def intro(data: ReportData, region: str = "", settings: ReportSettings = DEFAULT_SETTINGS) -> str:
     """The opening: the documents cited and the issuing office, when the targets file's
     ``report:`` section names them."""
-    documents = "、".join(settings.documents) + "等文件" if settings.documents else "有关文件"
+    documents = _listed(settings.documents) + "等文件" if settings.documents else "有关文件"
     office = settings.office or ""
     return (
         f"按照{documents}要求，{office}对{data.period_label}{region}政府网站与政务新媒体建设"
         "管理情况、政务公开专栏管理情况进行了检查，现将有关情况通报如下："
     )
+
+
+def _listed(names: Sequence[str]) -> str:
+    """A list as a 公文 writes it: 、 between the items, 和 before the last."""
+    if len(names) < 2:
+        return "".join(names)
+    return "、".join(names[:-1]) + "和" + names[-1]
 
 
 def _overall(
@@ -194,13 +201,13 @@ def _account_kind(type_label: str) -> str:
 
 
 def _worst(entries: Sequence[_Ranked], count: int) -> list[_Ranked]:
-    """The ``count`` entries that lost most points, then have most findings (a finding found in
-    two weeks counts twice), ties by name — in the targets file's order."""
+    """The ``count`` entries that lost most points, then have most findings, ties by name —
+    in the targets file's order."""
     ranked = sorted(
         range(len(entries)),
         key=lambda n: (
             -sum(f.points for f in entries[n].problem_findings),
-            -sum(f.occurrences for f in entries[n].problem_findings),
+            -len(entries[n].problem_findings),
             entries[n].name,
         ),
     )
@@ -233,8 +240,11 @@ def main_problems(data: ReportData, settings: ReportSettings = DEFAULT_SETTINGS)
             return f"已检查的政府网站和政务新媒体未发现存在问题（另有{missing}个本期未检查）。"
         return "本次检查未发现政府网站和政务新媒体存在问题。"
     subjects = "和".join(noun for noun, some in (("网站", sites), ("政务新媒体", accounts)) if some)
-    codes = [f.code for s in sites for f in s.problem_findings]
-    codes += [f.code for a in accounts for f in a.problem_findings]
+    worst_accounts = _worst(accounts, settings.example_accounts)
+    worst_sites = _worst(sites, settings.example_sites)
+    # the lead speaks of the problems of the examples it names, as the notices write it
+    examples: list[SiteEntry | AccountEntry] = [*worst_sites, *worst_accounts]
+    codes = [f.code for entry in examples or [*sites, *accounts] for f in entry.problem_findings]
     updates = [bool(_UPDATE_CODES.search(code)) for code in codes]
     if all(updates):
         lead = f"个别{subjects}信息更新不及时。"
@@ -244,9 +254,8 @@ def main_problems(data: ReportData, settings: ReportSettings = DEFAULT_SETTINGS)
         lead = f"个别{subjects}存在问题。"
     parts = []
     if accounts:
-        worst = _worst(accounts, settings.example_accounts)
         by_problem: dict[str, dict[str, list[str]]] = {}
-        for account in worst:
+        for account in worst_accounts:
             first = account.problem_findings[0].message
             message = _DETAIL.sub("", _ACCOUNT_QUALIFIER.sub("", first)) or first
             kinds = by_problem.setdefault(message, {})
@@ -255,7 +264,6 @@ def main_problems(data: ReportData, settings: ReportSettings = DEFAULT_SETTINGS)
             named = "、".join(kind + "".join(names) for kind, names in kinds.items())
             parts.append(f"{named}{message}")
     if sites:
-        worst_sites = _worst(sites, settings.example_sites)
         by_phrase: dict[str, list[str]] = {}
         for site in worst_sites:
             by_phrase.setdefault(_site_phrase(site), []).append(short_name(site.name))
@@ -281,7 +289,7 @@ def _month_day(day: date) -> str:
 
 
 def portal_publishing(data: ReportData, portal: str | None = None) -> str:
-    """二、政府门户网站运行保障情况: items published in the period, by column."""
+    """二、政府门户网站运行保障情况: items published in the period, in total and by category."""
     entry = portal_of(data, portal)
     if entry is not None and data.unchecked("site", entry.site):
         return f"{data.period_label}，门户网站本期未检查，信息发布情况无检查数据。"
@@ -289,15 +297,57 @@ def portal_publishing(data: ReportData, portal: str | None = None) -> str:
         if data.publishing and portal is not None:
             return f"{data.period_label}，门户网站（{portal}）无信息发布数据。"
         return f"{data.period_label}，门户网站信息发布情况无数据。"
-    until = "" if entry.until >= data.period_end else f"，截至{_month_day(entry.until)}"
     portal_name = (
         entry.site_name if entry.site_name.endswith("网站") else f"{entry.site_name}门户网站"
     )
-    text = f"{data.period_label}{until}，{portal_name}共发布信息{entry.total}条"
-    columns = [f"{c.name}{c.published}条" for c in entry.columns if c.published]
-    if columns:
-        text += "，其中" + "，".join(columns)
-    return text + "（按检查读取的各栏目列表页所示发布日期统计，同一信息只计一次）。"
+    if entry.categories is None:  # an older export: its columns as their first pages showed
+        until = "" if entry.until >= data.period_end else f"，截至{_month_day(entry.until)}"
+        text = f"{data.period_label}{until}，{portal_name}共发布信息{entry.total}条"
+        columns = [f"{c.name}{c.published}条" for c in entry.columns if c.published]
+        if columns:
+            text += "，其中" + "，".join(columns)
+        return text + "（按检查读取的各栏目列表页所示发布日期统计，同一信息只计一次）。"
+    return _portal_by_category(data, entry, portal_name)
+
+
+# 二's categories as the notice words them ("其中要闻类468条，管委会及办公室文件7份，…，开设专题
+# 3个"); a category not named here is written by its label.
+_PORTAL_PHRASES = {
+    "news": "要闻类",
+    "documents": "管委会及办公室文件",
+    "interpretation": "政策解读",
+    "gazette": "政府公报",
+    "executive-meeting": "政府常务会议",
+    "announcement": "公告公示",
+    "consultation": "意见征集",
+    "special": "开设专题",
+}
+
+
+def _portal_count(published: int, complete: bool | None) -> str:
+    """A count, with ≥ when some of its columns were not read back to the period start."""
+    return f"≥{published}" if complete is False else str(published)
+
+
+def _portal_by_category(data: ReportData, entry: Publishing, portal_name: str) -> str:
+    """截至 the day counted to, the total, then each category that has columns in the notice's
+    order, with its counting word. A category whose columns were not all read whole and show
+    nothing is left out (never "0条" for what was not read); a lower bound reads ≥N."""
+    parts = [
+        f"{_PORTAL_PHRASES.get(c.id, c.label)}{_portal_count(c.published, c.complete)}{c.unit}"
+        for c in entry.categories or ()
+        if c.complete or c.published
+    ]
+    text = (
+        f"{data.period_label}，截至{_month_day(entry.until)}，{portal_name}共发布信息"
+        f"{_portal_count(entry.total, entry.complete)}条"
+    )
+    if parts:
+        text += "，其中" + "，".join(parts)
+    text += "。"
+    if entry.complete is False:
+        text += "标“≥”的数量有栏目未能读取至本期开始，为不完全统计。"
+    return text
 
 
 # 三(二) lists the problems in this order, as the notice does; others follow.
@@ -334,7 +384,7 @@ def disclosure_basic(data: ReportData, settings: ReportSettings = DEFAULT_SETTIN
     if disclosure.units and not any(u.read for u in disclosure.units):
         return f"{data.period_label}，政务公开专栏本期未检查（无检查数据）。"
     # A 专栏 is a unit's 政务公开 area: the notice's 591 = 23 departments + 18 towns + 550 村居.
-    text = f"{period_opening(data)}，政务公开平台开通的专栏有{disclosure.units_total}个"
+    text = f"{period_opening(data)}，{settings.platform}开通的专栏有{disclosure.units_total}个"
     levels = [
         f"{settings.levels.get(level, level)}{totals.units}个"
         for level, totals in disclosure.by_level.items()

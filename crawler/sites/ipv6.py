@@ -323,7 +323,7 @@ async def check_ipv6(
     such a failure is ``dns_failed``, never the site's. ``fetcher_v4`` connects over IPv4
     only (``check_sites_ipv6`` builds them).
     """
-    checked_at = utc_now()
+    checked_at = fetcher.now()
     url = site.homepage
     host, literal = _host_of(url)
 

@@ -6,6 +6,7 @@ Every key is optional; without the section the notice reads as before (no issuin
     report:
       office: 示范区管委会办公室            # who inspected: "…，示范区管委会办公室对…进行了检查"
       region: 示范区                       # the area in the sentences (crawl report --region wins)
+      platform: 市、镇、村三级政务公开平台    # 三's subject (default 政务公开平台)
       documents:                           # cited in the opening, in this order
         - 《国务院办公厅关于印发政府网站发展指引的通知》（国办发〔2017〕47号）
       portal: jiyuan-gov                   # the site section 二 reports (--portal wins)
@@ -43,6 +44,7 @@ class ReportSettings:
 
     office: str | None = None
     region: str = ""
+    platform: str = "政务公开平台"  # 三's subject: "市、镇、村三级政务公开平台"
     documents: tuple[str, ...] = ()
     portal: str | None = None  # a site id
     levels: Mapping[str, str] = field(default_factory=lambda: DEFAULT_LEVELS)
@@ -71,6 +73,7 @@ class _TablesSpec(_Strict):
 class _ReportSpec(_Strict):
     office: str | None = Field(default=None, min_length=1)
     region: str = ""
+    platform: str = Field(default="政务公开平台", min_length=1)
     documents: list[str] = Field(default_factory=list)
     portal: str | None = None
     levels: _LevelsSpec = Field(default_factory=_LevelsSpec)
@@ -109,6 +112,7 @@ def build_report_settings(spec: _ReportSpec | None, site_ids: frozenset[str]) ->
     return ReportSettings(
         office=spec.office,
         region=spec.region,
+        platform=spec.platform,
         documents=tuple(spec.documents),
         portal=spec.portal,
         levels=MappingProxyType(spec.levels.model_dump()),

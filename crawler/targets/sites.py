@@ -1,4 +1,8 @@
-"""The ``sites:`` section: each site, its homepage and the columns whose freshness is judged."""
+"""The ``sites:`` section: each site, its homepage and the columns whose freshness is judged.
+
+A column's ``report_category`` is the kind of publishing the notice's section 二 counts it
+in (``rules.publishing``): written, or guessed from the column's name when left out.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from crawler.targets.base import (
     _Strict,
 )
 from rules.model import Category, Column, Site
+from rules.publishing import REPORT_CATEGORY_ALIASES, guess_report_category
 
 
 class _ColumnSpec(_Strict):
@@ -29,10 +34,28 @@ class _ColumnSpec(_Strict):
     category: str
     max_age_days: Annotated[int, Field(gt=0, le=3650)] | None = None
     selector: str | None = None
+    report_category: str | None = None  # section 二's category; None: guessed from the name
 
     _url = field_validator("url")(_check_url)
     _id = field_validator("id")(_check_optional_id)
     _category = field_validator("category")(_check_category)
+
+    @field_validator("report_category")
+    @classmethod
+    def _report_category(cls, value: str | None) -> str | None:
+        if value is not None and value not in REPORT_CATEGORY_ALIASES:
+            choices = ", ".join(REPORT_CATEGORY_ALIASES)
+            raise ValueError(
+                f"unknown report category {value!r} — use one of: {choices} "
+                "(none: counted in the total only)"
+            )
+        return value
+
+    def report_category_id(self) -> str | None:
+        """The category id written, or the one the name suggests; None: total only."""
+        if self.report_category is None:
+            return guess_report_category(self.name)
+        return REPORT_CATEGORY_ALIASES[self.report_category]
 
 
 class _SiteSpec(_Strict):
@@ -84,6 +107,14 @@ def _build_sites(
                     f"{where}.max_age_days: only 'update' columns take max_age_days; "
                     f"{col.category!r} has the national window — remove it or use category: update"
                 )
+            report_category = col.report_category_id()
+            if category is Category.STATIC and report_category is not None:
+                if col.report_category is not None:
+                    problems.append(
+                        f"{where}.report_category: a 'static' column lists no items to count — "
+                        "remove report_category, or give the column a list category"
+                    )
+                report_category = None  # a guess from the name (政府概况) is dropped
             column_id = _claim_column_id(
                 col, j, seen_columns, where=where, owner=f"site {site.id!r}", problems=problems
             )
@@ -95,6 +126,7 @@ def _build_sites(
                     category=category,
                     max_age_days=col.max_age_days,
                     selector=col.selector,
+                    report_category=report_category,
                 )
             )
         sites.append(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from crawler.demo import demo_period
 from rules.model import SHANGHAI
+from rules.weeks import period_weeks
 from tests.support.cli import run_crawl
 from tests.support.demo_crawl import DemoCrawl
 from tests.support.notice import (
@@ -126,7 +128,7 @@ def test_html_report_and_the_disclosure_sentences(crawled: Crawled) -> None:
     code, out, err = crawl(crawled, "report", *DEMO_QUARTER, "--format", "html")
     assert code == 0, err
     tree = LexborHTMLParser(out)
-    assert len(tree.css("svg")) >= 2
+    assert not tree.css("svg")  # the charts are drawn with --charts only
     tables = tree.css("table")
     rows = [tuple(c.text() for c in r.css("td")) for r in tables[1].css("tbody tr")]
     assert _account_rows(rows) == NOTICE_ACCOUNT_ROWS
@@ -138,6 +140,42 @@ def test_html_report_and_the_disclosure_sentences(crawled: Crawled) -> None:
         "公开信息超过100条。文化广电和旅游局、医疗保障局、水利局、司法局、退役军人事务局"
         "公开信息不足20条。"
     ) in body.text()
+
+
+def test_html_charts_agree_with_attachment_2(crawled: Crawled) -> None:
+    """Each 附件2 account's chart draws every week of the quarter, its Mondays on the axis, and
+    as many weeks judged and under 2 posts as its finding counted (发现N次)."""
+    code, out, err = crawl(crawled, "report", *DEMO_QUARTER, "--format", "html", "--charts")
+    assert code == 0, err
+    tree = LexborHTMLParser(out)
+    table = tree.css("table")[1]
+    rows = [tuple(c.text() for c in r.css("td")) for r in table.css("tbody tr")]
+    charts = tree.css("svg.weekly-chart")  # in 附件2's order (two accounts share a name)
+    titles = [title.text() for svg in charts for title in svg.css("svg > title")]
+    assert titles == [f"{row[1]}每周发布数" for row in rows]
+    mondays = period_weeks(_QUARTER)
+    for (_, name, _, _, problems), svg in zip(rows, charts, strict=True):
+        weeks = svg.css("g.week")
+        assert [w.attributes["data-monday"] for w in weeks] == [m.isoformat() for m in mondays]
+        assert [t.text() for t in svg.css("text.date")] == [f"{m.month}/{m.day}" for m in mondays]
+        below = [
+            w
+            for w in weeks
+            if w.attributes["data-judged"] == "true" and w.attributes["data-below"] == "true"
+        ]
+        found = re.search(r"每周更新的内容少于2次,发现(\d+)次", problems)
+        assert len(below) == (int(found[1]) if found else 0), name
+        # a quarter that does not start on a Monday and end on a Sunday: partial weeks, 未判定
+        partial = [m for m in mondays if m < _QUARTER.start or m + timedelta(days=6) > _QUARTER.end]
+        for week in weeks:
+            if date.fromisoformat(str(week.attributes["data-monday"])) in partial:
+                assert week.attributes["data-judged"] == "false"
+                title = week.css_first("title")
+                assert title is not None
+                assert "未判定" in title.text()
+    code, _, err = crawl(crawled, "report", *DEMO_QUARTER, "--format", "md", "--charts")
+    assert code == 2
+    assert "--charts draws the charts of the HTML report" in err
 
 
 def test_a_saved_export_renders_the_same_report(crawled: Crawled, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from itertools import zip_longest
 from crawler.extract import extract_page
 from crawler.fetch import Fetcher
 from crawler.sites.linkcheck.checker import PageReferences
-from rules.model import Item, Outcome, Site, local_date, utc_now
+from rules.model import Item, Outcome, Site, local_date
 
 __all__ = ["ARTICLES_KEPT", "Listed", "newest_articles", "read_articles", "sample_articles"]
 
@@ -68,7 +68,7 @@ async def read_articles(
     listed: Sequence[Listed], *, fetcher: Fetcher, concurrency: int
 ) -> list[PageReferences]:
     """Fetch each sampled article (politely, through ``fetcher``) and collect its images."""
-    today = local_date(utc_now())
+    today = local_date(fetcher.now())
     pages: list[PageReferences] = []
     queue = list(reversed(listed))
 

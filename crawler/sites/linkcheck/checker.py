@@ -32,7 +32,7 @@ from crawler.fetch import Fetcher, FetchResult
 from crawler.sites.linkcheck.domains import is_external
 from crawler.sites.linkcheck.verdicts import image_verdict, link_verdict
 from rules.links import LinkCheck, LinkKind, LinkVerdict
-from rules.model import Site, utc_now
+from rules.model import Site
 
 __all__ = [
     "CheckStats",
@@ -177,7 +177,7 @@ async def check_pages(
                     failures[host] += 1
                 else:
                     failures[host] = 0
-            results[(kind, url)] = (checked, utc_now())
+            results[(kind, url)] = (checked, fetcher.now())
 
     workers = min(len(queue), concurrency)
     async with asyncio.TaskGroup() as tasks:

@@ -65,6 +65,19 @@ async def test_demo_categories_by_name() -> None:
         "人事信息": Category.PLAN,
         "规划计划": Category.PLAN,
         "政府概况": Category.STATIC,
+        # the columns section 二 counts (crawler.demo.portal)
+        "济源要闻": Category.NEWS,
+        "镇街动态": Category.NEWS,
+        "管委会文件": Category.NOTICE,
+        "管委会办公室文件": Category.NOTICE,
+        "政策解读": Category.NOTICE,
+        "政府公报": Category.NOTICE,
+        "政府常务会议": Category.NOTICE,
+        "公示公告": Category.NOTICE,
+        "意见征集": Category.NOTICE,
+        "专题专栏": Category.NOTICE,
+        "媒体聚焦": Category.NEWS,
+        "热点关注": Category.NEWS,
     }
 
 

@@ -10,8 +10,8 @@ from crawler.demo.disclosure import (
     EXPECTED_DISCLOSURE_FINDINGS,
     SINGLE_ITEM_TOWNS,
     UnitPages,
-    column_path,
     demo_units,
+    unit_path,
 )
 from crawler.demo.posting import demo_period
 from tests.support.notice import (
@@ -65,5 +65,5 @@ def test_every_column_page_is_served() -> None:
     for unit in demo_units(today):
         pages = UnitPages(unit, today)
         for column in unit.columns:
-            assert pages.get(column_path(column)) is not None, (unit.id, column.id)
+            assert pages.get(unit_path(unit, column)) is not None, (unit.id, column.id)
         assert pages.get("/robots.txt") is not None

@@ -23,7 +23,7 @@ def test_the_opening_names_the_documents_and_the_office() -> None:
         documents=("《甲文件》（国办发〔2017〕47号）", "《乙文件》（国办发〔2018〕123号）"),
     )
     assert text.intro(_data(), "示范区", settings) == (
-        "按照《甲文件》（国办发〔2017〕47号）、《乙文件》（国办发〔2018〕123号）等文件要求，"
+        "按照《甲文件》（国办发〔2017〕47号）和《乙文件》（国办发〔2018〕123号）等文件要求，"
         "示范区管委会办公室对2022年第二季度示范区政府网站与政务新媒体建设管理情况、"
         "政务公开专栏管理情况进行了检查，现将有关情况通报如下："
     )
@@ -80,3 +80,22 @@ def test_region_and_portal_default_to_the_settings() -> None:
     assert publishing.startswith("2022年第二季度，教育体育局门户网站共发布信息5条")
     explicit = build_notice(_data(), region="", settings=ReportSettings(region="示范区"))
     assert explicit.title == "关于2022年第二季度政府网站与政务新媒体检查情况的通报"
+
+
+def test_the_lead_speaks_of_the_examples_named() -> None:
+    image = finding("image-broken", "图片新闻图片不显示", column_name="图片新闻")
+    sites = [
+        site("a", "甲局", findings=_stale(3)),
+        site("b", "乙局", findings=[image]),  # not named with one example: not in the lead
+    ]
+    report = _data(sites=sites, accounts=[])
+    one = text.main_problems(report, ReportSettings(example_sites=1))
+    assert one == "个别网站信息更新不及时。如甲局网站存在栏目长期未更新问题。"
+    two = text.main_problems(report, ReportSettings(example_sites=2))
+    assert two.startswith("个别网站存在信息更新不及时等问题。")
+
+
+def test_the_platform_of_section_three() -> None:
+    settings = ReportSettings(platform="市、镇、村三级政务公开平台")
+    sentence = text.disclosure_basic(_data(), settings)
+    assert sentence.startswith("2022年第二季度，市、镇、村三级政务公开平台开通的专栏有591个。")
