@@ -9,7 +9,8 @@ storage or the network: any tool holding an export can render the same report.
 from __future__ import annotations
 
 from crawler.report.document import Notice, build_notice
-from crawler.report.model import ReportData, ReportDataError, parse_export
+from crawler.report.model import ReportData, ReportDataError
+from crawler.report.reading import parse_export
 from crawler.targets.report import ReportSettings
 
 __all__ = [
