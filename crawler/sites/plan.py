@@ -13,11 +13,11 @@ from crawler.fetch import FetchSettings
 from crawler.sites.leasing import HeldSiteWait
 from crawler.sites.linkcheck import LinkCheckSettings
 from crawler.targets import AccountTarget
-from rules.model import Site
+from rules.model import Column, Site
 from rules.period import Period
 from rules.profile import Profile
 
-__all__ = ["CrawlPlan", "JobRun"]
+__all__ = ["CrawlPlan", "JobRun", "PageJob"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -66,3 +66,19 @@ class CrawlPlan:
     source_headers: Mapping[str, Mapping[str, str]] | None = None
     job: JobRun | None = None
     held_wait: HeldSiteWait | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageJob:
+    """One page of the plan to fetch: a site's homepage or one of its columns."""
+
+    site: Site
+    column: Column | None  # None: the homepage
+
+    @property
+    def url(self) -> str:
+        return self.column.url if self.column else self.site.homepage
+
+    @property
+    def column_id(self) -> str | None:
+        return self.column.id if self.column else None

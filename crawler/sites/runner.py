@@ -46,9 +46,9 @@ from crawler.sites.leasing import (
     release_leases,
 )
 from crawler.sites.linkcheck import LinkRun, PageSeen, check_links, page_seen
-from crawler.sites.plan import CrawlPlan, JobRun
+from crawler.sites.plan import CrawlPlan, JobRun, PageJob
 from rules.links import SiteLinkFacts, unjudged_subjects
-from rules.model import Column, Finding, Outcome, PageFacts, Site, local_date
+from rules.model import Finding, Outcome, PageFacts, Site, local_date
 from rules.period import Period, quarter_of
 from storage import batches, facts, lifecycle, repository
 from storage.accounts import account_facts, sync_accounts
@@ -74,20 +74,6 @@ _FINISH_WAIT_S = 10.0  # recording a failed run waits out a lost connection this
 _EMPTY_NOTICE = re.compile(
     r"暂无(相关)?(信息|内容|数据|记录|文章)|没有(找到)?(相关)?(信息|记录|数据)|无相关(信息|记录)"
 )
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PageJob:
-    site: Site
-    column: Column | None  # None: the homepage
-
-    @property
-    def url(self) -> str:
-        return self.column.url if self.column else self.site.homepage
-
-    @property
-    def column_id(self) -> str | None:
-        return self.column.id if self.column else None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
