@@ -102,7 +102,7 @@ class ObjectResult:
     deducted: int  # Σ of the capped deductions, before the floor at 0
     # The score as a notice prints it: the number, or 单项否决 for a veto the profile does not
     # score (``Profile.veto_score``).
-    score_text: str = ""
+    score_text: str
     vetoes: tuple[str, ...]  # codes of the veto rules that hit
     findings: tuple[ScoredFinding, ...]  # vetoes and deductions first, then notes
     not_judged: tuple[NotJudged, ...]
@@ -118,7 +118,7 @@ class ObjectResult:
             "name": self.name,
             "result": self.result.value,
             "score": self.score,
-            "score_text": self.score_text or str(self.score),
+            "score_text": self.score_text,
             "deducted": self.deducted,
             "vetoes": list(self.vetoes),
             "findings": [finding.as_dict() for finding in self.findings],

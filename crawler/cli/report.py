@@ -101,11 +101,11 @@ def _from_storage(
         )
     )
     if not judged.coverage.complete:
-        message = incomplete_message(judged.coverage, judged.period.label, targets)
+        missing = missing_message(judged.coverage, judged.period.label, targets)
         if not allow_incomplete:
-            click.echo(f"error: {message}", err=True)
+            click.echo(f"error: {missing} — {_remedy(judged.coverage)}", err=True)
             sys.exit(EXIT_RUN)
-        click.echo(f"note: {message.split(' — ')[0]}; reported as 未检查", err=True)
+        click.echo(f"note: {missing}; reported as 未检查", err=True)
     return parse_export(judged.export), targets.report
 
 
@@ -117,8 +117,8 @@ def _export_settings(targets_path: Path) -> ReportSettings:
     return load_targets(targets_path).report if targets_path.is_file() else ReportSettings()
 
 
-def incomplete_message(coverage: Coverage, label: str, targets: Targets) -> str:
-    """What has no fetch in the judged window, and what to do: one line for stderr."""
+def missing_message(coverage: Coverage, label: str, targets: Targets) -> str:
+    """What has no fetch in the judged window (from the period's first day to the moment)."""
     window = (
         f"{coverage.window_start:%Y-%m-%d} 00:00 and "
         f"{coverage.moment.astimezone(coverage.window_start.tzinfo):%Y-%m-%d %H:%M}"
@@ -132,19 +132,23 @@ def incomplete_message(coverage: Coverage, label: str, targets: Targets) -> str:
         parts.append(_listed(columns, total, "columns"))
     if coverage.accounts:
         parts.append(_listed(coverage.accounts, len(targets.accounts), "accounts"))
-    example = (
-        f"`crawl --site {coverage.sites[0]}`"
-        if coverage.sites
-        else f"`crawl --account {coverage.accounts[0]}`"
-        if coverage.accounts
-        else "`crawl`"
+    return f"{label}: nothing stored was fetched between {window} (Asia/Shanghai) for " + "; ".join(
+        parts
     )
+
+
+def _remedy(coverage: Coverage) -> str:
+    """What fills the window, or how to write the notice all the same."""
+    if coverage.sites:
+        example = f"`crawl --site {coverage.sites[0]}`"
+    elif coverage.accounts:
+        example = f"`crawl --account {coverage.accounts[0]}`"
+    else:
+        example = "`crawl`"
     return (
-        f"{label}: nothing stored was fetched between {window} (Asia/Shanghai) for "
-        + "; ".join(parts)
-        + f" — fetch them with `crawl` (all) or {example}, then report again (a period "
-        "that is over is judged as of now with --as-of now); or give --allow-incomplete "
-        "to write the notice with 未检查 for what is missing"
+        f"fetch them with `crawl` (all) or {example}, then report again (a period that is over "
+        "is judged as of now with --as-of now); or give --allow-incomplete to write the notice "
+        "with 未检查 for what is missing"
     )
 
 

@@ -38,7 +38,7 @@ def account_to_dict(report: AccountReport, first_seen: Mapping[str, datetime]) -
         },
         "result": result.result.value,
         "score": result.score,
-        "score_text": result.score_text or str(result.score),
+        "score_text": result.score_text,
         "vetoes": list(result.vetoes),
         "not_judged": [item.as_dict() for item in result.not_judged],
         "problems": problem_text(report.findings),

@@ -277,7 +277,7 @@ def _site(
         "profile": report.profile.id,
         "result": result.result.value,
         "score": result.score,
-        "score_text": result.score_text or str(result.score),
+        "score_text": result.score_text,
         "deducted": result.deducted,
         "vetoes": list(result.vetoes),
         "problems": problem_text(report.findings),

@@ -100,7 +100,7 @@ def attachment2_rows(data: ReportData) -> tuple[tuple[Cell, ...], ...]:
 
 def _score(account: AccountEntry) -> Cell:
     """附件2's 分数: the number, or what a veto shows instead (单项否决)."""
-    if account.score_text in ("", str(account.score)):
+    if account.score_text == str(account.score):
         return account.score
     return account.score_text
 

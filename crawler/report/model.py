@@ -92,7 +92,7 @@ class AccountEntry:
     problems: str
     findings: tuple[FindingEntry, ...]
     posts_per_week: tuple[tuple[date, int], ...]  # Monday → posts, oldest first
-    score_text: str = ""  # as the notice prints it: the number, or 单项否决 (a veto)
+    score_text: str  # as the notice prints it: the number, or 单项否决 (a veto)
     # Every week of the period, oldest first, zero-post weeks included; empty: an older export
     # without ``weeks`` (only ``posts_per_week``, the weeks with posts, judged or not unsaid)
     weeks: tuple[WeekEntry, ...] = ()
