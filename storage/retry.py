@@ -16,6 +16,14 @@ no sleeping and a few tries). ``database_unavailable`` is the one seam that turn
 connection found anywhere in an error (exception groups of task groups included) into
 ``DatabaseUnavailableError`` for the CLI.
 
+Cancellation (a shutdown, a stopped run) never cuts a transaction in half: the attempt runs
+on its own task, and a cancelled caller waits for that transaction to end — commit or roll
+back — before it sees ``CancelledError`` (no retry follows). A cancellation landing inside
+the driver (aiosqlite's rollback while the pool resets a connection, say) could otherwise
+leave a connection in a transaction nobody will end, and SQLite's write lock with it: every
+later write of the process, recording the run as interrupted included, then fails with
+"database is locked".
+
 A connection lost during the COMMIT itself cannot tell whether the commit happened; that
 window is one round trip and is accepted: item upserts are idempotent, and the worst case
 is a page's snapshot stored twice.
@@ -23,6 +31,7 @@ is a page's snapshot stored twice.
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import logging
 import time
@@ -203,24 +212,44 @@ async def in_transaction(
             limit_s,
         )
 
+    cancelled = False
     retrying = AsyncRetrying(
-        retry=retry_if_exception(is_connection_lost),
+        retry=retry_if_exception(lambda exc: not cancelled and is_connection_lost(exc)),
         stop=stop,
         wait=wait,
         before_sleep=log_retry,
         reraise=True,
     )
+
+    async def attempts() -> T:
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    async with sessions() as session, session.begin():
+                        return await work(session)
+        except Exception as exc:
+            if not is_connection_lost(exc):
+                raise
+            elapsed = time.monotonic() - started
+            raise DatabaseUnavailableError(
+                url=_url(sessions),
+                what=f"{what} failed: {_describe(exc)} (gave up after {elapsed:.0f} s)",
+            ) from exc
+        raise AssertionError("unreachable: tenacity reraises the last error")  # pragma: no cover
+
+    task = asyncio.ensure_future(attempts())
     try:
-        async for attempt in retrying:
-            with attempt:
-                async with sessions() as session, session.begin():
-                    return await work(session)
-    except Exception as exc:
-        if not is_connection_lost(exc):
-            raise
-        elapsed = time.monotonic() - started
-        raise DatabaseUnavailableError(
-            url=_url(sessions),
-            what=f"{what} failed: {_describe(exc)} (gave up after {elapsed:.0f} s)",
-        ) from exc
-    raise AssertionError("unreachable: tenacity reraises the last error")  # pragma: no cover
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        cancelled = True  # the transaction under way ends; no other attempt starts
+        await _settle(task)
+        raise
+
+
+async def _settle(task: asyncio.Future[Any]) -> None:
+    """Wait for a transaction's task to end, whatever it ends with (its caller was cancelled
+    and raises that). Cancelled again while waiting, stop waiting: the task still ends its
+    transaction on its own."""
+    await asyncio.wait({task})
+    if not task.cancelled():
+        task.exception()  # retrieved: the caller's cancellation is what is raised

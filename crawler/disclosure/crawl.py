@@ -19,6 +19,7 @@ columns are read the same way (``crawler.disclosure.portal``).
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 import re
@@ -37,6 +38,7 @@ from rules.disclosure import DisclosureColumn, DisclosureUnit
 from rules.model import Outcome, local_date
 from rules.period import Period
 from storage.disclosure import DisclosureItem, DisclosureReadWrite, record_read
+from storage.retry import in_transaction
 
 __all__ = [
     "DEFAULT_PAGE_LIMIT",
@@ -222,8 +224,11 @@ async def read_columns(
                     selector=job.selector,
                     respect_robots=job.respect_robots,
                 )
-                async with sessions() as session, session.begin():
-                    await record_read(session, read)
+                await in_transaction(
+                    sessions,
+                    functools.partial(record_read, read=read),
+                    what=f"storing the read of column {job.column.id}",
+                )
                 stops[read.stopped] += 1
                 logger.info(
                     "%s column %s: %s, %d pages, stopped at %s",

@@ -46,7 +46,7 @@ import dns.resolver
 import httpx
 from aiohttp.abc import AbstractResolver, ResolveResult
 from httpx_aiohttp import AiohttpTransport
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from crawler.config import open_database
 from crawler.fetch import FetchConfigError, Fetcher, FetchResult, FetchSettings
@@ -55,6 +55,7 @@ from rules.ipv6 import Ipv6Check, Ipv6Outcome
 from rules.model import Outcome, Site, utc_now
 from storage.ipv6 import record_ipv6_checks
 from storage.probes import register_sites
+from storage.retry import in_transaction
 
 __all__ = [
     "DnsLookup",
@@ -439,9 +440,12 @@ async def check_sites_ipv6(
     results = [task.result() for task in tasks]
     if engine is not None:
         sessions = async_sessionmaker(engine, expire_on_commit=False)
-        async with sessions() as session, session.begin():
+
+        async def store(session: AsyncSession) -> None:
             await register_sites(session, sites, now=now or utc_now())
             await record_ipv6_checks(session, results)
+
+        await in_transaction(sessions, store, what="storing the IPv6 checks")
     return results
 
 

@@ -29,11 +29,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from crawler.fetch import FetchConfigError, Fetcher, FetchResult, FetchSettings
 from rules.model import Outcome, Site
 from storage.probes import record_probes, register_sites
+from storage.retry import in_transaction
 
 __all__ = [
     "PROBE_LIMIT_S",
@@ -159,9 +160,12 @@ async def probe_sites(
     results = [task.result() for task in tasks]
 
     sessions = async_sessionmaker(engine, expire_on_commit=False)
-    async with sessions() as session, session.begin():
+
+    async def store(session: AsyncSession) -> None:
         await register_sites(session, sites, now=now)
         await record_probes(session, results)
+
+    await in_transaction(sessions, store, what="storing the availability probes")
     return results
 
 
