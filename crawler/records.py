@@ -30,7 +30,7 @@ def fetch_record(
     that fetched fine but turned out to be a login wall is ``blocked``)."""
     outcome = outcome or result.outcome
     body = result.body
-    if body is not None and outcome is not Outcome.OK:
+    if body is not None and not outcome.has_content:
         body = body[:FAILED_BODY_BYTES]
     return FetchRecord(
         url=result.url,

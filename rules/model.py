@@ -42,6 +42,7 @@ class Outcome(StrEnum):
     TOO_LARGE = "too_large"
     REDIRECT_LOOP = "redirect_loop"  # a redirect cycle or too many redirects
     BLOCKED = "blocked"  # anti-bot challenge (412/202 script-only pages, WAF pages)
+    RENDERED = "rendered"  # read in a real browser after a challenge or a script-built page
     NOT_HTML = "not_html"
     ROBOTS_DISALLOWED = "robots_disallowed"
     ADDRESS_REFUSED = "address_refused"  # an internal address the address policy refuses
@@ -49,12 +50,20 @@ class Outcome(StrEnum):
     @property
     def readable(self) -> bool:
         """True when the page's content is known (fetched now, or unchanged since last time)."""
-        return self in (Outcome.OK, Outcome.NOT_MODIFIED)
+        return self in (Outcome.OK, Outcome.RENDERED, Outcome.NOT_MODIFIED)
+
+    @property
+    def has_content(self) -> bool:
+        """True when this fetch brought the page's content: read now, plainly or in a browser."""
+        return self in (Outcome.OK, Outcome.RENDERED)
 
     @property
     def label(self) -> str:
         return _OUTCOME_LABELS[self]
 
+
+# The stored outcomes of fetches that brought a page's content (SQL filters).
+CONTENT_OUTCOMES: tuple[str, ...] = tuple(o.value for o in Outcome if o.has_content)
 
 _OUTCOME_LABELS: dict[Outcome, str] = {
     Outcome.OK: "正常",
@@ -68,6 +77,7 @@ _OUTCOME_LABELS: dict[Outcome, str] = {
     Outcome.TOO_LARGE: "页面过大",
     Outcome.REDIRECT_LOOP: "重定向循环",
     Outcome.BLOCKED: "被反爬虫拦截",
+    Outcome.RENDERED: "正常(浏览器读取)",
     Outcome.NOT_HTML: "非网页内容",
     Outcome.ROBOTS_DISALLOWED: "robots.txt禁止抓取",
     Outcome.ADDRESS_REFUSED: "内网地址已拒绝访问",

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, Row, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rules.model import Finding, Item, Outcome, PageFacts, Severity, Site
+from rules.model import CONTENT_OUTCOMES, Finding, Item, Outcome, PageFacts, Severity, Site
 from storage.bulk import chunks
 from storage.errors import RunNotFoundError
 from storage.evidence import evidence_from_dict
@@ -197,7 +197,7 @@ async def _newest_snapshots(
         .where(
             earlier.c.site_id == ranked.c.site_id,
             earlier.c.column_id.is_not_distinct_from(ranked.c.column_id),
-            earlier.c.outcome == Outcome.OK.value,
+            earlier.c.outcome.in_(CONTENT_OUTCOMES),
             earlier.c.id < ranked.c.id,
         )
         .scalar_subquery()

@@ -20,7 +20,7 @@ from sqlalchemy import and_, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rules.links import LinkCheck, LinkKind, LinkVerdict, SiteLinkFacts
-from rules.model import Outcome, Site
+from rules.model import CONTENT_OUTCOMES, Site
 from storage.bulk import chunks
 from storage.models import body_table as b
 from storage.models import link_check_table, snapshot_table
@@ -154,7 +154,7 @@ async def previous_bodies(
             .where(
                 s.c.site_id.in_(site_chunk),
                 s.c.run_id < before_run,
-                s.c.outcome == Outcome.OK.value,
+                s.c.outcome.in_(CONTENT_OUTCOMES),
                 s.c.content_hash.is_not(None),
             )
             .group_by(s.c.site_id, s.c.column_id)

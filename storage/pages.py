@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rules.model import Item, Outcome
+from rules.model import Item
 from storage.bulk import chunks, dialect_insert
 from storage.models import body_table, item_table, snapshot_table
 from storage.records import FetchRecord
@@ -176,9 +176,7 @@ async def record_pages(
     if not pages:
         return []
     digests = await store_bodies(session, [page.record for page in pages])
-    listed = [
-        unique_items(page.items) if page.record.outcome is Outcome.OK else [] for page in pages
-    ]
+    listed = [unique_items(page.items) if page.record.outcome.has_content else [] for page in pages]
     rows = [
         snapshot_row(
             run_id=run_id,

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, and_, delete, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rules.model import Finding, Item, Outcome, Site
+from rules.model import CONTENT_OUTCOMES, Finding, Item, Outcome, Site
 from storage.bulk import chunks, dialect_insert
 from storage.errors import RunNotFoundError
 from storage.evidence import to_json_value
@@ -297,7 +297,7 @@ async def prune_bodies(session: AsyncSession, *, keep_days: int, now: datetime) 
     )
     newest_ok = (
         select(func.max(snapshot_table.c.id))
-        .where(snapshot_table.c.outcome == Outcome.OK.value)
+        .where(snapshot_table.c.outcome.in_(CONTENT_OUTCOMES))
         .group_by(snapshot_table.c.site_id, snapshot_table.c.column_id)
     )
     current = select(snapshot_table.c.content_hash).where(
@@ -423,7 +423,7 @@ async def validators_by_page(
         return found
 
     readable = await newest(_READABLE)
-    full = await newest([Outcome.OK.value])
+    full = await newest(CONTENT_OUTCOMES)
     validators: dict[tuple[str, str | None], tuple[str | None, str | None]] = {}
     for page, row in readable.items():
         etag, last_modified = row.etag, row.last_modified

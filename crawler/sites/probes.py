@@ -50,7 +50,7 @@ logger = logging.getLogger(__name__)
 PROBE_LIMIT_S = 15.0
 """超过（含）15秒网站仍打不开: a homepage not loaded in under 15 s is a failed probe."""
 
-_LOADED = frozenset({Outcome.OK, Outcome.NOT_MODIFIED})
+_LOADED = frozenset({Outcome.OK, Outcome.RENDERED, Outcome.NOT_MODIFIED})
 _CANNOT_TELL = frozenset(
     {
         Outcome.BLOCKED,

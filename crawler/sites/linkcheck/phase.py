@@ -95,7 +95,7 @@ async def check_links(
         )
     pages: list[PageReferences] = []
     for page in seen:
-        if page.outcome is Outcome.OK:
+        if page.outcome.has_content:
             pages.append(
                 PageReferences(
                     site=page.site,

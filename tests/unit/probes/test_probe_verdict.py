@@ -31,7 +31,7 @@ CANNOT_TELL = {
     Outcome.TOO_LARGE,
     Outcome.NOT_HTML,
 }
-LOADED = {Outcome.OK, Outcome.NOT_MODIFIED}
+LOADED = {Outcome.OK, Outcome.RENDERED, Outcome.NOT_MODIFIED}
 
 
 def test_every_outcome_has_a_verdict() -> None:
