@@ -19,6 +19,7 @@ import click
 
 from crawler.cli.options import (
     as_of_option,
+    browser_options,
     db_option,
     fail_on_findings_option,
     fetch_options,
@@ -90,6 +91,7 @@ class LazyGroup(click.Group):
     help="Check only this new-media account (repeatable); with --site, both.",
 )
 @fetch_options
+@browser_options
 @link_check_options
 @db_option
 @as_of_option

@@ -29,6 +29,8 @@ def run_crawl(
     concurrency: int | None,
     per_host_delay: float | None,
     timeout: float | None,
+    browser: bool,
+    browser_pages: int,
     check_links: bool,
     check_articles: int,
     db: str | None,
@@ -40,7 +42,12 @@ def run_crawl(
 ) -> None:
     def body() -> None:
         from crawler.config import parse_as_of
-        from crawler.operations.jobs import crawl_targets, fetch_settings, link_checks
+        from crawler.operations.jobs import (
+            browser_settings,
+            crawl_targets,
+            fetch_settings,
+            link_checks,
+        )
         from crawler.targets import load_targets
 
         now = parse_as_of(as_of)
@@ -54,6 +61,7 @@ def run_crawl(
                 now=now,
                 settings=fetch_settings(user_agent, concurrency, per_host_delay, timeout),
                 link_checks=link_checks(check_links, check_articles),
+                browser=browser_settings(browser, browser_pages, timeout),
                 show_progress=sys.stderr.isatty() if progress is None else progress,
                 keep_bodies_days=keep_bodies_days,
             )

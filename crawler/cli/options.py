@@ -22,6 +22,7 @@ from click.core import ParameterSource
 __all__ = [
     "DEFAULT_ARTICLES_PER_SITE",
     "as_of_option",
+    "browser_options",
     "db_option",
     "fail_on_findings_option",
     "fetch_options",
@@ -163,6 +164,34 @@ def fetch_options(func: F) -> F:
                 help="Longest one page's fetch may take, its retries included (default 60; "
                 "one attempt at most 20, a connect at most 10). A page past it is 访问超时, "
                 "never 'not updated'.",
+            ),
+        ],
+    )
+
+
+def browser_options(func: F) -> F:
+    """--browser/--no-browser and --browser-pages N of the commands that crawl sites."""
+    return _apply(
+        func,
+        [
+            click.option(
+                "--browser/--no-browser",
+                "browser",
+                default=True,
+                show_default=True,
+                envvar="XUNJIAN_BROWSER",
+                help="Read in a real browser (Chromium) the pages plain HTTP cannot: script "
+                "challenges (瑞数 412, 加速乐 521) and lists built by script; recorded as "
+                "'rendered'. Without a browser they stay 'blocked', never 'not updated'. "
+                "Env: XUNJIAN_BROWSER (0/1); the binary: XUNJIAN_CHROMIUM.",
+            ),
+            click.option(
+                "--browser-pages",
+                type=click.IntRange(1, 100_000),
+                default=200,
+                show_default=True,
+                metavar="N",
+                help="Most pages one run opens in the browser.",
             ),
         ],
     )

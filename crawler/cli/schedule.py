@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from crawler.cli.options import (
+    browser_options,
     db_option,
     fetch_options,
     keep_bodies_option,
@@ -93,6 +94,7 @@ DEFAULT_STOP_TIMEOUT_S = 300.0
     "(and recorded as interrupted).",
 )
 @fetch_options
+@browser_options
 @keep_bodies_option
 @logging_options("Job lines are always logged; -v adds one line per fetch, -vv debug.")
 def schedule(
@@ -112,6 +114,8 @@ def schedule(
     concurrency: int | None,
     per_host_delay: float | None,
     timeout: float | None,
+    browser: bool,
+    browser_pages: int,
     keep_bodies_days: int,
     verbose: int,
     log_format: str,
@@ -136,7 +140,7 @@ def schedule(
         from datetime import timedelta
 
         from crawler.operations.distributed import queue_conninfo
-        from crawler.operations.jobs import fetch_settings, link_checks
+        from crawler.operations.jobs import browser_settings, fetch_settings, link_checks
         from crawler.operations.nightly import SchedulePlan, serve_schedule
         from crawler.operations.scheduler import DEFAULT_MISFIRE_GRACE_S, Nightly, ScheduleSettings
         from crawler.targets import load_targets
@@ -163,6 +167,7 @@ def schedule(
             distributed=distributed,
             nameservers=nameservers,
             link_checks=link_checks(check_links, check_articles),
+            browser=browser_settings(browser, browser_pages, timeout),
         )
         run_async(serve_schedule(plan))
 

@@ -19,11 +19,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from types import TracebackType
+from typing import Any
 
 import aiohttp
 import httpx
@@ -111,6 +112,18 @@ class Fetcher:
         client, self._client = self._client, None
         if client is not None:
             await client.aclose()
+
+    def add_cookies(self, cookies: Iterable[Mapping[str, Any]]) -> None:
+        """Cookies a browser earned (name, value, domain, path), sent from now on to their
+        domain like the ones the sites set themselves."""
+        client = self._open_client("")
+        for cookie in cookies:
+            client.cookies.set(
+                str(cookie["name"]),
+                str(cookie["value"]),
+                domain=str(cookie.get("domain") or ""),
+                path=str(cookie.get("path") or "/"),
+            )
 
     def now(self) -> datetime:
         """The time a fetch starting now is stamped with (``FetchSettings.clock``)."""

@@ -64,7 +64,12 @@ from crawler.config import ConfigError, default_database_path, open_database
 from crawler.disclosure.crawl import crawl_units
 from crawler.disclosure.portal import crawl_portal, portal_site
 from crawler.fetch import FetchSettings
-from crawler.operations.jobs import DEFAULT_LINK_CHECKS, source_headers, units_period
+from crawler.operations.jobs import (
+    DEFAULT_BROWSER,
+    DEFAULT_LINK_CHECKS,
+    source_headers,
+    units_period,
+)
 from crawler.operations.loglines import counts_line, run_line
 from crawler.sites.leasing import DEFAULT_HELD_SITE_WAIT, HeldSiteWait
 from crawler.sites.runner import CrawlPlan, JobRun, crawl
@@ -309,6 +314,7 @@ def _register(app: App, *, targets: Targets, engine: AsyncEngine, settings: Work
             source_headers=headers,
             job=JobRun(batch_id=batch_id, scope=site_id),
             held_wait=settings.held_wait,
+            browser=DEFAULT_BROWSER,
         )
         report = await crawl(plan, engine=engine, clock=utc_now)
         logger.info("site %s: %s", site_id, run_line(report))

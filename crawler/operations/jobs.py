@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from crawler.browser import BrowserSettings
 from crawler.config import open_database
 from crawler.disclosure.crawl import crawl_units
 from crawler.disclosure.portal import crawl_portal, portal_site
@@ -27,11 +28,18 @@ from crawler.targets import Targets
 from rules.model import local_date
 from rules.period import Period
 
-__all__ = ["crawl_targets", "fetch_settings", "source_headers", "units_period"]
+__all__ = [
+    "browser_settings",
+    "crawl_targets",
+    "fetch_settings",
+    "source_headers",
+    "units_period",
+]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_LINK_CHECKS = LinkCheckSettings()
+DEFAULT_BROWSER = BrowserSettings()
 
 
 @contextmanager
@@ -78,6 +86,20 @@ def fetch_settings(
     return FetchSettings(**{k: v for k, v in changes.items() if v is not None})
 
 
+def browser_settings(
+    enabled: bool, pages: int | None = None, timeout: float | None = None
+) -> BrowserSettings | None:
+    """The run's browser (None: none): ``pages`` its budget, ``timeout`` (``--timeout``)
+    also caps one page in it."""
+    if not enabled:
+        return None
+    defaults = BrowserSettings()
+    return BrowserSettings(
+        page_budget=pages or defaults.page_budget,
+        page_timeout_s=min(defaults.page_timeout_s, timeout or defaults.page_timeout_s),
+    )
+
+
 async def crawl_targets(
     *,
     targets: Targets,
@@ -94,6 +116,7 @@ async def crawl_targets(
     read_units: bool = True,
     read_portal: bool = True,
     held_wait: HeldSiteWait | None = None,
+    browser: BrowserSettings | None = DEFAULT_BROWSER,
 ) -> CrawlReport:
     """Crawl the chosen sites and accounts (nothing chosen: everything); a whole run then reads
     the 政务公开 units' columns too (unless ``read_units`` is False), back to the start of
@@ -126,6 +149,7 @@ async def crawl_targets(
                 keep_bodies_days=keep_bodies_days,
                 source_headers=source_headers(),
                 held_wait=held_wait,
+                browser=browser,
             )
             # the run keeps the fetcher's time: the wall clock, or the demo's simulated one
             report = await crawl(plan, engine=engine, clock=settings.clock, progress=advance)

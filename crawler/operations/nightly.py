@@ -24,10 +24,11 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from crawler.browser import BrowserSettings
 from crawler.config import open_database
 from crawler.fetch import FetchSettings
 from crawler.operations.distributed import defer_night
-from crawler.operations.jobs import DEFAULT_LINK_CHECKS, crawl_targets
+from crawler.operations.jobs import DEFAULT_BROWSER, DEFAULT_LINK_CHECKS, crawl_targets
 from crawler.operations.scheduler import (
     DeferJob,
     Metrics,
@@ -62,6 +63,7 @@ class SchedulePlan:
     link_checks: LinkCheckSettings | None = DEFAULT_LINK_CHECKS  # None: no link checks
     # how long the nightly run waits for a site another run holds, after the other sites
     held_wait: HeldSiteWait = DEFAULT_HELD_SITE_WAIT
+    browser: BrowserSettings | None = DEFAULT_BROWSER  # None: no browser
 
 
 async def serve_schedule(plan: SchedulePlan) -> None:
@@ -110,6 +112,7 @@ def _crawl_job(plan: SchedulePlan) -> Callable[[datetime], Awaitable[int]]:
             keep_bodies_days=plan.keep_bodies_days,
             link_checks=plan.link_checks,
             held_wait=plan.held_wait,
+            browser=plan.browser,
         )
         return report.run_id
 

@@ -4,7 +4,9 @@ Up to ``max_concurrency`` workers share one ``Fetcher``. Each takes the next pag
 can be requested now (``crawler.sites.dispatch``), so a host waiting out its politeness delay
 never holds a worker another host could use; it fetches the page (conditionally, with the
 validators of the previous snapshot), extracts a readable one off the event loop
-(``ExtractionPool``) and queues it for the run's one writer task.
+(``ExtractionPool``) and queues it for the run's one writer task. A page plain HTTP could not
+read (a challenge, a list built by script) goes to the run's browser when it has one
+(``crawler.browser``); what the browser reads is recorded ``rendered``.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from typing import Any, Protocol, TypeVar
 
 import httpx
 
+from crawler.browser import Renderer, needs_browser, not_rendered, rendered_result
 from crawler.extract import PageExtraction
 from crawler.extract.pool import ExtractionPool
 from crawler.fetch import FetchConfigError, Fetcher, FetchResult, FetchSettings
 from crawler.fetch.client import check_url, host_key
 from crawler.sites.dispatch import HostDispatcher
-from rules.model import Column, Outcome, Site
+from rules.model import Column, Site
 
 __all__ = ["Page", "fetch_all"]
 
@@ -52,10 +55,12 @@ async def fetch_all(
     write_pages: Callable[[], Coroutine[Any, Any, None]],
     *,
     transport: httpx.AsyncBaseTransport | None = None,
+    renderer: Renderer | None = None,
 ) -> None:
     """Fetch and extract every page with bounded workers; the writer drains the queue.
 
-    ``transport`` replaces the Fetcher's own (tests, benchmarks).
+    ``transport`` replaces the Fetcher's own (tests, benchmarks); ``renderer`` reads in a
+    browser what plain HTTP could not (None: no browser).
     """
     dispatcher = HostDispatcher(
         jobs,
@@ -79,16 +84,27 @@ async def fetch_all(
                     )
                 finally:  # the host is free before the page is parsed
                     dispatcher.give_back(turn, started_at=_started_at(result))
-                extraction = None
-                if result.outcome is Outcome.OK and result.text is not None:
-                    extraction = await pool.extract(
-                        result.text,
-                        base_url=result.final_url,
-                        today=today,
-                        selector=job.column.selector if job.column else None,
-                        homepage=job.column is None,
-                    )
+                extraction = await extract(job, result)
+                if renderer is not None and needs_browser(result, extraction):
+                    rendered = await renderer.render(job.url)
+                    if rendered.ok:
+                        fetcher.add_cookies(rendered.cookies)
+                        result = rendered_result(result, rendered)
+                        extraction = await extract(job, result)
+                    else:
+                        result = not_rendered(result, rendered)
                 await queue.put((job, result, extraction))
+
+        async def extract(job: P, result: FetchResult) -> PageExtraction | None:
+            if not result.outcome.has_content or result.text is None:
+                return None
+            return await pool.extract(
+                result.text,
+                base_url=result.final_url,
+                today=today,
+                selector=job.column.selector if job.column else None,
+                homepage=job.column is None,
+            )
 
         try:
             async with asyncio.TaskGroup() as tasks:

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from crawler.browser import BrowserSettings
 from crawler.fetch import FetchSettings
 from crawler.sites.leasing import HeldSiteWait
 from crawler.sites.linkcheck import LinkCheckSettings
@@ -51,6 +52,8 @@ class CrawlPlan:
     ``held_wait``: how long to wait for the sites another live run holds, crawled after the
     others once it lets them go (the nightly run, a distributed job); None: skip them at once
     (an ad-hoc run). Either way a site still held is judged not checked, with the reason.
+    ``browser``: read in a real browser what plain HTTP cannot (``crawler.browser``); None:
+    no browser, such pages stay as plain HTTP left them.
     """
 
     sites: Sequence[Site]
@@ -66,6 +69,7 @@ class CrawlPlan:
     source_headers: Mapping[str, Mapping[str, str]] | None = None
     job: JobRun | None = None
     held_wait: HeldSiteWait | None = None
+    browser: BrowserSettings | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

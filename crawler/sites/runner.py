@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from crawler.accounts.crawl import crawl_accounts
 from crawler.accounts.judging import AccountReport, judge_accounts
+from crawler.browser import Renderer
 from crawler.extract import PageExtraction
 from crawler.extract.pool import ExtractionPool
 from crawler.fetch import FetchResult
@@ -176,6 +177,7 @@ async def crawl(
     status = "interrupted"
     jobs: list[PageJob] = []
     renewal: LeaseRenewal | None = None
+    renderer = _renderer(plan)
     try:
         skipped = await lease_sites(sessions, run_id, sites, clock(), lease_ttl)
         renewal = LeaseRenewal(sessions, run_id, clock, lease_ttl)
@@ -220,7 +222,9 @@ async def crawl(
 
         today = local_date(now)
         with ExtractionPool(pages=len(jobs)) as pool:
-            await _fetch_all(jobs, validators, fetch_settings, pool, today, queue, write_pages)
+            await _fetch_all(
+                jobs, validators, fetch_settings, pool, today, queue, write_pages, renderer=renderer
+            )
         # The sites another run held at the start, once it lets them go: crawled after the
         # others, as long as the plan's wait allows (none for an ad-hoc run; crawler.sites.leasing).
         while later := await waiting.released():
@@ -235,7 +239,18 @@ async def crawl(
             )
             queue = asyncio.Queue(maxsize=fetch_settings.max_concurrency * 2)
             with ExtractionPool(pages=len(more)) as pool:
-                await _fetch_all(more, validators, fetch_settings, pool, today, queue, write_pages)
+                await _fetch_all(
+                    more,
+                    validators,
+                    fetch_settings,
+                    pool,
+                    today,
+                    queue,
+                    write_pages,
+                    renderer=renderer,
+                )
+        if renderer is not None:
+            await renderer.close()  # the browser is not kept past the pages that need it
         link_run: LinkRun | None = None
         if link_checks is not None:
             link_run = await check_links(
@@ -360,7 +375,17 @@ async def crawl(
             raise error from error.__cause__  # the renewal's error, as it was raised
         raise
     finally:
+        if renderer is not None:
+            await renderer.close()
         await release_leases(sessions, run_id, renewal)
+
+
+def _renderer(plan: CrawlPlan) -> Renderer | None:
+    """The run's browser, started only when a page needs it (None: the plan has none)."""
+    if plan.browser is None:
+        return None
+    settings = plan.fetch_settings
+    return Renderer(plan.browser, addresses=settings.addresses, verify_tls=settings.verify_tls)
 
 
 def _not_checked(page: PageFacts, at: datetime) -> PageFacts:
@@ -469,7 +494,7 @@ async def _store_pages(session: AsyncSession, *, run_id: int, pages: Sequence[_F
     fetched = [
         snapshot_id
         for write, snapshot_id in zip(writes, snapshot_ids, strict=True)
-        if write.record.outcome is Outcome.OK and write.items
+        if write.record.outcome.has_content and write.items
     ]
     return await count_new_items(session, fetched)
 

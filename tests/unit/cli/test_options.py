@@ -23,6 +23,8 @@ VALUES: dict[str, list[str]] = {
     "--concurrency": ["--concurrency", "4"],
     "--per-host-delay": ["--per-host-delay", "1.5"],
     "--timeout": ["--timeout", "30"],
+    "--browser": ["--no-browser"],
+    "--browser-pages": ["--browser-pages", "10"],
     "--check-links": ["--no-check-links"],
     "--check-articles": ["--check-articles", "2"],
     "--db": ["--db", "other.sqlite3"],

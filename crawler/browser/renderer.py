@@ -1,0 +1,315 @@
+"""Pages read in a real browser: one Chromium per run, started when a page first needs it.
+
+A page that plain HTTP cannot read — a script challenge (瑞数's 412 that sets ``$_ts``
+cookies and reloads, 加速乐's 521 ``__jsl_clearance``) or a list the page builds by script —
+is opened in Chromium (Playwright). The browser runs the challenge's script and follows its
+reload; the page is read once no challenge shows and its requests have settled (bounded).
+
+Bounds: one browser process; at most ``pages_at_once`` pages open, one per host; a run's
+``page_budget``; ``page_timeout_s`` per page, challenge included. A host whose challenge the
+browser did not pass is not tried again in the run. Every request a page makes is checked
+against the crawl's address policy, as the plain client's are: an internal address is
+refused (DESIGN.md decision 12), other hosts' resources are allowed. Cookies a page earned
+are handed back (``Rendered.cookies``) for the plain client to use on the host's other pages.
+
+``render`` never raises for what a page does; it says what happened in ``Rendered``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from crawler.browser.settings import BrowserSettings, find_chromium
+from crawler.fetch.addresses import AddressPolicy, normal_host, parse_address
+from crawler.fetch.challenge import classify_challenge
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser, BrowserContext, Page, Playwright, Request, Route
+
+__all__ = ["Rendered", "Renderer"]
+
+logger = logging.getLogger(__name__)
+
+_POLL_S = 0.25  # how often a challenge page is looked at again while its script works
+_CONTENT_RETRIES = 8  # page.content() during a navigation fails; try again this often
+_CHROMIUM_ARGS = ("--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rendered:
+    """What the browser made of a page: its HTML when ``ok``, else why not (``detail``)."""
+
+    ok: bool
+    url: str
+    final_url: str
+    status: int | None
+    html: str | None
+    detail: str
+    elapsed_s: float
+    cookies: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(slots=True)
+class _Host:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    failed: str | None = None  # the challenge this host's pages showed the browser to the end
+    context: BrowserContext | None = None
+
+
+class Renderer:
+    """Renders pages in one lazily started Chromium; ``async with Renderer(...) as r``."""
+
+    def __init__(
+        self,
+        settings: BrowserSettings,
+        *,
+        addresses: AddressPolicy,
+        verify_tls: bool = True,
+    ) -> None:
+        self._settings = settings
+        self._addresses = addresses
+        self._verify_tls = verify_tls
+        self._hosts: defaultdict[str, _Host] = defaultdict(_Host)
+        self._pages = asyncio.Semaphore(settings.pages_at_once)
+        self._start_lock = asyncio.Lock()
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
+        self._unavailable: str | None = None
+        self._resolved: dict[str, tuple[str, ...]] = {}
+        self.pages_opened = 0
+
+    async def __aenter__(self) -> Renderer:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    @property
+    def started(self) -> bool:
+        return self._browser is not None
+
+    async def close(self) -> None:
+        """Close the browser (when it was started); safe to call twice."""
+        browser, self._browser = self._browser, None
+        playwright, self._playwright = self._playwright, None
+        for host in self._hosts.values():
+            host.context = None
+        if browser is not None:
+            with contextlib.suppress(Exception):
+                await browser.close()
+        if playwright is not None:
+            with contextlib.suppress(Exception):
+                await playwright.stop()
+
+    async def render(self, url: str) -> Rendered:
+        """Open ``url`` in the browser and read it (see the module docstring)."""
+        started = time.monotonic()
+        host_name = normal_host(urlsplit(url).hostname or "")
+        host = self._hosts[urlsplit(url).netloc.lower()]
+        async with host.lock:
+            if host.failed is not None:
+                return self._failed(url, started, f"{host.failed}; not tried again this run")
+            if self.pages_opened >= self._settings.page_budget:
+                budget = self._settings.page_budget
+                return self._failed(
+                    url, started, f"the run's browser budget of {budget} pages is spent"
+                )
+            if (browser := await self._start()) is None:
+                assert self._unavailable is not None
+                return self._failed(url, started, self._unavailable)
+            self.pages_opened += 1
+            async with self._pages:
+                if host.context is None:
+                    host.context = await browser.new_context(
+                        ignore_https_errors=not self._verify_tls, locale="zh-CN"
+                    )
+                    await host.context.route("**/*", self._guard(host_name))
+                try:
+                    async with asyncio.timeout(self._settings.page_timeout_s + 10):
+                        rendered = await self._read(host.context, url, started)
+                except TimeoutError:
+                    rendered = self._failed(url, started, "the browser did not answer in time")
+        if not rendered.ok and rendered.detail.startswith("challenge"):
+            host.failed = rendered.detail
+        return rendered
+
+    async def _start(self) -> Browser | None:
+        async with self._start_lock:
+            if self._browser is not None or self._unavailable is not None:
+                return self._browser
+            executable = find_chromium(self._settings)
+            if executable is None:
+                self._unavailable = (
+                    "no Chromium found: install the chromium package or set XUNJIAN_CHROMIUM"
+                )
+                return None
+            try:
+                from playwright.async_api import async_playwright
+            except ImportError:
+                self._unavailable = "Playwright is not installed: pip install 'xunjian[browser]'"
+                return None
+            try:
+                self._playwright = await async_playwright().start()
+                self._browser = await self._playwright.chromium.launch(
+                    executable_path=executable, headless=True, args=list(_CHROMIUM_ARGS)
+                )
+            except Exception as exc:  # any launch failure: the browser is unavailable this run
+                self._unavailable = f"Chromium at {executable} did not start: {_first_line(exc)}"
+                logger.error("browser: %s", self._unavailable)
+                await self.close()
+                return None
+            logger.info("browser: started %s", executable)
+            return self._browser
+
+    async def _read(self, context: BrowserContext, url: str, started: float) -> Rendered:
+        from playwright.async_api import Error as PlaywrightError
+
+        settings = self._settings
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + settings.page_timeout_s
+        page = await context.new_page()
+        statuses: list[int] = []
+
+        def on_response(response: Any) -> None:
+            if response.request.is_navigation_request() and response.frame == page.main_frame:
+                statuses.append(response.status)
+
+        page.on("response", on_response)
+        try:
+            try:
+                await page.goto(
+                    url, wait_until="domcontentloaded", timeout=_ms(deadline - loop.time())
+                )
+            except PlaywrightError as exc:
+                if not statuses:
+                    return self._failed(
+                        url, started, f"the page did not load in the browser: {_first_line(exc)}"
+                    )
+            shown = "no page"
+            while True:
+                html = await _content(page)
+                status = statuses[-1] if statuses else None
+                challenge = classify_challenge(status or 200, html) if html is not None else None
+                if html is not None and challenge is None:
+                    await _settle(page, min(settings.settle_s, deadline - loop.time()))
+                    html = await _content(page) or html
+                    status = statuses[-1] if statuses else status
+                    if status is not None and not 200 <= status < 300:
+                        return self._failed(url, started, f"the browser got HTTP {status}")
+                    cookies = tuple(dict(c) for c in await context.cookies([page.url]))
+                    return Rendered(
+                        ok=True,
+                        url=url,
+                        final_url=page.url,
+                        status=status,
+                        html=html,
+                        detail="read in a browser",
+                        elapsed_s=time.monotonic() - started,
+                        cookies=cookies,
+                    )
+                if challenge is not None:
+                    shown = challenge.detail
+                if loop.time() >= deadline:
+                    return self._failed(
+                        url,
+                        started,
+                        f"challenge still shown after {settings.page_timeout_s:g} s in a browser "
+                        f"({shown})",
+                    )
+                await asyncio.sleep(_POLL_S)
+        finally:
+            with contextlib.suppress(Exception):
+                await page.close()
+
+    def _guard(self, page_host: str) -> Any:
+        """The route handler of a host's pages: internal addresses refused, as in fetches."""
+
+        async def guard(route: Route, request: Request) -> None:
+            parts = urlsplit(request.url)
+            if parts.scheme not in ("http", "https"):
+                await route.continue_()
+                return
+            host = normal_host(parts.hostname or "")
+            if await self._refused(host, page_host):
+                logger.warning("browser: refused %s (an internal address)", host)
+                await route.abort("addressunreachable")
+                return
+            await route.continue_()
+
+        return guard
+
+    async def _refused(self, host: str, page_host: str) -> bool:
+        policy = self._addresses
+        if host in policy.allowed_hosts or (policy.trusts_requested_host and host == page_host):
+            return False
+        addresses = self._resolved.get(host)
+        if addresses is None:
+            if parse_address(host) is not None:
+                addresses = (host,)
+            else:
+                try:
+                    infos = await asyncio.get_running_loop().getaddrinfo(
+                        host, None, type=socket.SOCK_STREAM
+                    )
+                except OSError:
+                    addresses = ()
+                else:
+                    addresses = tuple({str(info[4][0]) for info in infos})
+            self._resolved[host] = addresses
+        return any(policy.refusal(host, address) is not None for address in addresses)
+
+    def _failed(self, url: str, started: float, detail: str) -> Rendered:
+        return Rendered(
+            ok=False,
+            url=url,
+            final_url=url,
+            status=None,
+            html=None,
+            detail=detail,
+            elapsed_s=time.monotonic() - started,
+        )
+
+
+async def _content(page: Page) -> str | None:
+    """The page's HTML now, or None while it keeps navigating."""
+    from playwright.async_api import Error as PlaywrightError
+
+    for _ in range(_CONTENT_RETRIES):
+        try:
+            return await page.content()
+        except PlaywrightError:
+            await asyncio.sleep(_POLL_S)
+    return None
+
+
+async def _settle(page: Page, within_s: float) -> None:
+    """Wait (at most ``within_s``) for the page's own requests to end: lists built by script."""
+    from playwright.async_api import Error as PlaywrightError
+
+    if within_s <= 0:
+        return
+    with contextlib.suppress(PlaywrightError):
+        await page.wait_for_load_state("networkidle", timeout=_ms(within_s))
+
+
+def _ms(seconds: float) -> float:
+    return max(1.0, seconds * 1000)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else exc.__class__.__name__
