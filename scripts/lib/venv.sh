@@ -12,11 +12,17 @@ ensure_venv() {
         "$py" -m venv .venv
     fi
     # Reinstall only when pyproject.toml changed or the wanted extra is missing; an install
-    # with the test extra also serves the plain one.
+    # with the test extra (which holds the browser's) serves every other.
     local stamp=".venv/.xunjian-installed" hash have=""
     hash="$(sha256sum pyproject.toml | cut -d' ' -f1)"
     [ -f "$stamp" ] && have="$(cat "$stamp")"
-    if [ "$have" != "$hash ." ] && [ "$have" != "$hash .[test]" ] || { [ -n "$extra" ] && [ "$have" != "$hash $spec" ]; }; then
+    local served=false
+    case "$have" in
+        "$hash .[test]") served=true ;;
+        "$hash $spec") served=true ;;
+        "$hash .[browser]") [ -z "$extra" ] && served=true ;;
+    esac
+    if [ "$served" != true ]; then
         echo "installing xunjian$([ -n "$extra" ] && echo " with [$extra]") into .venv" >&2
         .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
         .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$spec" >&2
