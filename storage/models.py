@@ -9,6 +9,7 @@ last showed them). ``findings`` are what the rules concluded in a run.
 account's source, and ``posts`` the posts with their history, like ``items``.
 ``probes`` are homepage availability probes, one row per probe whatever it showed.
 ``site_leases`` say which run is crawling a site now, so two runs never crawl it at once.
+``screenshots`` are pictures of the pages that carried findings (images in ``screenshot_images``).
 
 The homepage of a site is the page with ``column_id`` NULL. Because SQL treats NULLs as
 distinct in unique constraints, homepage items get their own partial unique index.
@@ -397,6 +398,46 @@ class SiteLeaseRow(Base):
 
 
 site_lease_table = table_of(SiteLeaseRow)
+
+
+class ScreenshotRow(Base):
+    """A screenshot of a page that carried a finding, taken by the run's browser: the
+    picture of the page at the time of the check (``storage.screenshots``). The image is
+    stored once per content hash in ``screenshot_images``."""
+
+    __tablename__ = "screenshots"
+    __table_args__ = (
+        Index("ix_screenshots_site_id_column_id_taken_at", "site_id", "column_id", "taken_at"),
+        Index("ix_screenshots_content_hash", "content_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"))
+    column_id: Mapped[str | None] = mapped_column(String(100))
+    url: Mapped[str] = mapped_column(Text)
+    taken_at: Mapped[datetime]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    media_type: Mapped[str] = mapped_column(String(40))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+
+
+screenshot_table = table_of(ScreenshotRow)
+
+
+class ScreenshotImageRow(Base):
+    """A distinct screenshot image (already compressed), keyed by the sha256 hex of its bytes."""
+
+    __tablename__ = "screenshot_images"
+
+    content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(BigInteger)
+    first_stored_at: Mapped[datetime]
+
+
+screenshot_image_table = table_of(ScreenshotImageRow)
 
 
 class DisclosureReadRow(Base):

@@ -42,6 +42,8 @@ logger = logging.getLogger(__name__)
 _POLL_S = 0.25  # how often a challenge page is looked at again while its script works
 _CONTENT_RETRIES = 8  # page.content() during a navigation fails; try again this often
 _CHROMIUM_ARGS = ("--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu")
+VIEWPORT = (1280, 900)  # the width screenshots are taken at
+SHOT_MAX_HEIGHT = 3000  # a full-page screenshot is cut below this many pixels
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,6 +58,8 @@ class Rendered:
     detail: str
     elapsed_s: float
     cookies: tuple[dict[str, Any], ...] = ()
+    image: bytes | None = None  # a PNG screenshot of the page, when one was asked for
+    image_size: tuple[int, int] | None = None  # its width and height in pixels
 
 
 @dataclass(slots=True)
@@ -115,8 +119,10 @@ class Renderer:
             with contextlib.suppress(Exception):
                 await playwright.stop()
 
-    async def render(self, url: str) -> Rendered:
-        """Open ``url`` in the browser and read it (see the module docstring)."""
+    async def render(self, url: str, *, screenshot: bool = False) -> Rendered:
+        """Open ``url`` in the browser and read it (see the module docstring); with
+        ``screenshot``, take a PNG of the page as read (full page, cut at
+        ``SHOT_MAX_HEIGHT``)."""
         started = time.monotonic()
         host_name = normal_host(urlsplit(url).hostname or "")
         host = self._hosts[urlsplit(url).netloc.lower()]
@@ -134,13 +140,16 @@ class Renderer:
             self.pages_opened += 1
             async with self._pages:
                 if host.context is None:
+                    width, height = VIEWPORT
                     host.context = await browser.new_context(
-                        ignore_https_errors=not self._verify_tls, locale="zh-CN"
+                        ignore_https_errors=not self._verify_tls,
+                        locale="zh-CN",
+                        viewport={"width": width, "height": height},
                     )
                     await host.context.route("**/*", self._guard(host_name))
                 try:
                     async with asyncio.timeout(self._settings.page_timeout_s + 10):
-                        rendered = await self._read(host.context, url, started)
+                        rendered = await self._read(host.context, url, started, screenshot)
                 except TimeoutError:
                     rendered = self._failed(url, started, "the browser did not answer in time")
         if not rendered.ok and rendered.detail.startswith("challenge"):
@@ -175,7 +184,9 @@ class Renderer:
             logger.info("browser: started %s", executable)
             return self._browser
 
-    async def _read(self, context: BrowserContext, url: str, started: float) -> Rendered:
+    async def _read(
+        self, context: BrowserContext, url: str, started: float, screenshot: bool
+    ) -> Rendered:
         from playwright.async_api import Error as PlaywrightError
 
         settings = self._settings
@@ -211,6 +222,7 @@ class Renderer:
                     if status is not None and not 200 <= status < 300:
                         return self._failed(url, started, f"the browser got HTTP {status}")
                     cookies = tuple(dict(c) for c in await context.cookies([page.url]))
+                    image, size = await _shoot(page) if screenshot else (None, None)
                     return Rendered(
                         ok=True,
                         url=url,
@@ -220,6 +232,8 @@ class Renderer:
                         detail="read in a browser",
                         elapsed_s=time.monotonic() - started,
                         cookies=cookies,
+                        image=image,
+                        image_size=size,
                     )
                 if challenge is not None:
                     shown = challenge.detail
@@ -304,6 +318,28 @@ async def _settle(page: Page, within_s: float) -> None:
         return
     with contextlib.suppress(PlaywrightError):
         await page.wait_for_load_state("networkidle", timeout=_ms(within_s))
+
+
+async def _shoot(page: Page) -> tuple[bytes | None, tuple[int, int] | None]:
+    """A PNG of the page from its top, as wide as the viewport, at most SHOT_MAX_HEIGHT high."""
+    from playwright.async_api import Error as PlaywrightError
+
+    width = VIEWPORT[0]
+    try:
+        full = await page.evaluate(
+            "Math.max(document.documentElement.scrollHeight, document.body ? "
+            "document.body.scrollHeight : 0)"
+        )
+        height = max(1, min(int(full or VIEWPORT[1]), SHOT_MAX_HEIGHT))
+        image = await page.screenshot(
+            type="png",
+            full_page=True,
+            clip={"x": 0, "y": 0, "width": width, "height": height},
+        )
+    except PlaywrightError as exc:
+        logger.warning("browser: no screenshot of %s: %s", page.url, _first_line(exc))
+        return None, None
+    return image, (width, height)
 
 
 def _ms(seconds: float) -> float:

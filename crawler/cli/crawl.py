@@ -31,6 +31,7 @@ def run_crawl(
     timeout: float | None,
     browser: bool,
     browser_pages: int,
+    screenshots: bool,
     check_links: bool,
     check_articles: int,
     db: str | None,
@@ -62,6 +63,7 @@ def run_crawl(
                 settings=fetch_settings(user_agent, concurrency, per_host_delay, timeout),
                 link_checks=link_checks(check_links, check_articles),
                 browser=browser_settings(browser, browser_pages, timeout),
+                screenshots=screenshots,
                 show_progress=sys.stderr.isatty() if progress is None else progress,
                 keep_bodies_days=keep_bodies_days,
             )

@@ -53,6 +53,13 @@ FORMATS = ("table", "json", "csv", "xlsx")
     help="table on the terminal; json (docs/findings-schema.md), csv or xlsx for other tools.",
 )
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
+@click.option(
+    "--evidence",
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="DIR",
+    help="Also write the screenshots of the findings' pages (taken by crawls run with "
+    "--screenshots) into DIR, one file per finding, with index.json.",
+)
 @logging_options("Log to stderr.")
 def findings(
     targets_path: Path,
@@ -66,6 +73,7 @@ def findings(
     since: str | None,
     output_format: str,
     out: Path | None,
+    evidence: Path | None,
     verbose: int,
     log_format: str,
 ) -> None:
@@ -79,6 +87,7 @@ def findings(
       crawl findings --period 2022Q2 --format xlsx --out 2022Q2.xlsx
       crawl findings --site jyty --format json    one site, for another report tool
       crawl findings --since 2022-06-01 --format csv   problems new since June
+      crawl findings --evidence shots/            the findings' screenshots, as files
     """
     configure_logging(verbose, log_format=log_format)
 
@@ -112,6 +121,15 @@ def findings(
         if note:
             click.echo(note, err=True)
         _write(judged.export, judged.sites, judged.accounts, output_format, out)
+        if evidence is not None:
+            from crawler.output.evidence import read_evidence, write_evidence
+
+            shown = [f for report in judged.sites for f in report.findings]
+            found = run_async(read_evidence(shown, db=db, moment=moment))
+            files = write_evidence(found, evidence)
+            click.echo(
+                f"wrote {files} screenshots for {len(found)} findings to {evidence}", err=True
+            )
 
     guard(body)
 

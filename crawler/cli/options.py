@@ -170,7 +170,8 @@ def fetch_options(func: F) -> F:
 
 
 def browser_options(func: F) -> F:
-    """--browser/--no-browser and --browser-pages N of the commands that crawl sites."""
+    """--browser/--no-browser, --browser-pages N and --screenshots of the commands that crawl
+    sites."""
     return _apply(
         func,
         [
@@ -192,6 +193,12 @@ def browser_options(func: F) -> F:
                 show_default=True,
                 metavar="N",
                 help="Most pages one run opens in the browser.",
+            ),
+            click.option(
+                "--screenshots",
+                is_flag=True,
+                help="With the browser: a screenshot of every page that carries a finding, "
+                "stored as its evidence (`crawl findings --evidence DIR` writes them out).",
             ),
         ],
     )

@@ -116,6 +116,7 @@ def schedule(
     timeout: float | None,
     browser: bool,
     browser_pages: int,
+    screenshots: bool,
     keep_bodies_days: int,
     verbose: int,
     log_format: str,
@@ -168,6 +169,7 @@ def schedule(
             nameservers=nameservers,
             link_checks=link_checks(check_links, check_articles),
             browser=browser_settings(browser, browser_pages, timeout),
+            screenshots=screenshots,
         )
         run_async(serve_schedule(plan))
 

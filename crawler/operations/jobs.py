@@ -117,6 +117,7 @@ async def crawl_targets(
     read_portal: bool = True,
     held_wait: HeldSiteWait | None = None,
     browser: BrowserSettings | None = DEFAULT_BROWSER,
+    screenshots: bool = False,
 ) -> CrawlReport:
     """Crawl the chosen sites and accounts (nothing chosen: everything); a whole run then reads
     the 政务公开 units' columns too (unless ``read_units`` is False), back to the start of
@@ -150,6 +151,7 @@ async def crawl_targets(
                 source_headers=source_headers(),
                 held_wait=held_wait,
                 browser=browser,
+                screenshots=screenshots,
             )
             # the run keeps the fetcher's time: the wall clock, or the demo's simulated one
             report = await crawl(plan, engine=engine, clock=settings.clock, progress=advance)

@@ -64,6 +64,7 @@ class SchedulePlan:
     # how long the nightly run waits for a site another run holds, after the other sites
     held_wait: HeldSiteWait = DEFAULT_HELD_SITE_WAIT
     browser: BrowserSettings | None = DEFAULT_BROWSER  # None: no browser
+    screenshots: bool = False  # with the browser: screenshots of the pages with findings
 
 
 async def serve_schedule(plan: SchedulePlan) -> None:
@@ -113,6 +114,7 @@ def _crawl_job(plan: SchedulePlan) -> Callable[[datetime], Awaitable[int]]:
             link_checks=plan.link_checks,
             held_wait=plan.held_wait,
             browser=plan.browser,
+            screenshots=plan.screenshots,
         )
         return report.run_id
 

@@ -53,7 +53,8 @@ class CrawlPlan:
     others once it lets them go (the nightly run, a distributed job); None: skip them at once
     (an ad-hoc run). Either way a site still held is judged not checked, with the reason.
     ``browser``: read in a real browser what plain HTTP cannot (``crawler.browser``); None:
-    no browser, such pages stay as plain HTTP left them.
+    no browser, such pages stay as plain HTTP left them. ``screenshots``: with a browser,
+    take a screenshot of every page that carries a finding (``storage.screenshots``).
     """
 
     sites: Sequence[Site]
@@ -70,6 +71,7 @@ class CrawlPlan:
     job: JobRun | None = None
     held_wait: HeldSiteWait | None = None
     browser: BrowserSettings | None = None
+    screenshots: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

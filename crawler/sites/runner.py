@@ -32,7 +32,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from crawler.accounts.crawl import crawl_accounts
 from crawler.accounts.judging import AccountReport, judge_accounts
-from crawler.browser import Renderer
 from crawler.extract import PageExtraction
 from crawler.extract.pool import ExtractionPool
 from crawler.fetch import FetchResult
@@ -48,6 +47,7 @@ from crawler.sites.leasing import (
 )
 from crawler.sites.linkcheck import LinkRun, PageSeen, check_links, page_seen
 from crawler.sites.plan import CrawlPlan, JobRun, PageJob
+from crawler.sites.screenshots import run_renderer, take_screenshots
 from rules.links import SiteLinkFacts, unjudged_subjects
 from rules.model import Finding, Outcome, PageFacts, Site, local_date
 from rules.period import Period, quarter_of
@@ -65,6 +65,7 @@ from storage.pages import PageWrite, count_new_items, record_pages
 from storage.probes import probe_stats
 from storage.records import FindingState
 from storage.retry import in_transaction
+from storage.screenshots import prune_screenshots, record_screenshots
 
 __all__ = ["CrawlPlan", "CrawlReport", "JobRun", "PageJob", "SiteReport", "crawl"]
 
@@ -177,7 +178,7 @@ async def crawl(
     status = "interrupted"
     jobs: list[PageJob] = []
     renewal: LeaseRenewal | None = None
-    renderer = _renderer(plan)
+    renderer = run_renderer(plan)
     try:
         skipped = await lease_sites(sessions, run_id, sites, clock(), lease_ttl)
         renewal = LeaseRenewal(sessions, run_id, clock, lease_ttl)
@@ -249,8 +250,6 @@ async def crawl(
                     write_pages,
                     renderer=renderer,
                 )
-        if renderer is not None:
-            await renderer.close()  # the browser is not kept past the pages that need it
         link_run: LinkRun | None = None
         if link_checks is not None:
             link_run = await check_links(
@@ -298,9 +297,14 @@ async def crawl(
             sites, pages, profiles, now=now, period=period, probes=probed, links=links, ipv6=ipv6
         )
         account_reports = judge_accounts(accounts, held, profiles, now=now, period=period)
+        site_findings = [f for r in reports for f in r.findings]
+        shots = []
+        if plan.screenshots and renderer is not None:
+            shots = await take_screenshots(renderer, site_findings, pages, clock)
+        if renderer is not None:
+            await renderer.close()
         finished_at = clock()
-        findings = [f for r in reports for f in r.findings]
-        findings += [f for a in account_reports for f in a.findings]
+        findings = site_findings + [f for a in account_reports for f in a.findings]
 
         async def store_findings(session: AsyncSession) -> list[FindingState]:
             await repository.record_findings(
@@ -319,8 +323,10 @@ async def crawl(
             states = await lifecycle.finding_states(
                 session, site_ids=[s.id for s in sites], account_ids=[a.id for a in accounts]
             )
+            await record_screenshots(session, run_id=run_id, shots=shots)
             if (keep_days := plan.keep_bodies_days) is not None:
                 await repository.prune_bodies(session, keep_days=keep_days, now=finished_at)
+                await prune_screenshots(session, keep_days=keep_days, now=finished_at)
                 await prune_link_checks(session, keep_days=keep_days, now=finished_at)
             await repository.finish_run(
                 session,
@@ -378,14 +384,6 @@ async def crawl(
         if renderer is not None:
             await renderer.close()
         await release_leases(sessions, run_id, renewal)
-
-
-def _renderer(plan: CrawlPlan) -> Renderer | None:
-    """The run's browser, started only when a page needs it (None: the plan has none)."""
-    if plan.browser is None:
-        return None
-    settings = plan.fetch_settings
-    return Renderer(plan.browser, addresses=settings.addresses, verify_tls=settings.verify_tls)
 
 
 def _not_checked(page: PageFacts, at: datetime) -> PageFacts:

@@ -25,6 +25,7 @@ VALUES: dict[str, list[str]] = {
     "--timeout": ["--timeout", "30"],
     "--browser": ["--no-browser"],
     "--browser-pages": ["--browser-pages", "10"],
+    "--screenshots": ["--screenshots"],
     "--check-links": ["--no-check-links"],
     "--check-articles": ["--check-articles", "2"],
     "--db": ["--db", "other.sqlite3"],
