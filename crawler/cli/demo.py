@@ -133,6 +133,7 @@ def demo(
         from crawler.config import demo_database_path, parse_as_of
         from crawler.demo import demo_fleet, demo_period, serve_in_thread, with_demo_accounts
         from crawler.demo.disclosure import demo_units
+        from crawler.demo.server import CHALLENGED_SITE
         from crawler.fetch import FetchSettings
         from crawler.operations.disclosure import run_disclosure
         from crawler.operations.jobs import crawl_targets
@@ -144,7 +145,10 @@ def demo(
         fleet = with_demo_accounts(demo_fleet(today))
         if db is None:
             _fresh_demo_database(demo_database_path())
-        running = serve_in_thread(fleet, first_port=port, units=demo_units(today))
+        # one site behind a script challenge, read through the browser (docs/browser.md)
+        running = serve_in_thread(
+            fleet, first_port=port, units=demo_units(today), challenged=(CHALLENGED_SITE,)
+        )
         try:
             with tempfile.TemporaryDirectory(prefix="xunjian-demo-") as tmp:
                 path = Path(tmp) / "targets.yaml"

@@ -15,6 +15,11 @@ With ``ipv6=True`` each site also listens on ::1 at its port, and a stub name se
 (``crawler.demo.names``) answers the sites' domains with 127.0.0.1 and ::1, so an IPv6 check
 can look a site up by name and fetch it over IPv6. ``RunningFleet.show(moment)`` serves the
 fleet as it stood at a moment (``crawler.demo.timeline``): the simulated quarter advances it.
+
+The sites named in ``challenged`` sit behind a stand-in of 瑞数's script challenge: a request
+without the clearance cookie gets a 412 page whose script computes the cookie and reloads, as
+real government sites behind a WAF answer (only a browser gets the pages; docs/browser.md).
+``crawl demo`` puts ``CHALLENGED_SITE`` behind it.
 """
 
 from __future__ import annotations
@@ -167,6 +172,17 @@ def _not_modified(request: web.Request, page: Page) -> bool:
     return moment.tzinfo is not None and page.last_modified <= moment
 
 
+CHALLENGED_SITE = "ggzy"  # the demo's site behind a script challenge
+CLEARANCE_COOKIE = "xj_clearance"
+_CLEARANCE = str(7919 * 31 + 17)  # what the challenge's script computes
+_CHALLENGE_PAGE = (
+    '<html><head><meta id="Xj3iN0dkq8Pa" content="demo" r="m">'
+    "<script>var $_ts=window['$_ts'];if(!$_ts)$_ts={};$_ts.nsd=7919;$_ts.cd='demo';</script>"
+    "<script>document.cookie='" + CLEARANCE_COOKIE + "='+($_ts.nsd*31+17)+'; path=/';"
+    "setTimeout(function(){location.reload();},30);</script></head><body></body></html>"
+).encode()
+
+
 class _PageSource(Protocol):
     def get(self, path: str) -> Page | None: ...
 
@@ -176,15 +192,22 @@ class _Router:
 
     def __init__(self) -> None:
         self.by_port: dict[int, _PageSource] = {}  # replaced whole per port: no lock needed
+        self.challenged: set[int] = set()  # ports behind the script challenge
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         transport = request.transport
         sockname = transport.get_extra_info("sockname") if transport is not None else None
-        pages = self.by_port.get(sockname[1]) if sockname else None
+        port: int | None = sockname[1] if sockname else None
+        pages = self.by_port.get(port) if port is not None else None
         if pages is None:
             raise web.HTTPMisdirectedRequest()
         if request.method not in ("GET", "HEAD"):
             raise web.HTTPMethodNotAllowed(request.method, ["GET", "HEAD"])
+        challenged = port in self.challenged and request.path != "/robots.txt"
+        if challenged and request.cookies.get(CLEARANCE_COOKIE) != _CLEARANCE:
+            return web.Response(
+                status=412, body=_CHALLENGE_PAGE, content_type="text/html", charset="utf-8"
+            )
         page = pages.get(request.path_qs) or pages.get(request.path)
         if page is None:
             return web.Response(
@@ -390,6 +413,7 @@ async def _serve(
     thread: threading.Thread | None,
     units: tuple[DemoUnit, ...] = (),
     ipv6: bool = False,
+    challenged: Sequence[str] = (),
 ) -> RunningFleet:
     hosts = _unit_hosts(units)
     extra = 2 if fleet.accounts else 0  # the RSSHub and Weibo API ports
@@ -419,6 +443,8 @@ async def _serve(
             port = pair[0].getsockname()[1]
             routes.site_ports[site.id] = port
             base_urls[site.id] = f"http://{shown}:{port}/"
+            if site.id in challenged:
+                router.challenged.add(port)
         routes.linked = {site.id: (site.name, base_urls[site.id]) for site in fleet.sites}
         for host_id, sock in zip(hosts, sockets[extra:], strict=True):
             port = sock.getsockname()[1]
@@ -491,8 +517,10 @@ def serve_in_thread(
     first_port: int | None = None,
     units: tuple[DemoUnit, ...] = (),
     ipv6: bool = False,
+    challenged: Sequence[str] = (),
 ) -> RunningFleet:
-    """Serve ``fleet`` from a background thread with its own event loop; ``stop()`` joins it."""
+    """Serve ``fleet`` from a background thread with its own event loop; ``stop()`` joins it.
+    The sites named in ``challenged`` answer with a script challenge first."""
     started: Future[RunningFleet] = Future()
 
     def run() -> None:
@@ -500,7 +528,7 @@ def serve_in_thread(
         try:
             try:
                 running = loop.run_until_complete(
-                    _serve(fleet, host, first_port, thread, units, ipv6)
+                    _serve(fleet, host, first_port, thread, units, ipv6, challenged)
                 )
             except BaseException as exc:  # handed to the caller below
                 started.set_exception(exc)
