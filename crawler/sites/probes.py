@@ -7,9 +7,13 @@ What a probe shows (``probe_verdict``):
 - loaded: the homepage came back (``ok``/``not_modified``) in less than the limit → ok;
 - not loaded: a timeout, a refused or broken connection, a DNS or TLS failure, an HTTP error
   status, a redirect loop → failed ("超过（含）15秒网站仍打不开");
-- cannot tell: an anti-bot challenge page, robots.txt refusing the homepage, a body over the
-  size cap, a response that is not a document → neither ok nor failed, and not counted. The
-  national line is a share of failures; a probe that could not see the page must not move it.
+- answered: an anti-bot challenge or WAF page (``blocked``) → the server answered, so the site
+  is up: ok when the answer came in under the limit, failed when not. 站点无法访问 is about the
+  site being down; a challenge a browser passes (docs/browser.md) is not that, and its detail
+  says so;
+- cannot tell: robots.txt refusing the homepage, a body over the size cap, a response that is
+  not a document → neither ok nor failed, and not counted. The national line is a share of
+  failures; a probe that could not see the page must not move it.
 
 robots.txt is honoured as the crawl honours it: a site with ``robots: respect`` (the default)
 is probed only if its robots.txt allows the homepage, ``robots: ignore`` skips the check.
@@ -51,9 +55,9 @@ PROBE_LIMIT_S = 15.0
 """超过（含）15秒网站仍打不开: a homepage not loaded in under 15 s is a failed probe."""
 
 _LOADED = frozenset({Outcome.OK, Outcome.RENDERED, Outcome.NOT_MODIFIED})
+_ANSWERED = frozenset({Outcome.BLOCKED})  # a challenge page: the server is up
 _CANNOT_TELL = frozenset(
     {
-        Outcome.BLOCKED,
         Outcome.ROBOTS_DISALLOWED,
         Outcome.ADDRESS_REFUSED,
         Outcome.TOO_LARGE,
@@ -96,7 +100,7 @@ def probe_settings(
 def probe_verdict(outcome: Outcome, latency_s: float | None, limit_s: float) -> bool | None:
     """What one probe shows: True loaded in under ``limit_s``, False not loaded, None cannot
     tell (see the module docstring)."""
-    if outcome in _LOADED:
+    if outcome in _LOADED or outcome in _ANSWERED:
         return latency_s is not None and latency_s < limit_s
     if outcome in _CANNOT_TELL:
         return None
@@ -173,8 +177,10 @@ def _probe_of(site: Site, result: FetchResult, *, limit_s: float) -> ProbeResult
     latency = result.elapsed_s if result.attempts > 0 else None
     ok = probe_verdict(result.outcome, latency, limit_s)
     detail = result.detail
-    if ok is False and result.outcome in _LOADED:
+    if ok is False and (result.outcome in _LOADED or result.outcome in _ANSWERED):
         detail = f"loaded in {latency:.3f} s, not under the {limit_s:g} s limit"
+    elif ok and result.outcome in _ANSWERED:
+        detail = f"up: the server answered with a {result.detail or 'challenge page'}"
     return ProbeResult(
         site_id=site.id,
         url=site.homepage,

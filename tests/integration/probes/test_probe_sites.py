@@ -55,10 +55,15 @@ async def test_a_closed_port_fails(closed_port: int, engine: AsyncEngine) -> Non
     assert (result.ok, result.outcome, result.status) == (False, Outcome.CONNECT_ERROR, None)
 
 
-async def test_a_challenge_page_cannot_tell(homepages: Homepages, engine: AsyncEngine) -> None:
-    """An anti-bot page says nothing about whether a person can open the homepage."""
+async def test_a_challenge_page_is_a_server_that_is_up(
+    homepages: Homepages, engine: AsyncEngine
+) -> None:
+    """站点无法访问 is about a site being down: a server that answers with a challenge is up,
+    and the probe says why it counts it so."""
     result = await probe_one(homepages.site("gov-waf", "/waf"), engine)
-    assert (result.ok, result.outcome, result.status) == (None, Outcome.BLOCKED, 412)
+    assert (result.ok, result.outcome, result.status) == (True, Outcome.BLOCKED, 412)
+    assert result.detail is not None
+    assert result.detail.startswith("up: the server answered with a 412 challenge page")
 
 
 async def test_robots_txt_is_honoured_as_the_site_says(
@@ -91,7 +96,7 @@ async def test_every_probe_of_a_round_is_stored(
     before = utc_now()
     results = await probe_sites(sites, engine=engine, settings=SETTINGS, now=before, spread_s=0.2)
     assert [r.site_id for r in results] == [s.id for s in sites]
-    assert [r.ok for r in results] == [True, False, False, False, None]
+    assert [r.ok for r in results] == [True, False, False, False, True]  # a challenge: up
 
     async with engine.connect() as connection:
         rows = (await connection.execute(select(probe_table).order_by(probe_table.c.id))).all()

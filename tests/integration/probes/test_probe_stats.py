@@ -25,7 +25,7 @@ NATIONAL = load_profile("national-2019")
 
 
 def probe(at: datetime, ok: bool | None = True, site: Site = SITE) -> ProbeResult:
-    outcome = {True: Outcome.OK, False: Outcome.TIMEOUT, None: Outcome.BLOCKED}[ok]
+    outcome = {True: Outcome.OK, False: Outcome.TIMEOUT, None: Outcome.ROBOTS_DISALLOWED}[ok]
     return ProbeResult(
         site_id=site.id,
         url=site.homepage,
