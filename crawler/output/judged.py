@@ -31,6 +31,7 @@ from storage.links import link_facts_as_of
 from storage.probes import probe_stats
 from storage.publishing import Published, published_by_column
 from storage.records import FindingState
+from storage.screenshots import ScreenshotRef, screenshots_as_of
 
 __all__ = [
     "Coverage",
@@ -184,6 +185,7 @@ class _Judgement:
     published: dict[str, Published]
     disclosure: Mapping[str, Any] | None
     ipv6: dict[str, Ipv6Check]
+    screenshots: dict[tuple[str, str | None], ScreenshotRef]
 
 
 async def _judge(
@@ -216,6 +218,7 @@ async def _judge(
                 categories={s.id: {c.id: c.report_category for c in s.columns} for s in sites},
             )
             ipv6 = await latest_ipv6(session, [s.id for s in sites], moment)
+            shots = await screenshots_as_of(session, as_of=moment, site_ids=[s.id for s in sites])
             if sites and targets.units:
                 disclosure = await disclosure_section(
                     session, units=targets.units, period=period, as_of=moment
@@ -243,7 +246,25 @@ async def _judge(
         published=published,
         disclosure=disclosure,
         ipv6=ipv6,
+        screenshots=shots,
     )
+
+
+def _name_screenshots(
+    export: dict[str, Any], shots: Mapping[tuple[str, str | None], ScreenshotRef]
+) -> None:
+    """Each site finding's evidence names its page's screenshot, when one was taken."""
+    for site in export.get("sites", ()):
+        for finding in site.get("findings", ()):
+            shot = shots.get((finding["site"], finding["column"]))
+            if shot is not None:
+                finding["evidence"]["screenshot"] = {
+                    "sha256": shot.content_hash,
+                    "url": shot.url,
+                    "taken_at": shot.taken_at.isoformat(),
+                    "width": shot.width,
+                    "height": shot.height,
+                }
 
 
 async def judge_stored(
@@ -275,6 +296,7 @@ async def judge_stored(
         disclosure=judged.disclosure,
         ipv6=judged.ipv6 if sites else None,
     )
+    _name_screenshots(export, judged.screenshots)
     coverage = _coverage(judged.sites, judged.accounts, moment=moment, period=period)
     export["coverage"] = coverage.as_dict()
     return Judged(

@@ -63,3 +63,17 @@ async def test_a_stale_columns_page_is_photographed_and_written_out(tmp_path: Pa
     assert width == 1280
     assert 100 <= height <= 3000
     assert "wrote" in written.stderr
+
+    exported = await asyncio.to_thread(
+        run_crawl, *common, "findings", "--as-of", "2027-06-01", "--format", "json"
+    )
+    assert exported.returncode == 0, exported.stderr
+    found = [
+        f
+        for s in json.loads(exported.stdout)["sites"]
+        for f in s["findings"]
+        if (f["column"], f["code"]) == ("news", "column-stale")
+    ]
+    shot = found[0]["evidence"]["screenshot"]
+    assert (shot["width"], shot["height"]) == (entry["width"], entry["height"])
+    assert len(shot["sha256"]) == 64
