@@ -6,8 +6,10 @@ is opened in Chromium (Playwright). The browser runs the challenge's script and 
 reload; the page is read once no challenge shows and its requests have settled (bounded).
 
 Bounds: one browser process; at most ``pages_at_once`` pages open, one per host; a run's
-``page_budget``; ``page_timeout_s`` per page, challenge included. A host whose challenge the
-browser did not pass is not tried again in the run. Every request a page makes is checked
+``page_budget``; ``page_timeout_s`` per page, challenge included; its memory watched after each
+page (the resident memory of its processes, read from /proc): past ``max_memory_mib`` it is
+closed, and started afresh for the next page. A host whose challenge the browser did not pass
+is not tried again in the run. Every request a page makes is checked
 against the crawl's address policy, as the plain client's are: an internal address is
 refused (DESIGN.md decision 12), other hosts' resources are allowed. Cookies a page earned
 are handed back (``Rendered.cookies``) for the plain client to use on the host's other pages.
@@ -20,10 +22,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import socket
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -90,6 +94,7 @@ class Renderer:
         self._unavailable: str | None = None
         self._resolved: dict[str, tuple[str, ...]] = {}
         self.pages_opened = 0
+        self.restarts = 0  # times the browser was closed for its memory
 
     async def __aenter__(self) -> Renderer:
         return self
@@ -154,7 +159,24 @@ class Renderer:
                     rendered = self._failed(url, started, "the browser did not answer in time")
         if not rendered.ok and rendered.detail.startswith("challenge"):
             host.failed = rendered.detail
+        await self._watch_memory()
         return rendered
+
+    async def _watch_memory(self) -> None:
+        """Close the browser when its processes hold more than the settings allow."""
+        if self._browser is None:
+            return
+        used = await asyncio.to_thread(browser_memory_mib)
+        if used is None or used <= self._settings.max_memory_mib:
+            return
+        logger.warning(
+            "browser: %d MiB in use, over the %d MiB allowed: restarting it",
+            used,
+            self._settings.max_memory_mib,
+        )
+        async with self._start_lock:
+            await self.close()
+            self.restarts += 1
 
     async def _start(self) -> Browser | None:
         async with self._start_lock:
@@ -296,6 +318,42 @@ class Renderer:
             detail=detail,
             elapsed_s=time.monotonic() - started,
         )
+
+
+def browser_memory_mib() -> int | None:
+    """The resident memory of this process's Chromium descendants, in MiB (None: no /proc)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    names: dict[int, str] = {}
+    page_kib = os.sysconf("SC_PAGE_SIZE") // 1024
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            statm = (entry / "statm").read_text().split()
+        except OSError:
+            continue  # gone meanwhile
+        name_end = stat.rfind(")")
+        fields = stat[name_end + 2 :].split()
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        names[pid] = stat[stat.find("(") + 1 : name_end]
+        rss[pid] = int(statm[1]) * page_kib
+    me = os.getpid()
+    total_kib = 0
+    for pid, name in names.items():
+        if "chrom" not in name.lower():
+            continue
+        ancestor, hops = parents.get(pid), 0
+        while ancestor is not None and ancestor not in (0, 1, me) and hops < 64:
+            ancestor, hops = parents.get(ancestor), hops + 1
+        if ancestor == me:
+            total_kib += rss[pid]
+    return total_kib // 1024
 
 
 async def _content(page: Page) -> str | None:

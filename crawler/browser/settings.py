@@ -29,6 +29,7 @@ class BrowserSettings:
     page_timeout_s: float = 45.0
     pages_at_once: int = 2
     settle_s: float = 5.0  # after the load: the most to wait for a script's requests to end
+    max_memory_mib: int = 1536  # the browser's processes past this: it is restarted
 
     def __post_init__(self) -> None:
         if self.page_budget < 1 or self.pages_at_once < 1:

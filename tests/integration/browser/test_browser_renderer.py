@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from crawler.browser import BrowserSettings, Renderer
+from crawler.browser.renderer import browser_memory_mib
 from crawler.fetch.addresses import AddressPolicy
 from tests.support.challenge_site import (
     JSL_COOKIE,
@@ -93,6 +94,21 @@ async def test_an_internal_address_on_the_page_is_never_requested() -> None:
         rendered = await renderer.render(site.url("/script-list/"))
         assert rendered.ok, rendered.detail
         assert internal.requests == []
+
+
+async def test_a_browser_over_its_memory_is_restarted_and_goes_on() -> None:
+    settings = BrowserSettings(page_timeout_s=4, settle_s=1, max_memory_mib=1)
+    async with serve_challenge_site() as site, _renderer(settings) as renderer:
+        assert (await renderer.render(site.url("/script-list/"))).ok
+        assert renderer.restarts == 1
+        assert not renderer.started
+        assert (await renderer.render(site.url("/jsl/"))).ok
+        assert renderer.restarts == 2
+
+
+def test_the_browsers_memory_is_read_from_proc() -> None:
+    used = browser_memory_mib()
+    assert used is None or used >= 0
 
 
 async def test_no_chromium_is_a_clear_reason_not_a_crash(tmp_path: object) -> None:
