@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from crawler.cli.options import (
+    browser_options,
     db_option,
     keep_bodies_option,
     logging_options,
@@ -104,6 +105,7 @@ DEFAULT_POLL_S = 5.0
     metavar="SECONDS",
     help="Longest one page's fetch may take, its retries included (default 60).",
 )
+@browser_options
 @logging_options("One line per job is always logged; -v more, -vv debug.")
 def worker(
     targets_path: Path,
@@ -117,6 +119,9 @@ def worker(
     user_agent: str | None,
     per_host_delay: float | None,
     timeout: float | None,
+    browser: bool,
+    browser_pages: int,
+    screenshots: bool,
     verbose: int,
     log_format: str,
 ) -> None:
@@ -136,7 +141,7 @@ def worker(
 
     def body() -> None:
         from crawler.operations.distributed import WorkerSettings
-        from crawler.operations.jobs import fetch_settings
+        from crawler.operations.jobs import browser_settings, fetch_settings
         from crawler.operations.worker import serve_worker
         from crawler.targets import load_targets
 
@@ -149,6 +154,8 @@ def worker(
             stalled_check_s=stalled_check,
             poll_s=poll,
             fetch=fetch_settings(user_agent, None, per_host_delay, timeout),
+            browser=browser_settings(browser, browser_pages, timeout),
+            screenshots=screenshots,
         )
         run_async(serve_worker(db=db, targets=targets, settings=settings))
 

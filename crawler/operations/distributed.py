@@ -60,6 +60,7 @@ from procrastinate.retry import BaseRetryStrategy, RetryDecision
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from crawler.browser import BrowserSettings
 from crawler.config import ConfigError, default_database_path, open_database
 from crawler.disclosure.crawl import crawl_units
 from crawler.disclosure.portal import crawl_portal, portal_site
@@ -262,6 +263,9 @@ class WorkerSettings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     # how long a site's job waits for its site while another run (`crawl --site X`) holds it
     held_wait: HeldSiteWait = DEFAULT_HELD_SITE_WAIT
+    # each job's run starts its own browser when a page needs one (None: no browser)
+    browser: BrowserSettings | None = DEFAULT_BROWSER
+    screenshots: bool = False
 
 
 class _Retry(BaseRetryStrategy):
@@ -314,7 +318,8 @@ def _register(app: App, *, targets: Targets, engine: AsyncEngine, settings: Work
             source_headers=headers,
             job=JobRun(batch_id=batch_id, scope=site_id),
             held_wait=settings.held_wait,
-            browser=DEFAULT_BROWSER,
+            browser=settings.browser,
+            screenshots=settings.screenshots,
         )
         report = await crawl(plan, engine=engine, clock=utc_now)
         logger.info("site %s: %s", site_id, run_line(report))
