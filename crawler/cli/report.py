@@ -212,6 +212,12 @@ def _listed(ids: Sequence[str], total: int, noun: str) -> str:
     help="HTML only: add a 图表 section — each 附件2 account's posts per natural week (the "
     "weeks the weekly rule did not judge marked 未判定) and the age of the columns' newest items.",
 )
+@click.option(
+    "--screenshots",
+    is_flag=True,
+    help="HTML only: add 附：问题页面截图 — each finding's page as it looked at the check, from "
+    "the screenshots crawls with --screenshots stored (read from the database).",
+)
 @logging_options("Log to stderr.")
 def report(
     targets_path: Path,
@@ -225,6 +231,7 @@ def report(
     portal: str | None,
     allow_incomplete: bool,
     charts: bool,
+    screenshots: bool,
     verbose: int,
     log_format: str,
 ) -> None:
@@ -254,6 +261,11 @@ def report(
                 f"--charts draws the charts of the HTML report, not of --format {output_format} "
                 "— give --format html, or leave --charts out"
             )
+        if screenshots and (output_format != "html" or export_path is not None):
+            raise ConfigError(
+                "--screenshots embeds the stored screenshots in the HTML report: give "
+                "--format html and read from the database (not --from-export)"
+            )
         if export_path is not None:
             data = _from_export(export_path, period, as_of)
             settings = _export_settings(targets_path)
@@ -265,8 +277,15 @@ def report(
         if portal is not None and portal not in known:
             listed = ", ".join(known) or "none (the export has no publishing section)"
             raise ConfigError(f"--portal {portal}: no such site in the export — known: {listed}")
+        images = run_async(_screenshot_images(data, db)) if screenshots else None
         rendered = render(
-            data, output_format, region=region, portal=portal, settings=settings, charts=charts
+            data,
+            output_format,
+            region=region,
+            portal=portal,
+            settings=settings,
+            charts=charts,
+            screenshots=images,
         )
         if out is None:
             assert isinstance(rendered, str)
@@ -284,3 +303,23 @@ def report(
         click.echo(f"wrote {out}", err=True)
 
     guard(body)
+
+
+async def _screenshot_images(data: ReportData, db: str | None) -> dict[str, bytes]:
+    """The stored images the report's findings name, by sha256."""
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from crawler.config import open_database
+    from storage.screenshots import screenshot_image
+
+    wanted = {f.screenshot.sha256 for site in data.sites for f in site.findings if f.screenshot}
+    engine = await open_database(db)
+    images: dict[str, bytes] = {}
+    try:
+        async with async_sessionmaker(engine)() as session:
+            for sha256 in sorted(wanted):
+                if (image := await screenshot_image(session, sha256)) is not None:
+                    images[sha256] = image
+    finally:
+        await engine.dispose()
+    return images

@@ -8,6 +8,8 @@ storage or the network: any tool holding an export can render the same report.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from crawler.report.document import Notice, build_notice
 from crawler.report.model import ReportData, ReportDataError
 from crawler.report.reading import parse_export
@@ -34,10 +36,12 @@ def render(
     portal: str | None = None,
     settings: ReportSettings | None = None,
     charts: bool = False,
+    screenshots: Mapping[str, bytes] | None = None,
 ) -> str | bytes:
     """The notice in ``output_format``: text for md and html, bytes for docx and xlsx.
     ``settings`` are the targets file's ``report:`` section (``region`` and ``portal`` win).
-    ``charts`` adds the HTML page's 图表 section (HTML only)."""
+    ``charts`` adds the HTML page's 图表 section, ``screenshots`` (images by sha256) its
+    附：问题页面截图 (HTML only)."""
     if charts and output_format != "html":
         raise ValueError(f"charts are drawn in the HTML report only, not in {output_format!r}")
     notice = build_notice(data, region=region, portal=portal, settings=settings or ReportSettings())
@@ -48,7 +52,7 @@ def render(
     if output_format == "html":
         from crawler.report.html import render_html
 
-        return render_html(notice, data, charts=charts)
+        return render_html(notice, data, charts=charts, screenshots=screenshots)
     if output_format == "docx":
         from crawler.report.docx import render_docx
 

@@ -16,14 +16,16 @@ foot, and each 附件 on a new page with its tables' header rows repeated on eve
 
 from __future__ import annotations
 
+import base64
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from html import escape
 
 from crawler.report.document import Attachment, Notice, Table
 from crawler.report.model import AccountEntry, ReportData, WeekEntry
 from rules.measures.account import WeeksBelowParams
+from rules.model import SHANGHAI
 from rules.period import Period
 from rules.weeks import complete_weeks, period_weeks
 
@@ -89,6 +91,10 @@ td.n{text-align:right;white-space:nowrap}
 .charts{display:flex;flex-wrap:wrap;gap:.8em}
 figure{margin:0}
 figcaption{font-size:.85em;text-align:center}
+.screenshots{break-before:page;page-break-before:always}
+.screenshots figure{margin:0 0 1.2em}
+.screenshots figcaption{text-align:left;text-indent:0;margin-bottom:.3em}
+.screenshots img{max-width:100%;height:auto;border:1px solid #999}
 svg text{font-family:sans-serif}
 @page{size:A4;margin:37mm 26mm 35mm 28mm}
 @page :right{@bottom-right{content:"— " counter(page) " —";vertical-align:top;padding:7mm 14pt 0 0;
@@ -419,9 +425,43 @@ def _charts(data: ReportData) -> str:
     return "\n".join(parts)
 
 
-def render_html(notice: Notice, data: ReportData, *, charts: bool = False) -> str:
+def _screenshots(data: ReportData, images: Mapping[str, bytes]) -> str:
+    """附：问题页面截图 — each site finding's page as it looked at the check (the image
+    embedded), in the attachments' site order."""
+    parts = ['<section class="screenshots">', "<h2>附：问题页面截图</h2>"]
+    shown = 0
+    for site in data.sites:
+        for finding in site.findings:
+            shot = finding.screenshot
+            image = images.get(shot.sha256) if shot is not None else None
+            if shot is None or image is None:
+                continue
+            shown += 1
+            taken = shot.taken_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+            where = site.name + (f" · {finding.column_name}" if finding.column_name else "")
+            source = "data:image/png;base64," + base64.b64encode(image).decode("ascii")
+            parts.append(
+                f"<figure><figcaption>{shown}. {escape(where)}：{escape(finding.message)}"
+                f"（{escape(shot.url)}，截图时间 {taken}）</figcaption>"
+                f'<img src="{source}" width="{shot.width}" height="{shot.height}" '
+                f'alt="{escape(where)}"></figure>'
+            )
+    if not shown:
+        parts.append("<p>本期检查未留存问题页面截图。</p>")
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def render_html(
+    notice: Notice,
+    data: ReportData,
+    *,
+    charts: bool = False,
+    screenshots: Mapping[str, bytes] | None = None,
+) -> str:
     """The page; with ``charts`` (``crawl report --charts``) a 图表 section before the
-    attachments."""
+    attachments; with ``screenshots`` (images by sha256, ``--screenshots``) the findings'
+    page screenshots after them."""
     body = [f"<h1>{escape(notice.title)}</h1>", f"<p>{escape(notice.intro)}</p>"]
     for section in notice.sections:
         body.append(f"<h2>{escape(section.heading)}</h2>")
@@ -434,6 +474,8 @@ def render_html(notice: Notice, data: ReportData, *, charts: bool = False) -> st
     if charts:
         body.append(_charts(data))
     body += [_attachment(a) for a in notice.attachments]
+    if screenshots is not None:
+        body.append(_screenshots(data, screenshots))
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(notice.title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"

@@ -38,6 +38,17 @@ class ReportDataError(ValueError):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ScreenshotEntry:
+    """A finding's screenshot as the export names it (``evidence.screenshot``)."""
+
+    sha256: str
+    url: str
+    taken_at: datetime
+    width: int
+    height: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FindingEntry:
     code: str
     severity: str  # problem | unknown | advisory
@@ -45,6 +56,7 @@ class FindingEntry:
     column_name: str | None
     points: int
     occurrences: int
+    screenshot: ScreenshotEntry | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -28,6 +28,7 @@ from crawler.report.model import (
     Publishing,
     ReportData,
     ReportDataError,
+    ScreenshotEntry,
     SiteEntry,
     WeekEntry,
 )
@@ -99,6 +100,26 @@ def _finding(data: Any, where: str) -> FindingEntry:
         column_name=_opt_str(item, "column_name"),
         points=_int(item, "points", where, default=0),
         occurrences=_int(item, "occurrences", where, default=1),
+        screenshot=_screenshot(item, where),
+    )
+
+
+def _screenshot(item: Mapping[str, Any], where: str) -> ScreenshotEntry | None:
+    evidence = item.get("evidence")
+    shot = evidence.get("screenshot") if isinstance(evidence, Mapping) else None
+    if not isinstance(shot, Mapping):
+        return None
+    where = f"{where}.evidence.screenshot"
+    try:
+        taken_at = datetime.fromisoformat(_str(shot, "taken_at", where))
+    except ValueError as exc:
+        raise ReportDataError(f"{where}.taken_at: not an ISO time") from exc
+    return ScreenshotEntry(
+        sha256=_str(shot, "sha256", where),
+        url=_str(shot, "url", where),
+        taken_at=taken_at,
+        width=_int(shot, "width", where),
+        height=_int(shot, "height", where),
     )
 
 

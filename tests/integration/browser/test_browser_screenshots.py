@@ -77,3 +77,19 @@ async def test_a_stale_columns_page_is_photographed_and_written_out(tmp_path: Pa
     shot = found[0]["evidence"]["screenshot"]
     assert (shot["width"], shot["height"]) == (entry["width"], entry["height"])
     assert len(shot["sha256"]) == 64
+
+    html = await asyncio.to_thread(
+        run_crawl, *common, "report", "--period", "2026Q4", "--as-of", "2027-06-01",
+        "--format", "html", "--screenshots", "--allow-incomplete",
+    )  # fmt: skip
+    assert html.returncode == 0, html.stderr
+    appendix = html.stdout[html.stdout.index("附：问题页面截图") :]
+    assert "截图测试局 · 工作动态" in appendix
+    assert appendix.count("data:image/png;base64,") >= 1
+    assert f'width="{shot["width"]}" height="{shot["height"]}"' in appendix
+
+
+def test_report_screenshots_need_html_from_the_database(tmp_path: Path) -> None:
+    result = run_crawl("report", "--format", "md", "--screenshots", "--db", str(tmp_path / "x"))
+    assert result.returncode == 2, result.stderr
+    assert "--screenshots embeds the stored screenshots in the HTML report" in result.stderr
