@@ -47,6 +47,7 @@ async def crawl_accounts(
     """
     outcomes: Counter[str] = Counter()
     new_posts = 0
+    targets = [t for t in targets if not t.imported]  # read by `crawl import posts` only
     if not targets:
         return outcomes, new_posts
     pending = iter(targets)
@@ -99,14 +100,20 @@ def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
 
 
 def _parse(target: AccountTarget, result: FetchResult) -> SourceParse | None:
-    if result.body is None or result.outcome not in (
-        Outcome.OK,
-        Outcome.HTTP_ERROR,
-        Outcome.BLOCKED,
+    kind = target.source_kind
+    if (
+        kind == "import"
+        or result.body is None
+        or result.outcome
+        not in (
+            Outcome.OK,
+            Outcome.HTTP_ERROR,
+            Outcome.BLOCKED,
+        )
     ):
         return None
     return parse_source(
-        target.source_kind,
+        kind,
         result.body,
         content_type=result.content_type,
         status=result.status or 0,

@@ -44,6 +44,7 @@ SUBCOMMANDS = {
     "enqueue": "crawler.cli.worker:enqueue",
     "extract": "crawler.cli.extract:extract",
     "findings": "crawler.cli.findings:findings",
+    "import": "crawler.cli.imports:import_group",
     "ipv6": "crawler.cli.ipv6:ipv6",
     "probe": "crawler.cli.probe:probe",
     "report": "crawler.cli.report:report",

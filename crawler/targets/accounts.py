@@ -13,6 +13,9 @@ from crawler.platforms.sources import source_url
 from crawler.targets.base import TargetsError, _check_id, _check_url, _profile_ref, _Strict
 from rules.facts import Account, Platform
 
+# Where an account's posts are read: a fetched source, or only files `crawl import posts` reads.
+SourceKindOrImport = Literal["feed", "rsshub", "weibo", "import"]
+
 # Platform names as they appear in notices (附件2's 类型 column), with the label to show.
 PLATFORM_ALIASES: dict[str, tuple[Platform, str | None]] = {
     **{p.value: (p, None) for p in Platform},
@@ -38,6 +41,7 @@ class _SourceSpec(_Strict):
     feed: str | None = None
     rsshub: str | None = None
     weibo_uid: str | None = None
+    imports: Literal[True] | None = None  # posts only from `crawl import posts` files
 
     _feed = field_validator("feed")(lambda v: None if v is None else _check_url(v))
 
@@ -79,9 +83,14 @@ class AccountTarget:
 
     account: Account
     label: str  # 类型 as the notices print it: 微博, 订阅号, 抖音 …
-    source_kind: Literal["feed", "rsshub", "weibo"]
+    source_kind: SourceKindOrImport
     source_url: str
     profile: str
+
+    @property
+    def imported(self) -> bool:
+        """True when the account's posts come only from imported files (never fetched)."""
+        return self.source_kind == "import"
 
     @property
     def id(self) -> str:
@@ -112,10 +121,23 @@ def _build_accounts(
         given = [(k, v) for k, v in acc.source.model_dump().items() if v is not None]
         if len(given) != 1:
             problems.append(
-                f"{where}.source: give exactly one of feed: URL, rsshub: /route, weibo_uid: ID"
+                f"{where}.source: give exactly one of feed: URL, rsshub: /route, weibo_uid: ID, "
+                "imports: true"
             )
             continue
         key, value = given[0]
+        if key == "imports":
+            platform, label = PLATFORM_ALIASES[acc.platform]
+            targets.append(
+                AccountTarget(
+                    account=Account(id=acc.id, name=acc.name, platform=platform, unit=acc.unit),
+                    label=label or platform.label,
+                    source_kind="import",
+                    source_url=f"import:{acc.id}",
+                    profile=_profile_ref(acc.profile or profile, base_dir),
+                )
+            )
+            continue
         kind: Literal["feed", "rsshub", "weibo"] = (
             "feed" if key == "feed" else "rsshub" if key == "rsshub" else "weibo"
         )
