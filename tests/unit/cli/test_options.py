@@ -42,6 +42,7 @@ VALUES: dict[str, list[str]] = {
 REQUIRED: dict[str, tuple[list[str], list[str]]] = {
     "db": (["db", "upgrade"], []),
     "extract": (["extract"], ["page.html"]),
+    "import": (["import", "posts"], ["posts.csv"]),
 }
 
 
