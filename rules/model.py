@@ -43,6 +43,7 @@ class Outcome(StrEnum):
     REDIRECT_LOOP = "redirect_loop"  # a redirect cycle or too many redirects
     BLOCKED = "blocked"  # anti-bot challenge (412/202 script-only pages, WAF pages)
     RENDERED = "rendered"  # read in a real browser after a challenge or a script-built page
+    STALE_SUSPECT = "stale_suspect"  # a relay feed whose own build time says it stopped
     NOT_HTML = "not_html"
     ROBOTS_DISALLOWED = "robots_disallowed"
     ADDRESS_REFUSED = "address_refused"  # an internal address the address policy refuses
@@ -78,6 +79,7 @@ _OUTCOME_LABELS: dict[Outcome, str] = {
     Outcome.REDIRECT_LOOP: "重定向循环",
     Outcome.BLOCKED: "被反爬虫拦截",
     Outcome.RENDERED: "正常(浏览器读取)",
+    Outcome.STALE_SUSPECT: "来源疑似停止更新",
     Outcome.NOT_HTML: "非网页内容",
     Outcome.ROBOTS_DISALLOWED: "robots.txt禁止抓取",
     Outcome.ADDRESS_REFUSED: "内网地址已拒绝访问",

@@ -12,6 +12,7 @@ import functools
 import logging
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -19,7 +20,7 @@ from crawler.fetch import Fetcher, FetchResult, FetchSettings
 from crawler.platforms import SourceParse, parse_source
 from crawler.records import fetch_record
 from crawler.targets import AccountTarget
-from rules.model import Outcome
+from rules.model import SHANGHAI, Outcome
 from storage.accounts import record_account_fetch
 from storage.records import FetchRecord
 from storage.retry import in_transaction
@@ -29,6 +30,11 @@ __all__ = ["crawl_accounts"]
 logger = logging.getLogger(__name__)
 
 AccountProgress = Callable[[AccountTarget, Outcome], None]
+
+# A relay's feed not generated for this long: the relay has stopped (RSSHub rebuilds a feed
+# within its cache time, minutes to an hour; a relay reading once a day is two days behind
+# at most).
+RELAY_STALE_AFTER = timedelta(days=2)
 
 
 async def crawl_accounts(
@@ -64,7 +70,10 @@ async def crawl_accounts(
                 )
                 parsed = _parse(target, result)
                 outcome = _outcome(result, parsed)
-                record = _record(result, parsed, outcome)
+                stale = _stale(target, result, parsed) if outcome is Outcome.OK else None
+                if stale is not None:
+                    outcome = Outcome.STALE_SUSPECT
+                record = _record(result, parsed, outcome, stale)
                 posts = parsed.posts if parsed is not None and outcome is Outcome.OK else ()
                 # Written again whole on a new connection when the connection is lost.
                 _, new = await in_transaction(
@@ -131,10 +140,28 @@ def _outcome(result: FetchResult, parsed: SourceParse | None) -> Outcome:
     return result.outcome
 
 
-def _record(result: FetchResult, parsed: SourceParse | None, outcome: Outcome) -> FetchRecord:
+def _stale(target: AccountTarget, result: FetchResult, parsed: SourceParse | None) -> str | None:
+    """Why a relay's feed is stale-suspect (its own build time is old), or None."""
+    if not target.relay or parsed is None or parsed.built_at is None:
+        return None
+    age = result.fetched_at - parsed.built_at
+    if age <= RELAY_STALE_AFTER:
+        return None
+    built = parsed.built_at.astimezone(SHANGHAI)
+    return (
+        f"stale-suspect: the relay last generated this feed at {built:%Y-%m-%d %H:%M} "
+        f"({age.days} days before the fetch); it has likely stopped reading the account"
+    )
+
+
+def _record(
+    result: FetchResult, parsed: SourceParse | None, outcome: Outcome, stale: str | None = None
+) -> FetchRecord:
     detail = result.detail
     if parsed is not None and parsed.detail:
         detail = parsed.detail if detail is None else f"{detail}; {parsed.detail}"
+    if stale is not None:
+        detail = stale if detail is None else f"{stale}; {detail}"
     return fetch_record(
         result,
         outcome=outcome,

@@ -121,10 +121,10 @@ def _description(account: DemoAccount, post: DemoPost) -> str:
     return body
 
 
-def render_rss(account: DemoAccount, *, self_url: str) -> str:
-    """Every post of ``account`` as an RSS 2.0 feed in RSSHub's shape."""
+def render_rss(account: DemoAccount, *, self_url: str, built: datetime) -> str:
+    """Every post of ``account`` as an RSS 2.0 feed in RSSHub's shape; ``built`` is when it
+    was generated (its lastBuildDate, as RSSHub stamps the time it renders a feed)."""
     title, link = _channel(account)
-    built = account.posts[0].published if account.posts else datetime(2000, 1, 1, tzinfo=UTC)
     items = "".join(
         "<item>\n"
         f"<title>{_cdata(post.text)}</title>\n"
@@ -262,14 +262,18 @@ def _modified(account: DemoAccount) -> datetime:
 class RsshubPages:
     """The feeds of the RSSHub-served accounts, by route, for a server at ``base_url``."""
 
-    def __init__(self, accounts: Iterable[DemoAccount], base_url: str) -> None:
+    def __init__(
+        self, accounts: Iterable[DemoAccount], base_url: str, *, built: datetime | None = None
+    ) -> None:
+        """``built``: when the feeds were generated (default now, as RSSHub serves them)."""
         origin = base_url.rstrip("/")
+        built = built or datetime.now(UTC)
         self._pages: dict[str, Page] = {}
         for account in accounts:
             if account.source is not AccountSource.RSSHUB:
                 continue
             route = rsshub_route(account)
-            text = render_rss(account, self_url=origin + route)
+            text = render_rss(account, self_url=origin + route, built=built)
             self._pages[route] = _page(text, RSS_CONTENT_TYPE, _modified(account))
 
     def get(self, path: str) -> Page | None:

@@ -232,8 +232,11 @@ class _Routes:
     weibo_port: int | None = None
     linked: dict[str, tuple[str, str]] = field(default_factory=dict)  # site id → name, URL
 
-    def publish(self, fleet: Fleet, units: Sequence[DemoUnit]) -> None:
-        """Serve ``fleet`` and ``units`` from now on (each port's pages replaced at once)."""
+    def publish(
+        self, fleet: Fleet, units: Sequence[DemoUnit], *, moment: datetime | None = None
+    ) -> None:
+        """Serve ``fleet`` and ``units`` from now on (each port's pages replaced at once);
+        ``moment``: the time the fleet is shown at (the simulated quarter's), else now."""
         for site in fleet.sites:
             pages = SitePages(site, fleet.today)
             pages.link_sites(self.linked)  # the portal's 部门网站 box
@@ -243,7 +246,7 @@ class _Routes:
             self.router.by_port[self.unit_ports[host_id]] = UnitPages(host, fleet.today, villages)
         if self.rsshub is not None and self.weibo_port is not None:
             port, url = self.rsshub
-            self.router.by_port[port] = RsshubPages(fleet.accounts, url)
+            self.router.by_port[port] = RsshubPages(fleet.accounts, url, built=moment)
             self.router.by_port[self.weibo_port] = WeiboApiPages(fleet.accounts)
 
 
@@ -319,7 +322,9 @@ class RunningFleet:
         if self._routes is None:
             raise FleetServerError("this fleet was started without its routes")
         day = moment.astimezone(SHANGHAI).date()
-        self._routes.publish(fleet_as_of(self.fleet, moment), units_as_of(self.units, day))
+        self._routes.publish(
+            fleet_as_of(self.fleet, moment), units_as_of(self.units, day), moment=moment
+        )
 
     def column_url(self, site_id: str, column_id: str) -> str:
         """The URL of a column's first list page."""

@@ -17,7 +17,7 @@ import io
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -88,7 +88,11 @@ def _parse_xml_feed(text: str, *, fetched_at: datetime) -> SourceParse | None:
     feed_link = _string(dict.get(feed, "link")) if isinstance(feed, dict) else None
     weibo = _is_weibo(feed_link)
     raw = [_xml_entry(entry) for entry in entries]
-    return _finish(raw, weibo_feed=weibo, fetched_at=fetched_at)
+    result = _finish(raw, weibo_feed=weibo, fetched_at=fetched_at)
+    # RSS lastBuildDate and Atom's feed-level updated: when the feed was generated
+    built = _string(dict.get(feed, "updated")) if isinstance(feed, dict) else None
+    moment = parse_post_time(built, fetched_at=fetched_at) if built else None
+    return replace(result, built_at=moment) if moment is not None else result
 
 
 def _parse_json_feed(text: str, *, fetched_at: datetime) -> SourceParse | None:

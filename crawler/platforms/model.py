@@ -37,3 +37,4 @@ class SourceParse:
     posts: tuple[Post, ...]  # newest first, one per key, each with a plausible date
     detail: str | None  # why blocked, or what was odd ("empty feed", "3 of 20 items undated")
     suspect_empty: bool  # no usable post (a broken route looks like this): not proof of inactivity
+    built_at: datetime | None = None  # when the feed says it was generated (lastBuildDate, updated)

@@ -60,6 +60,7 @@ _CANNOT_TELL = frozenset(
     {
         Outcome.ROBOTS_DISALLOWED,
         Outcome.ADDRESS_REFUSED,
+        Outcome.STALE_SUSPECT,  # account sources only: never a homepage's
         Outcome.TOO_LARGE,
         Outcome.NOT_HTML,
     }

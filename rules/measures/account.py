@@ -17,7 +17,7 @@ from pydantic import ConfigDict
 
 from rules.facts import AccountFacts
 from rules.measures.base import Context, Insufficient, Measurement, MeasureResult
-from rules.model import SHANGHAI, Evidence, local_date
+from rules.model import SHANGHAI, Evidence, Outcome, local_date
 from rules.period import Period
 from rules.profile import Threshold
 from rules.weeks import complete_weeks, period_weeks, week_end
@@ -55,6 +55,16 @@ class WeeksBelowParams:
 def _unreadable(facts: AccountFacts) -> Insufficient | None:
     if facts.outcome is None:
         return Insufficient(reason="账号来源未抓取,无法判断更新情况")
+    if facts.outcome is Outcome.STALE_SUSPECT:
+        return Insufficient(
+            reason="账号来源疑似已停止更新(中转订阅源长期未重新生成),无法判断更新情况",
+            evidence=Evidence(
+                url=facts.url,
+                checked_at=facts.checked_at,
+                outcome=facts.outcome,
+                detail=facts.detail,
+            ),
+        )
     if not facts.outcome.readable:
         return Insufficient(
             reason=f"账号来源最近一次抓取失败({facts.outcome.label}),无法判断更新情况",
