@@ -117,7 +117,7 @@ async def record_account_fetch(
     taken only from an ``ok`` fetch; for any other outcome they are ignored. The body is kept
     once per distinct content, like page bodies.
     """
-    shown = _unique_posts(posts) if record.outcome is Outcome.OK else []
+    shown = _unique_posts(posts) if record.outcome.has_content else []
     (digest,) = await store_bodies(session, [record])
     f = account_fetch_table
     fetch_id = await session.scalar(

@@ -12,12 +12,15 @@ import functools
 import logging
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from crawler.browser import Renderer, not_rendered, rendered_result
 from crawler.fetch import Fetcher, FetchResult, FetchSettings
 from crawler.platforms import SourceParse, parse_source
+from crawler.platforms.page import parse_platform_page
 from crawler.records import fetch_record
 from crawler.targets import AccountTarget
 from rules.model import SHANGHAI, Outcome
@@ -45,11 +48,14 @@ async def crawl_accounts(
     settings: FetchSettings,
     progress: AccountProgress | None = None,
     source_headers: Mapping[str, Mapping[str, str]] | None = None,
+    renderer: Renderer | None = None,
 ) -> tuple[Counter[str], int]:
     """Fetch and store every account's source; returns (outcomes, new posts).
 
     ``source_headers`` by source kind: e.g. Weibo's cookie, read from the environment by the
-    CLI, sent with every Weibo request and never logged or stored.
+    CLI, sent with every Weibo request and never logged or stored. ``renderer``: the run's
+    browser, which reads ``page:`` sources (a platform's public account page); without one
+    they are ``blocked``, saying so.
     """
     outcomes: Counter[str] = Counter()
     new_posts = 0
@@ -68,13 +74,16 @@ async def crawl_accounts(
                     respect_robots=False,
                     headers=(source_headers or {}).get(target.source_kind),
                 )
-                parsed = _parse(target, result)
+                if target.source_kind == "page":
+                    result, parsed = await _read_page(target, result, renderer)
+                else:
+                    parsed = _parse(target, result)
                 outcome = _outcome(result, parsed)
                 stale = _stale(target, result, parsed) if outcome is Outcome.OK else None
                 if stale is not None:
                     outcome = Outcome.STALE_SUSPECT
                 record = _record(result, parsed, outcome, stale)
-                posts = parsed.posts if parsed is not None and outcome is Outcome.OK else ()
+                posts = parsed.posts if parsed is not None and outcome.has_content else ()
                 # Written again whole on a new connection when the connection is lost.
                 _, new = await in_transaction(
                     sessions,
@@ -108,10 +117,30 @@ def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
     return _first_error(first) if isinstance(first, BaseExceptionGroup) else first
 
 
+async def _read_page(
+    target: AccountTarget, result: FetchResult, renderer: Renderer | None
+) -> tuple[FetchResult, SourceParse | None]:
+    """A platform page: rendered in the browser, its posts read off what it shows."""
+    if not (result.outcome.has_content or result.outcome is Outcome.BLOCKED):
+        return result, None  # the page could not be fetched at all: that failure stands
+    if renderer is None:
+        reason = "a platform page is read in the browser, and this run has none (--no-browser)"
+        return replace(result, outcome=Outcome.BLOCKED, detail=reason), None
+    rendered = await renderer.render(target.source_url)
+    if not rendered.ok:
+        failed = not_rendered(result, rendered)
+        return replace(failed, outcome=Outcome.BLOCKED, text=None), None
+    read = rendered_result(result, rendered)
+    assert read.text is not None
+    parsed = parse_platform_page(read.text, base_url=read.final_url, fetched_at=read.fetched_at)
+    return read, parsed
+
+
 def _parse(target: AccountTarget, result: FetchResult) -> SourceParse | None:
     kind = target.source_kind
     if (
         kind == "import"
+        or kind == "page"
         or result.body is None
         or result.outcome
         not in (
@@ -135,7 +164,7 @@ def _outcome(result: FetchResult, parsed: SourceParse | None) -> Outcome:
         return result.outcome
     if parsed.outcome is not Outcome.OK:
         return parsed.outcome  # a 432, a captcha, an RSSHub error page, a login wall …
-    if result.outcome is Outcome.OK and parsed.suspect_empty:
+    if result.outcome.has_content and parsed.suspect_empty:
         return Outcome.BLOCKED  # an empty feed proves nothing: a broken route looks like this
     return result.outcome
 

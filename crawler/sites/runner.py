@@ -266,6 +266,7 @@ async def crawl(
             sessions=sessions,
             settings=fetch_settings,
             source_headers=plan.source_headers,
+            renderer=renderer,
         )
         outcomes.update(account_outcomes)
 
