@@ -89,8 +89,10 @@ def _evaluate_account(
         "unit": account.unit,
     }
     scored, not_judged = _apply(rules, context, account.id, account.name, extra)
-    # Seen: the source was read and at least one rule could judge what it showed.
-    judged = {rule.code for rule in rules} - {item.rule for item in not_judged}
+    # Seen: the source was read and at least one rule could judge what it showed (a rule on
+    # the account's state alone, closed or not, does not count).
+    judged = {rule.code for rule in rules if MEASURES[rule.measure].reads_content}
+    judged -= {item.rule for item in not_judged}
     seen = facts.outcome is not None and facts.outcome.readable and bool(judged)
     return _result(
         ObjectKind.ACCOUNT, account.id, account.name, profile, scored, not_judged, seen=seen

@@ -44,6 +44,7 @@ class Outcome(StrEnum):
     BLOCKED = "blocked"  # anti-bot challenge (412/202 script-only pages, WAF pages)
     RENDERED = "rendered"  # read in a real browser after a challenge or a script-built page
     STALE_SUSPECT = "stale_suspect"  # a relay feed whose own build time says it stopped
+    ACCOUNT_CLOSED = "account_closed"  # the platform page says the account is closed or banned
     NOT_HTML = "not_html"
     ROBOTS_DISALLOWED = "robots_disallowed"
     ADDRESS_REFUSED = "address_refused"  # an internal address the address policy refuses
@@ -80,6 +81,7 @@ _OUTCOME_LABELS: dict[Outcome, str] = {
     Outcome.BLOCKED: "被反爬虫拦截",
     Outcome.RENDERED: "正常(浏览器读取)",
     Outcome.STALE_SUSPECT: "来源疑似停止更新",
+    Outcome.ACCOUNT_CLOSED: "账号已注销或被封禁",
     Outcome.NOT_HTML: "非网页内容",
     Outcome.ROBOTS_DISALLOWED: "robots.txt禁止抓取",
     Outcome.ADDRESS_REFUSED: "内网地址已拒绝访问",

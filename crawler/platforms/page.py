@@ -9,8 +9,10 @@ post list (a profile header or a "recommended" box shows fewer). A relative time
 as the page says (``3天前`` is a day, ``1周前`` is not read at all): the detail says how many
 posts were dated relative to the fetch.
 
-A page that shows a login wall or a captcha is ``blocked``; a page where no post list is found
-proves nothing either (``suspect_empty``): the account is not judged from it.
+A page that shows a login wall or a captcha is ``blocked``; a short page that says the account
+is closed or banned (该账号已注销, 账号已被封禁 …) is ``account_closed``, a finding of its own;
+a page where no post list is found proves nothing (``suspect_empty``): the account is not
+judged from it.
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ _TIME_CHARS = 24  # a time the page shows is short
 _UP_LEVELS = 5  # from the time to the block that holds the post's link
 _RELATIVE = re.compile(r"刚刚|秒前|分钟前|小时前|天前|今天|昨天|前天")
 _TIME_HINT = re.compile(r"\d|刚刚|今天|昨天|前天")
+# What platforms show in place of a closed or banned account's posts.
+_CLOSED = re.compile(
+    r"(?:该|此)?(?:账号|帐号|用户)(?:已|已经)?(?:被)?(?:注销|封禁|封号|冻结|停用)"
+    r"|(?:账号|帐号)因违反[^。]{0,40}(?:已被)?(?:封禁|处置)"
+)
 
 
 def parse_platform_page(html: str, *, base_url: str, fetched_at: datetime) -> SourceParse:
@@ -44,6 +51,13 @@ def parse_platform_page(html: str, *, base_url: str, fetched_at: datetime) -> So
     text = body.text(separator=" ") if body is not None else ""
     if (reason := login_or_captcha_reason(text)) is not None and len(text) < 2000:
         return SourceParse(outcome=Outcome.BLOCKED, posts=(), detail=reason, suspect_empty=False)
+    if (closed := _CLOSED.search(text)) is not None and len(text) < 2000:
+        return SourceParse(
+            outcome=Outcome.ACCOUNT_CLOSED,
+            posts=(),
+            detail=f"the platform page says: {closed.group(0)}",
+            suspect_empty=False,
+        )
     groups: defaultdict[str, list[tuple[Post, bool]]] = defaultdict(list)
     seen: set[int] = set()
     for node in tree.css("time, span, div, p, em, i, small, a"):

@@ -61,6 +61,7 @@ _CANNOT_TELL = frozenset(
         Outcome.ROBOTS_DISALLOWED,
         Outcome.ADDRESS_REFUSED,
         Outcome.STALE_SUSPECT,  # account sources only: never a homepage's
+        Outcome.ACCOUNT_CLOSED,
         Outcome.TOO_LARGE,
         Outcome.NOT_HTML,
     }

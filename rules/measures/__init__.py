@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from rules.measures.account import (
+    AccountClosedParams,
     NewestPostParams,
     WeeksBelowParams,
+    account_closed,
     newest_post_age_days,
     weeks_below,
 )
@@ -87,6 +89,15 @@ _SPECS: list[MeasureSpec[Any]] = [
         fields=frozenset({"newest_date", "age_days"}),
         run=newest_post_age_days,
         summary="days from the account's newest post to the check date",
+    ),
+    MeasureSpec(
+        name="account_closed",
+        object=ObjectKind.ACCOUNT,
+        params=AccountClosedParams,
+        fields=frozenset({"detail"}),
+        run=account_closed,
+        summary="1 when the account's platform page says it is closed or banned, else 0",
+        reads_content=False,
     ),
     MeasureSpec(
         name="weeks_below",

@@ -23,10 +23,12 @@ from rules.profile import Threshold
 from rules.weeks import complete_weeks, period_weeks, week_end
 
 __all__ = [
+    "AccountClosedParams",
     "NewestPostParams",
     "PostingWeek",
     "WeekNotJudged",
     "WeeksBelowParams",
+    "account_closed",
     "newest_post_age_days",
     "posting_weeks",
     "weeks_below",
@@ -38,6 +40,11 @@ class NewestPostParams:
     __pydantic_config__: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
     # The last readable fetch must be this recent: posts after it are unknown.
     max_fetch_age_days: int = 3
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccountClosedParams:
+    __pydantic_config__: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -112,6 +119,33 @@ def newest_post_age_days(
                 detail=facts.detail,
             ),
             fields={"newest_date": newest.isoformat(), "age_days": age},
+        )
+    ]
+
+
+def account_closed(
+    context: Context, params: AccountClosedParams, threshold: Threshold
+) -> list[MeasureResult]:
+    """1 when the account's newest fetch found its platform page saying it is closed (已注销,
+    已封禁), else 0; not judged when nothing was fetched."""
+    facts = context.account
+    assert facts is not None
+    if facts.outcome is None:
+        return [Insufficient(reason="账号来源未抓取,无法判断账号状态")]
+    closed = facts.outcome is Outcome.ACCOUNT_CLOSED
+    return [
+        Measurement(
+            value=1 if closed else 0,
+            value_text="已注销或被封禁" if closed else "正常",
+            occurrences=1,
+            evidence=Evidence(
+                url=facts.url,
+                checked_at=facts.checked_at,
+                outcome=facts.outcome,
+                threshold=threshold.label,
+                detail=facts.detail,
+            ),
+            fields={"detail": facts.detail or ""},
         )
     ]
 

@@ -88,3 +88,6 @@ class MeasureSpec(Generic[P]):
     # for measures that must tell whether unjudged parts could change the decision.
     run: Callable[[Context, P, Threshold], list[MeasureResult]]
     summary: str  # one line for docs/rules.md
+    # False: the measure looks at the object's state, not at what it published (an account
+    # closed or not); judging it alone never makes the object 合格.
+    reads_content: bool = True

@@ -31,6 +31,8 @@ fetch('/aweme/post.json').then(function (r) { return r.json(); }).then(function 
   });
 });
 </script></body></html>"""
+CLOSED = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>抖音</title></head>
+<body><div class="empty"><p>该账号已注销</p><a href="/">去首页看看</a></div></body></html>"""
 VIDEOS = [
     {"id": "101", "desc": "冬季安全生产提示", "time": "5小时前"},
     {"id": "102", "desc": "全市重点项目巡礼", "time": "3天前"},
@@ -49,7 +51,12 @@ async def serve_platform() -> AsyncIterator[str]:
 
     app = web.Application()
     app.router.add_get("/user/jiyuan", page)
+
+    async def closed(_: web.Request) -> web.Response:
+        return web.Response(text=CLOSED, content_type="text/html", charset="utf-8")
+
     app.router.add_get("/aweme/post.json", posts)
+    app.router.add_get("/user/gone", closed)
     runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=0.5)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -112,3 +119,29 @@ async def test_without_the_browser_a_platform_page_is_blocked_saying_why(tmp_pat
         count = conn.execute("SELECT count(*) FROM posts").fetchone()[0]
     assert (outcome, count) == ("blocked", 0)
     assert "read in the browser" in detail
+
+
+async def test_a_closed_account_is_its_own_finding_not_inactivity(tmp_path: Path) -> None:
+    async with serve_platform() as base:
+        targets = tmp_path / "targets.yaml"
+        targets.write_text(
+            "accounts:\n"
+            "  - id: gone\n"
+            "    name: 某某发布\n"
+            "    platform: 抖音\n"
+            f"    source: {{page: '{base}/user/gone'}}\n",
+            encoding="utf-8",
+        )
+        result = await asyncio.to_thread(
+            run_crawl, "--targets", str(targets), "--db", str(tmp_path / "x.sqlite3"),
+            "--account", "gone", "--json",
+        )  # fmt: skip
+    assert result.returncode in (0, 1), result.stderr
+    (account,) = json.loads(result.stdout)["accounts"]
+    assert account["outcome"] == "account_closed"
+    codes = {f["code"] for f in account["findings"]}
+    assert "account-closed" in codes
+    assert not codes & {"account-not-updated", "account-dormant", "account-weekly-posts"}
+    (closed,) = [f for f in account["findings"] if f["code"] == "account-closed"]
+    assert closed["message"] == "平台页面显示账号已注销或被封禁,仍列于政务新媒体名录"
+    assert "该账号已注销" in closed["evidence"]["detail"]

@@ -27,6 +27,7 @@ FAILED = {
 ANSWERED = {Outcome.BLOCKED}  # a challenge page: the server answered, the site is up
 CANNOT_TELL = {
     Outcome.STALE_SUSPECT,
+    Outcome.ACCOUNT_CLOSED,
     Outcome.ROBOTS_DISALLOWED,
     Outcome.ADDRESS_REFUSED,
     Outcome.TOO_LARGE,
