@@ -23,6 +23,12 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from crawler.demo.model import AccountSource, DemoAccount, DemoPost
 from crawler.demo.pages import Page
+from crawler.demo.platform_pages import (
+    platform_json_path,
+    platform_path,
+    render_platform_json,
+    render_platform_page,
+)
 from rules.facts import Platform
 from rules.model import SHANGHAI
 
@@ -42,6 +48,7 @@ WEIBO_API_PATH = "/api/container/getIndex"
 WEIBO_CONTAINER_PREFIX = "107603"  # a user's posts: containerid = 107603 + uid
 RSS_CONTENT_TYPE = "application/xml; charset=utf-8"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+HTML_CONTENT_TYPE = "text/html; charset=utf-8"
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _HASHTAG = re.compile(r"#([^#\s]+)#")
@@ -72,6 +79,8 @@ def source_path(account: DemoAccount) -> str:
     """Where ``account`` is served, relative to its server's base URL."""
     if account.source is AccountSource.WEIBO_UID:
         return weibo_api_path(account.handle)
+    if account.source is AccountSource.PAGE:
+        return platform_path(account)
     return rsshub_route(account)
 
 
@@ -260,7 +269,8 @@ def _modified(account: DemoAccount) -> datetime:
 
 
 class RsshubPages:
-    """The feeds of the RSSHub-served accounts, by route, for a server at ``base_url``."""
+    """The feeds of the RSSHub-served accounts, by route, for a server at ``base_url``; and
+    the platform pages (with their JSON) of the ``page:`` accounts."""
 
     def __init__(
         self, accounts: Iterable[DemoAccount], base_url: str, *, built: datetime | None = None
@@ -270,6 +280,13 @@ class RsshubPages:
         built = built or datetime.now(UTC)
         self._pages: dict[str, Page] = {}
         for account in accounts:
+            if account.source is AccountSource.PAGE:
+                modified = _modified(account)
+                html = render_platform_page(account)
+                self._pages[platform_path(account)] = _page(html, HTML_CONTENT_TYPE, modified)
+                data = render_platform_json(account)
+                self._pages[platform_json_path(account)] = _page(data, JSON_CONTENT_TYPE, modified)
+                continue
             if account.source is not AccountSource.RSSHUB:
                 continue
             route = rsshub_route(account)

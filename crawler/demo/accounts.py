@@ -186,9 +186,18 @@ class AccountSpec:
 
 
 def _a(
-    id_: str, name: str, kind: str, unit_key: str, *, api: bool = False, weeks: int = 0
+    id_: str,
+    name: str,
+    kind: str,
+    unit_key: str,
+    *,
+    api: bool = False,
+    page: bool = False,
+    weeks: int = 0,
 ) -> AccountSpec:
-    source = AccountSource.WEIBO_UID if api else AccountSource.RSSHUB
+    source = (
+        AccountSource.WEIBO_UID if api else AccountSource.PAGE if page else AccountSource.RSSHUB
+    )
     return AccountSpec(
         id=id_, name=name, kind=kind, unit_key=unit_key, source=source, weeks_below=weeks
     )
@@ -202,7 +211,7 @@ ACCOUNT_SPECS: tuple[AccountSpec, ...] = (
     # 管委会及部门
     _a("jyfb-weibo", "济源发布", "微博", "gwh", api=True),
     _a("jyfb-wechat", "济源发布", "订阅号", "gwh"),
-    _a("jyfb-douyin", "济源发布", "抖音", "gwh"),
+    _a("jyfb-douyin", "济源发布", "抖音", "gwh", page=True),  # read off its platform page
     _a("jyfb-toutiao", "济源发布", "今日头条", "gwh"),
     _a("jyfb-bilibili", "济源发布", "哔哩哔哩", "gwh"),
     _a("fgtj-wechat", "济源发改统计", "订阅号", "fgtj"),
@@ -216,7 +225,7 @@ ACCOUNT_SPECS: tuple[AccountSpec, ...] = (
     _a("gaj-wechat", "济源公安", "服务号", "gaj"),
     _a("gaj-douyin", "济源公安", "抖音", "gaj"),
     _a("gaj-kuaishou", "济源公安", "快手", "gaj"),
-    _a("gaj-toutiao", "济源公安", "今日头条", "gaj"),
+    _a("gaj-toutiao", "济源公安", "今日头条", "gaj", page=True),
     _a("jj-weibo", "济源交警", "微博", "jj"),
     _a("jj-wechat", "济源交警", "订阅号", "jj"),
     _a("jj-douyin", "济源交警", "抖音", "jj"),
@@ -273,7 +282,7 @@ ACCOUNT_SPECS: tuple[AccountSpec, ...] = (
     _a("kj-weibo", "济源市克井镇", "微博", "kj"),
     _a("sy-wechat", "邵原发布", "订阅号", "sy"),
     _a("sy-douyin", "邵原发布", "抖音", "sy"),
-    _a("sl-douyin", "卢仝故里•大美思礼", "抖音", "sl", weeks=1),
+    _a("sl-douyin", "卢仝故里•大美思礼", "抖音", "sl", page=True, weeks=1),
     _a("sl-wechat", "思礼发布", "订阅号", "sl"),
     _a("sl-weibo", "济源市思礼镇", "微博", "sl"),
     _a("ttj-wechat", "天坛街道", "订阅号", "ttj"),

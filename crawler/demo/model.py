@@ -137,6 +137,7 @@ class AccountSource(StrEnum):
 
     RSSHUB = "rsshub"  # an RSS 2.0 feed in RSSHub's shape, on the fleet's RSSHub port
     WEIBO_UID = "weibo_uid"  # m.weibo.cn's container API, on the fleet's Weibo API port
+    PAGE = "page"  # the platform's account page, built by script (RSSHub's port serves it too)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

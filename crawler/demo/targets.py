@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from crawler.demo.account_feeds import rsshub_route
 from crawler.demo.model import AccountSource, DemoAccount, Fleet
+from crawler.demo.platform_pages import platform_path
 from crawler.demo.styles import style_for
 from rules.model import Category
 
@@ -84,6 +85,9 @@ def render_targets(
     for account in fleet.accounts:
         if account.source is AccountSource.WEIBO_UID:
             source = f"{{weibo_uid: {json.dumps(account.handle)}}}"
+        elif account.source is AccountSource.PAGE:
+            assert rsshub_url is not None  # checked above
+            source = f"{{page: {_scalar(rsshub_url.rstrip('/') + platform_path(account))}}}"
         else:
             source = f"{{rsshub: {_scalar(rsshub_route(account))}}}"
         lines += [

@@ -266,6 +266,18 @@ def _check_rss(account: DemoAccount, response: httpx.Response) -> None:
     assert feed.feed.generator == "RSSHub"
 
 
+def _check_platform_page(account: DemoAccount, page: httpx.Response, posts: httpx.Response) -> None:
+    """A page: source: an HTML page with no post in it, and the JSON its script loads."""
+    assert page.headers["content-type"].startswith("text/html")
+    assert "/posts.json" in page.text
+    assert all(post.url not in page.text for post in account.posts)  # only a browser sees them
+    listed = json.loads(posts.content)["posts"]
+    assert [p["url"] for p in listed] == [post.url for post in account.posts]
+    assert [p["time"] for p in listed] == [
+        f"{post.published.astimezone(SHANGHAI):%Y-%m-%d %H:%M}" for post in account.posts
+    ]
+
+
 def _check_weibo(account: DemoAccount, response: httpx.Response) -> int:
     assert response.headers["content-type"].startswith("application/json")
     payload = json.loads(response.content)
@@ -296,6 +308,9 @@ def test_every_feed_and_api_page_is_served_and_parses(served: RunningFleet) -> N
             assert response.status_code == 200, account.id
             if account.source is AccountSource.WEIBO_UID:
                 reposts += _check_weibo(account, response)
+            elif account.source is AccountSource.PAGE:
+                posts = client.get(served.account_url(account.id) + "/posts.json")
+                _check_platform_page(account, response, posts)
             else:
                 _check_rss(account, response)
     assert reposts >= 3  # a few 转发 carry retweeted_status
@@ -355,6 +370,9 @@ def test_targets_file_lists_every_account() -> None:
             assert entry["unit"] == account.unit
             ((kind, value),) = entry["source"].items()
             assert isinstance(value, str)
+            if kind == "page":  # a whole URL: the platform's page
+                assert value == running.account_url(account.id)
+                continue
             base = document["rsshub"] if kind == "rsshub" else document["weibo_api"]
             if kind == "weibo_uid":
                 value = f"/api/container/getIndex?type=uid&value={value}&containerid=107603{value}"
