@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from tests.support.loopsite import list_page
+from tests.support.serving import serve_app
 
 RS_COOKIE = "rs_token"
 RS_VALUE = str(12345 * 7 + 3)  # what the challenge's script computes
@@ -111,14 +112,9 @@ async def serve_challenge_site(host: str = "127.0.0.1") -> AsyncIterator[Challen
 
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", handle)
-    runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=0.5)
-    await runner.setup()
-    tcp = web.TCPSite(runner, host, 0)
-    await tcp.start()
-    port = tcp._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    state.base = f"http://{host}:{port}"
-    try:
-        yield state
-    finally:
-        hang.set()
-        await runner.cleanup()
+    async with serve_app(app, host) as base:
+        state.base = base
+        try:
+            yield state
+        finally:
+            hang.set()

@@ -14,6 +14,7 @@ from pathlib import Path
 from aiohttp import web
 
 from tests.support.cli import run_crawl
+from tests.support.serving import serve_app
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>济源发布的抖音</title></head>
 <body><div class="user-info"><h1>济源发布</h1><span>粉丝 1.2万</span><span>获赞 3.4万</span></div>
@@ -57,15 +58,8 @@ async def serve_platform() -> AsyncIterator[str]:
 
     app.router.add_get("/aweme/post.json", posts)
     app.router.add_get("/user/gone", closed)
-    runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=0.5)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        await runner.cleanup()
+    async with serve_app(app) as base:
+        yield base
 
 
 def _targets(path: Path, base: str) -> Path:
