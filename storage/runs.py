@@ -67,6 +67,8 @@ class RunSummary:
     accounts_by_outcome: Mapping[str, int] = field(default_factory=dict)  # account sources
     findings: int = 0
     error: str | None = None  # why a failed or interrupted run stopped, when recorded
+    # sites the run did not check (another run held them …): site id -> why
+    skipped_sites: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def full(self) -> bool:
@@ -200,9 +202,17 @@ async def _summaries(session: AsyncSession, rows: Sequence[Row[Any]]) -> list[Ru
             accounts_by_outcome=dict(sorted(accounts[row.id].items())),
             findings=findings.get(row.id, 0),
             error=_error(row.stats),
+            skipped_sites=_skipped(row.stats),
         )
         for row in rows
     ]
+
+
+def _skipped(stats: Mapping[str, object] | None) -> dict[str, str]:
+    skipped = (stats or {}).get("skipped_sites")
+    if not isinstance(skipped, Mapping):
+        return {}
+    return {str(site): str(why) for site, why in skipped.items()}
 
 
 def _error(stats: Mapping[str, object] | None) -> str | None:

@@ -98,6 +98,7 @@ def _run_to_dict(run: RunSummary) -> dict[str, Any]:
         "accounts": run.accounts,
         "accounts_by_outcome": dict(run.accounts_by_outcome),
         "findings": run.findings,
+        "skipped_sites": dict(run.skipped_sites),
         "hostname": run.hostname,
         "error": run.error,
     }
@@ -200,6 +201,7 @@ def print_status(console: Console, state: Status) -> None:
         table.add_column("by outcome")
         table.add_column("accounts", justify="right")
         table.add_column("findings", justify="right")
+        table.add_column("sites skipped", justify="right")
         for run in state.runs:
             style = _STATUS_STYLE[run.status]
             table.add_row(
@@ -213,6 +215,7 @@ def print_status(console: Console, state: Status) -> None:
                 _outcomes(run.pages_by_outcome),
                 str(run.accounts),
                 str(run.findings),
+                str(len(run.skipped_sites)) if run.skipped_sites else "",
             )
         console.print(table)
     else:

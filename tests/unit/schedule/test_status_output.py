@@ -183,3 +183,14 @@ def test_a_distributed_night_shows_how_far_its_jobs_are() -> None:
     data = status_to_dict(state)["last_distributed_night"]
     assert (data["scopes_expected"], data["scopes_completed"], data["done"]) == (201, 150, False)
     assert status_to_dict(STATE)["last_distributed_night"] is None
+
+
+def test_a_run_that_skipped_sites_says_how_many_and_why() -> None:
+    from dataclasses import replace
+
+    why = "held by run 11: still being crawled"
+    skipping = run(14, RunStatus.COMPLETED, skipped_sites={"jyty": why, "gaj": why})
+    state = replace(STATE, runs=[skipping, *STATE.runs])
+    assert status_to_dict(state)["runs"][0]["skipped_sites"] == {"jyty": why, "gaj": why}
+    assert status_to_dict(STATE)["runs"][0]["skipped_sites"] == {}
+    assert "sites skipped" in printed(state)
