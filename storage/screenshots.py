@@ -4,24 +4,24 @@ the check. A row per page and run (``screenshots``); each distinct image stored 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.bulk import chunks, dialect_insert
 from storage.models import screenshot_image_table, screenshot_table
+from storage.pages import content_hash
 
 __all__ = [
     "Screenshot",
     "ScreenshotRef",
     "prune_screenshots",
     "record_screenshots",
-    "screenshot_image",
+    "screenshot_images",
     "screenshots_as_of",
 ]
 
@@ -44,7 +44,7 @@ class Screenshot:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ScreenshotRef:
-    """A stored screenshot, without its bytes (``screenshot_image`` reads them)."""
+    """A stored screenshot, without its bytes (``screenshot_images`` reads them)."""
 
     site_id: str
     column_id: str | None
@@ -64,7 +64,7 @@ async def record_screenshots(
     images: dict[str, dict[str, Any]] = {}
     rows = []
     for shot in shots:
-        digest = hashlib.sha256(shot.image).hexdigest()
+        digest = content_hash(shot.image)
         images.setdefault(
             digest,
             {
@@ -106,7 +106,7 @@ async def screenshots_as_of(
     if site_ids is not None:
         newest = newest.where(s.c.site_id.in_(list(site_ids)))
     latest = newest.group_by(s.c.site_id, s.c.column_id).subquery()
-    rows = await session.execute(select(s).join(latest, and_(s.c.id == latest.c.id)))
+    rows = await session.execute(select(s).join(latest, s.c.id == latest.c.id))
     return {
         (row.site_id, row.column_id): ScreenshotRef(
             site_id=row.site_id,
@@ -123,11 +123,16 @@ async def screenshots_as_of(
     }
 
 
-async def screenshot_image(session: AsyncSession, content_hash: str) -> bytes | None:
-    """The stored image of this hash (None when pruned)."""
+async def screenshot_images(session: AsyncSession, hashes: Iterable[str]) -> dict[str, bytes]:
+    """The stored images of these hashes, by hash (a pruned one is missing)."""
     t = screenshot_image_table
-    data = await session.scalar(select(t.c.data).where(t.c.content_hash == content_hash))
-    return bytes(data) if data is not None else None
+    images: dict[str, bytes] = {}
+    for chunk in chunks(sorted(set(hashes))):
+        rows = await session.execute(
+            select(t.c.content_hash, t.c.data).where(t.c.content_hash.in_(chunk))
+        )
+        images.update({row.content_hash: bytes(row.data) for row in rows})
+    return images
 
 
 async def prune_screenshots(session: AsyncSession, *, keep_days: int, now: datetime) -> int:

@@ -310,16 +310,12 @@ async def _screenshot_images(data: ReportData, db: str | None) -> dict[str, byte
     from sqlalchemy.ext.asyncio import async_sessionmaker
 
     from crawler.config import open_database
-    from storage.screenshots import screenshot_image
+    from storage.screenshots import screenshot_images
 
     wanted = {f.screenshot.sha256 for site in data.sites for f in site.findings if f.screenshot}
     engine = await open_database(db)
-    images: dict[str, bytes] = {}
     try:
         async with async_sessionmaker(engine)() as session:
-            for sha256 in sorted(wanted):
-                if (image := await screenshot_image(session, sha256)) is not None:
-                    images[sha256] = image
+            return await screenshot_images(session, wanted)
     finally:
         await engine.dispose()
-    return images

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from crawler.config import open_database
 from rules.model import SHANGHAI, Finding
-from storage.screenshots import screenshot_image, screenshots_as_of
+from storage.screenshots import screenshot_images, screenshots_as_of
 
 __all__ = ["read_evidence", "write_evidence"]
 
@@ -44,6 +44,7 @@ async def read_evidence(
             shots = await screenshots_as_of(
                 session, as_of=moment, site_ids=sorted({f.site_id for f in findings})
             )
+            images = await screenshot_images(session, (s.content_hash for s in shots.values()))
             for finding in findings:
                 entry: dict[str, Any] = {
                     "site": finding.site_id,
@@ -53,7 +54,7 @@ async def read_evidence(
                     "file": None,
                 }
                 shot = shots.get((finding.site_id, finding.column_id))
-                image = await screenshot_image(session, shot.content_hash) if shot else None
+                image = images.get(shot.content_hash) if shot else None
                 if shot is not None and image is not None:
                     entry |= {
                         "file": _name(finding),
