@@ -26,14 +26,14 @@ import os
 import socket
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from crawler.browser.settings import BrowserSettings, find_chromium
-from crawler.fetch.addresses import AddressPolicy, normal_host, parse_address
+from crawler.fetch.addresses import AddressPolicy, normal_host, parse_address, requested_host
 from crawler.fetch.challenge import classify_challenge
 
 if TYPE_CHECKING:
@@ -64,6 +64,7 @@ class Rendered:
     cookies: tuple[dict[str, Any], ...] = ()
     image: bytes | None = None  # a PNG screenshot of the page, when one was asked for
     image_size: tuple[int, int] | None = None  # its width and height in pixels
+    challenge_stood: bool = False  # a challenge was still shown when the page's time was up
 
 
 @dataclass(slots=True)
@@ -157,7 +158,7 @@ class Renderer:
                         rendered = await self._read(host.context, url, started, screenshot)
                 except TimeoutError:
                     rendered = self._failed(url, started, "the browser did not answer in time")
-        if not rendered.ok and rendered.detail.startswith("challenge"):
+        if rendered.challenge_stood:
             host.failed = rendered.detail
         await self._watch_memory()
         return rendered
@@ -260,12 +261,13 @@ class Renderer:
                 if challenge is not None:
                     shown = challenge.detail
                 if loop.time() >= deadline:
-                    return self._failed(
+                    stood = self._failed(
                         url,
                         started,
                         f"challenge still shown after {settings.page_timeout_s:g} s in a browser "
                         f"({shown})",
                     )
+                    return replace(stood, challenge_stood=True)
                 await asyncio.sleep(_POLL_S)
         finally:
             with contextlib.suppress(Exception):
@@ -289,9 +291,16 @@ class Renderer:
         return guard
 
     async def _refused(self, host: str, page_host: str) -> bool:
-        policy = self._addresses
-        if host in policy.allowed_hosts or (policy.trusts_requested_host and host == page_host):
-            return False
+        """The policy's verdict on ``host`` for a page of ``page_host`` (the host asked for)."""
+        addresses = await self._addresses_of(host)
+        token = requested_host.set(page_host)
+        try:
+            return any(self._addresses.refusal(host, a) is not None for a in addresses)
+        finally:
+            requested_host.reset(token)
+
+    async def _addresses_of(self, host: str) -> tuple[str, ...]:
+        """What ``host`` resolves to (once per run); none when it does not resolve."""
         addresses = self._resolved.get(host)
         if addresses is None:
             if parse_address(host) is not None:
@@ -306,7 +315,7 @@ class Renderer:
                 else:
                     addresses = tuple({str(info[4][0]) for info in infos})
             self._resolved[host] = addresses
-        return any(policy.refusal(host, address) is not None for address in addresses)
+        return addresses
 
     def _failed(self, url: str, started: float, detail: str) -> Rendered:
         return Rendered(

@@ -106,9 +106,14 @@ async def test_a_browser_over_its_memory_is_restarted_and_goes_on() -> None:
         assert renderer.restarts == 2
 
 
-def test_the_browsers_memory_is_read_from_proc() -> None:
-    used = browser_memory_mib()
-    assert used is None or used >= 0
+async def test_the_browsers_memory_is_read_from_proc() -> None:
+    assert browser_memory_mib() == 0  # no browser of this process yet
+    async with serve_challenge_site() as site, _renderer() as renderer:
+        assert (await renderer.render(site.url("/jsl/"))).ok
+        assert renderer.started
+        used = browser_memory_mib()
+        assert used is not None
+        assert used > 10  # Chromium's processes, found as this process's descendants
 
 
 async def test_no_chromium_is_a_clear_reason_not_a_crash(tmp_path: object) -> None:

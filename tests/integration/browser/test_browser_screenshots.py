@@ -44,7 +44,7 @@ async def test_a_stale_columns_page_is_photographed_and_written_out(tmp_path: Pa
         shots = conn.execute("SELECT column_id, width, height FROM screenshots").fetchall()
         images = conn.execute("SELECT count(*) FROM screenshot_images").fetchone()[0]
     assert ("news", 1280) in {(column, width) for column, width, _ in shots}
-    assert images == len({(c, w, h) for c, w, h in shots}) or images <= len(shots)
+    assert 1 <= images <= len(shots)  # each distinct image stored once
 
     out = tmp_path / "evidence"
     written = await asyncio.to_thread(
