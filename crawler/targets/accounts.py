@@ -13,8 +13,17 @@ from crawler.platforms.sources import source_url
 from crawler.targets.base import TargetsError, _check_id, _check_url, _profile_ref, _Strict
 from rules.facts import Account, Platform
 
-# Where an account's posts are read: a fetched source, or only files `crawl import posts` reads.
-SourceKindOrImport = Literal["feed", "rsshub", "weibo", "page", "import"]
+# Where an account's posts are read: a fetched source, a page read in the browser, or only
+# the files `crawl import posts` reads.
+AccountSourceKind = Literal["feed", "rsshub", "weibo", "page", "import"]
+# The targets file's ``source`` keys, by the kind each names.
+_SOURCE_KINDS: dict[str, AccountSourceKind] = {
+    "feed": "feed",
+    "rsshub": "rsshub",
+    "weibo_uid": "weibo",
+    "page": "page",
+    "imports": "import",
+}
 
 # Platform names as they appear in notices (附件2's 类型 column), with the label to show.
 PLATFORM_ALIASES: dict[str, tuple[Platform, str | None]] = {
@@ -88,7 +97,7 @@ class AccountTarget:
 
     account: Account
     label: str  # 类型 as the notices print it: 微博, 订阅号, 抖音 …
-    source_kind: SourceKindOrImport
+    source_kind: AccountSourceKind
     source_url: str
     profile: str
     relay: bool = False  # a relay's feed: an old build time means it stopped (stale-suspect)
@@ -134,34 +143,26 @@ def _build_accounts(
             )
             continue
         key, value = given[0]
-        if key in ("imports", "page"):
-            platform, label = PLATFORM_ALIASES[acc.platform]
-            targets.append(
-                AccountTarget(
-                    account=Account(id=acc.id, name=acc.name, platform=platform, unit=acc.unit),
-                    label=label or platform.label,
-                    source_kind="import" if key == "imports" else "page",
-                    source_url=f"import:{acc.id}" if key == "imports" else str(value),
-                    profile=_profile_ref(acc.profile or profile, base_dir),
-                )
-            )
-            continue
-        kind: Literal["feed", "rsshub", "weibo"] = (
-            "feed" if key == "feed" else "rsshub" if key == "rsshub" else "weibo"
-        )
+        kind = _SOURCE_KINDS[key]
         if kind == "rsshub" and rsshub is None:
             problems.append(
                 f"{where}.source.rsshub: no RSSHub base URL — add `rsshub: http://host:1200` "
                 "at the top of the file"
             )
             continue
+        if kind == "import":
+            url = f"import:{acc.id}"
+        elif kind == "page":
+            url = str(value)
+        else:
+            url = source_url(kind, str(value), rsshub_base=rsshub, weibo_api=weibo_api)
         platform, label = PLATFORM_ALIASES[acc.platform]
         targets.append(
             AccountTarget(
                 account=Account(id=acc.id, name=acc.name, platform=platform, unit=acc.unit),
                 label=label or platform.label,
                 source_kind=kind,
-                source_url=source_url(kind, str(value), rsshub_base=rsshub, weibo_api=weibo_api),
+                source_url=url,
                 profile=_profile_ref(acc.profile or profile, base_dir),
                 relay=kind == "rsshub" or acc.source.relay,
             )
