@@ -68,9 +68,9 @@ def parse_platform_page(html: str, *, base_url: str, fetched_at: datetime) -> So
         if published is None:
             continue
         block, link = _block_with_link(node)
-        if block is None or link is None or id(block) in seen:
+        if block is None or link is None or block.mem_id in seen:
             continue
-        seen.add(id(block))
+        seen.add(block.mem_id)
         href = link.attributes.get("href") or ""
         url = urljoin(base_url, href)
         title = post_title(_link_text(link, own), None) or own
