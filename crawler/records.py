@@ -30,7 +30,8 @@ def fetch_record(
     that fetched fine but turned out to be a login wall is ``blocked``)."""
     outcome = outcome or result.outcome
     body = result.body
-    if body is not None and not outcome.has_content:
+    # A suspect feed is a whole answer: kept whole, its hash is the body's (unchanged feeds).
+    if body is not None and not outcome.has_content and outcome is not Outcome.STALE_SUSPECT:
         body = body[:FAILED_BODY_BYTES]
     return FetchRecord(
         url=result.url,

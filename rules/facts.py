@@ -86,3 +86,8 @@ class AccountFacts:
     # Spans (aware UTC, open) since then in which posts may be missing: the feed scrolled past
     # posts between two readable fetches. A week that overlaps one is not fully known.
     history_gaps: tuple[tuple[datetime, datetime], ...] = ()
+    newest_post_title: str | None = None
+    newest_post_url: str | None = None
+    # How the newest post's time was shown when only relative to the fetch (3天前): the
+    # date is then that precise (evidence)
+    newest_post_shown: str | None = None

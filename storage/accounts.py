@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Date, and_, case, cast, func, select, type_coerce, update
@@ -28,7 +29,15 @@ from storage.models import account_fetch_table, account_table, post_table
 from storage.pages import store_bodies
 from storage.records import FetchRecord
 
-__all__ = ["PostValue", "account_facts", "record_account_fetch", "sync_accounts"]
+__all__ = [
+    "PostValue",
+    "account_facts",
+    "newest_published",
+    "post_gaps",
+    "record_account_fetch",
+    "sync_accounts",
+    "unchanged_since",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +60,8 @@ class PostValue(Protocol):
     def published(self) -> datetime: ...  # aware UTC
     @property
     def is_repost(self) -> bool | None: ...
+    @property
+    def shown(self) -> str | None: ...  # the relative time the page showed (3天前), if any
 
 
 # --- targets -------------------------------------------------------------------------------
@@ -156,6 +167,7 @@ async def record_account_fetch(
             "title": post.title,
             "published": post.published,
             "is_repost": post.is_repost,
+            "shown": post.shown,
             "first_seen": record.fetched_at,
             "last_seen": record.fetched_at,
             "last_fetch_id": fetch_id,
@@ -184,6 +196,7 @@ def _upsert_posts(session: AsyncSession) -> Any:
             "url": newest("url"),
             "title": newest("title"),
             "published": newest("published"),
+            "shown": newest("shown"),
             # A source that does not say keeps what an earlier fetch said.
             "is_repost": newest("is_repost", func.coalesce(new.is_repost, p.c.is_repost)),
             "first_seen": case(
@@ -193,6 +206,65 @@ def _upsert_posts(session: AsyncSession) -> Any:
             "last_fetch_id": newest("last_fetch_id"),
         },
     )
+
+
+# --- a source's own history ----------------------------------------------------------------
+
+_SAME_BODY_OUTCOMES = (Outcome.OK.value, Outcome.RENDERED.value, Outcome.STALE_SUSPECT.value)
+_HISTORY_LIMIT = 500
+
+
+async def unchanged_since(
+    session: AsyncSession, account_id: str, *, content_hash: str | None, before: datetime
+) -> datetime | None:
+    """Since when the account's source has answered with the same body up to ``before``.
+
+    The earliest fetch time from which every answer with a body had ``content_hash`` (a 304
+    says "the same"; failed fetches say nothing and are passed over), looking back at most
+    500 fetches; None when the newest earlier answer already differed. ``content_hash`` None
+    (the fetch at ``before`` was itself a 304) takes the newest stored body's hash.
+    """
+    f = account_fetch_table
+    rows = await session.execute(
+        select(f.c.fetched_at, f.c.outcome, f.c.content_hash)
+        .where(f.c.account_id == account_id, f.c.fetched_at < before)
+        .order_by(f.c.fetched_at.desc(), f.c.id.desc())
+        .limit(_HISTORY_LIMIT)
+    )
+    since: datetime | None = None
+    for fetched_at, outcome, digest in rows:
+        if outcome == Outcome.NOT_MODIFIED.value:
+            since = fetched_at
+        elif outcome in _SAME_BODY_OUTCOMES and digest is not None:
+            if content_hash is None:
+                content_hash = digest
+            if digest != content_hash:
+                break
+            since = fetched_at
+    return since
+
+
+async def newest_published(session: AsyncSession, account_id: str) -> datetime | None:
+    """When the account's newest stored post was published (None: no post stored)."""
+    p = post_table
+    newest: datetime | None = await session.scalar(
+        select(func.max(p.c.published)).where(p.c.account_id == account_id)
+    )
+    return newest
+
+
+async def post_gaps(session: AsyncSession, account_id: str, *, posts: int = 31) -> list[timedelta]:
+    """The gaps between the account's newest ``posts`` stored posts, newest first."""
+    p = post_table
+    published = list(
+        await session.scalars(
+            select(p.c.published)
+            .where(p.c.account_id == account_id)
+            .order_by(p.c.published.desc())
+            .limit(posts)
+        )
+    )
+    return [newer - older for newer, older in pairwise(published)]
 
 
 # --- facts ---------------------------------------------------------------------------------
@@ -219,7 +291,7 @@ async def account_facts(
     fetches: dict[str, Any] = {}
     history: dict[str, datetime] = {}
     gaps: dict[str, list[tuple[datetime, datetime]]] = {}
-    newest: dict[str, datetime] = {}
+    newest: dict[str, Any] = {}
     weeks: dict[str, dict[date, int]] = {}
     sources: dict[str, str] = {}
     for chunk in chunks(ids):
@@ -235,6 +307,7 @@ async def account_facts(
     facts: list[AccountFacts] = []
     for account in accounts:
         fetch = fetches.get(account.id)
+        post = newest.get(account.id)
         facts.append(
             AccountFacts(
                 account=account,
@@ -242,7 +315,10 @@ async def account_facts(
                 checked_at=fetch.fetched_at if fetch is not None else as_of,
                 outcome=Outcome(fetch.outcome) if fetch is not None else None,
                 detail=fetch.detail if fetch is not None else None,
-                newest_post=newest.get(account.id),
+                newest_post=post.published if post is not None else None,
+                newest_post_title=post.title if post is not None else None,
+                newest_post_url=post.url if post is not None else None,
+                newest_post_shown=post.shown if post is not None else None,
                 posts_per_week=weeks.get(account.id, {}),
                 history_since=history.get(account.id),
                 history_gaps=tuple(sorted(gaps.get(account.id, ()))),
@@ -372,14 +448,25 @@ async def _history_gaps(
 
 async def _newest_posts(
     session: AsyncSession, account_ids: Sequence[str], as_of: datetime
-) -> dict[str, datetime]:
+) -> dict[str, Any]:
+    """Each account's newest post known by ``as_of``: published, title, url, shown."""
     p = post_table
-    query = (
-        select(p.c.account_id, func.max(p.c.published))
+    ranked = (
+        select(
+            p.c.account_id,
+            p.c.published,
+            p.c.title,
+            p.c.url,
+            p.c.shown,
+            func.row_number()
+            .over(partition_by=p.c.account_id, order_by=(p.c.published.desc(), p.c.id.desc()))
+            .label("rank"),
+        )
         .where(p.c.account_id.in_(account_ids), _known_by(as_of))
-        .group_by(p.c.account_id)
+        .subquery("ranked_posts")
     )
-    return {row[0]: row[1] for row in (await session.execute(query)).all()}
+    rows = (await session.execute(select(ranked).where(ranked.c.rank == 1))).all()
+    return {row.account_id: row for row in rows}
 
 
 def _week_start(session: AsyncSession, published: Any) -> ColumnElement[date]:

@@ -277,6 +277,8 @@ class PostRow(Base):
     title: Mapped[str] = mapped_column(Text)
     published: Mapped[datetime]
     is_repost: Mapped[bool | None] = mapped_column(Boolean)  # None: the source does not say
+    # the time as the page showed it when relative (3天前): ``published`` is that precise
+    shown: Mapped[str | None] = mapped_column(Text)
     first_seen: Mapped[datetime]
     last_seen: Mapped[datetime]
     last_fetch_id: Mapped[int] = mapped_column(ForeignKey("account_fetches.id"))
@@ -529,3 +531,4 @@ class LinkCheckRow(Base):
 
 
 link_check_table = table_of(LinkCheckRow)
+

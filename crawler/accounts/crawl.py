@@ -11,20 +11,33 @@ import asyncio
 import functools
 import logging
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
-from datetime import timedelta
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from crawler.accounts.staleness import (
+    stale_by_build_time,
+    stale_by_relay_error,
+    stale_by_second_source,
+    stale_by_unchanged,
+)
 from crawler.browser import Renderer, not_rendered, rendered_result
 from crawler.fetch import Fetcher, FetchResult, FetchSettings
 from crawler.platforms import SourceParse, parse_source
 from crawler.platforms.page import parse_platform_page
 from crawler.records import fetch_record
 from crawler.targets import AccountTarget
-from rules.model import SHANGHAI, Outcome
-from storage.accounts import record_account_fetch
+from crawler.targets.accounts import SourceRef
+from rules.model import Outcome
+from storage.accounts import (
+    newest_published,
+    post_gaps,
+    record_account_fetch,
+    unchanged_since,
+)
+from storage.pages import content_hash
 from storage.records import FetchRecord
 from storage.retry import in_transaction
 
@@ -34,10 +47,9 @@ logger = logging.getLogger(__name__)
 
 AccountProgress = Callable[[AccountTarget, Outcome], None]
 
-# A relay's feed not generated for this long: the relay has stopped (RSSHub rebuilds a feed
-# within its cache time, minutes to an hour; a relay reading once a day is two days behind
-# at most).
-RELAY_STALE_AFTER = timedelta(days=2)
+# A platform page that loads more posts on scroll is scrolled this often at most (within the
+# browser's time per page): a week's posts of a busy account fit in a few screenfuls.
+PAGE_SCROLLS = 4
 
 
 async def crawl_accounts(
@@ -64,25 +76,19 @@ async def crawl_accounts(
         return outcomes, new_posts
     pending = iter(targets)
     async with Fetcher(settings) as fetcher:
+        read = functools.partial(
+            _read_source, fetcher=fetcher, renderer=renderer, headers=source_headers or {}
+        )
 
         async def worker() -> None:
             nonlocal new_posts
             for target in pending:
-                # Feeds and platform APIs are the sources the office configured: no robots.txt.
-                result = await fetcher.fetch(
-                    target.source_url,
-                    respect_robots=False,
-                    headers=(source_headers or {}).get(target.source_kind),
-                )
-                if target.source_kind == "page":
-                    result, parsed = await _read_page(target, result, renderer)
-                else:
-                    parsed = _parse(target, result)
+                result, parsed = await read(target.source)
                 outcome = _outcome(result, parsed)
-                stale = _stale(target, result, parsed) if outcome is Outcome.OK else None
+                stale, note = await _staleness(target, result, parsed, outcome, read, sessions)
                 if stale is not None:
                     outcome = Outcome.STALE_SUSPECT
-                record = _record(result, parsed, outcome, stale)
+                record = _record(result, parsed, outcome, stale, note)
                 posts = parsed.posts if parsed is not None and outcome.has_content else ()
                 # Written again whole on a new connection when the connection is lost.
                 _, new = await in_transaction(
@@ -117,8 +123,26 @@ def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
     return _first_error(first) if isinstance(first, BaseExceptionGroup) else first
 
 
+SourceReader = Callable[[SourceRef], Awaitable[tuple[FetchResult, SourceParse | None]]]
+
+
+async def _read_source(
+    source: SourceRef,
+    *,
+    fetcher: Fetcher,
+    renderer: Renderer | None,
+    headers: Mapping[str, Mapping[str, str]],
+) -> tuple[FetchResult, SourceParse | None]:
+    """Fetch a source and read its answer (a platform page in the browser)."""
+    # Feeds and platform APIs are the sources the office configured: no robots.txt.
+    result = await fetcher.fetch(source.url, respect_robots=False, headers=headers.get(source.kind))
+    if source.kind == "page":
+        return await _read_page(source, result, renderer)
+    return result, _parse(source, result)
+
+
 async def _read_page(
-    target: AccountTarget, result: FetchResult, renderer: Renderer | None
+    source: SourceRef, result: FetchResult, renderer: Renderer | None
 ) -> tuple[FetchResult, SourceParse | None]:
     """A platform page: rendered in the browser, its posts read off what it shows."""
     if not (result.outcome.has_content or result.outcome is Outcome.BLOCKED):
@@ -126,28 +150,28 @@ async def _read_page(
     if renderer is None:
         reason = "a platform page is read in the browser, and this run has none (--no-browser)"
         return replace(result, outcome=Outcome.BLOCKED, detail=reason), None
-    rendered = await renderer.render(target.source_url)
+    rendered = await renderer.render(source.url, scrolls=PAGE_SCROLLS, capture_json=True)
     if not rendered.ok:
         failed = not_rendered(result, rendered)
         return replace(failed, outcome=Outcome.BLOCKED, text=None), None
     read = rendered_result(result, rendered)
     assert read.text is not None
-    parsed = parse_platform_page(read.text, base_url=read.final_url, fetched_at=read.fetched_at)
+    parsed = parse_platform_page(
+        read.text,
+        base_url=read.final_url,
+        fetched_at=read.fetched_at,
+        loaded_json=rendered.loaded_json,
+    )
     return read, parsed
 
 
-def _parse(target: AccountTarget, result: FetchResult) -> SourceParse | None:
-    kind = target.source_kind
+def _parse(source: SourceRef, result: FetchResult) -> SourceParse | None:
+    kind = source.kind
     if (
         kind == "import"
         or kind == "page"
         or result.body is None
-        or result.outcome
-        not in (
-            Outcome.OK,
-            Outcome.HTTP_ERROR,
-            Outcome.BLOCKED,
-        )
+        or result.outcome not in (Outcome.OK, Outcome.HTTP_ERROR, Outcome.BLOCKED)
     ):
         return None
     return parse_source(
@@ -169,28 +193,94 @@ def _outcome(result: FetchResult, parsed: SourceParse | None) -> Outcome:
     return result.outcome
 
 
-def _stale(target: AccountTarget, result: FetchResult, parsed: SourceParse | None) -> str | None:
-    """Why a relay's feed is stale-suspect (its own build time is old), or None."""
-    if not target.relay or parsed is None or parsed.built_at is None:
-        return None
-    age = result.fetched_at - parsed.built_at
-    if age <= RELAY_STALE_AFTER:
-        return None
-    built = parsed.built_at.astimezone(SHANGHAI)
-    return (
-        f"stale-suspect: the relay last generated this feed at {built:%Y-%m-%d %H:%M} "
-        f"({age.days} days before the fetch); it has likely stopped reading the account"
+async def _staleness(
+    target: AccountTarget,
+    result: FetchResult,
+    parsed: SourceParse | None,
+    outcome: Outcome,
+    read: SourceReader,
+    sessions: async_sessionmaker[AsyncSession],
+) -> tuple[str | None, str | None]:
+    """(why the source is stale-suspect or None, a note on the second source or None);
+    ``crawler.accounts.staleness`` has the signs."""
+    if target.relay and outcome is Outcome.BLOCKED and parsed is not None:
+        if result.status is not None and 200 <= result.status < 300:
+            return stale_by_relay_error(), None
+    if not (outcome.has_content or outcome is Outcome.NOT_MODIFIED):
+        return None, None  # a failed fetch is its own outcome already
+    fetched_at = result.fetched_at
+    if target.relay and parsed is not None:
+        if (stale := stale_by_build_time(parsed.built_at, fetched_at)) is not None:
+            return stale, None
+    if not target.relay and target.second is None:
+        return None, None
+    history = await in_transaction(
+        sessions,
+        functools.partial(
+            _source_history,
+            account_id=target.id,
+            body=result.body if outcome.has_content else None,
+            before=fetched_at,
+            relay=target.relay,
+        ),
+        what=f"reading the source history of account {target.id}",
     )
+    if target.relay:
+        stale = stale_by_unchanged(history.unchanged_since, fetched_at, history.gaps)
+        if stale is not None:
+            return stale, None
+    if target.second is None:
+        return None, None
+    second_result, second_parsed = await read(target.second)
+    if _outcome(second_result, second_parsed) not in (Outcome.OK, Outcome.RENDERED):
+        why = second_result.detail or _outcome(second_result, second_parsed).value
+        return None, f"second source {target.second.url} not read: {why}"
+    assert second_parsed is not None
+    shown = [p.published for p in parsed.posts] if parsed is not None else []
+    if history.newest is not None:
+        shown.append(history.newest)
+    stale = stale_by_second_source(
+        max(shown, default=None),
+        max((p.published for p in second_parsed.posts), default=None),
+        second_url=target.second.url,
+        fetched_at=fetched_at,
+    )
+    return stale, None if stale is not None else f"second source {target.second.url} agrees"
+
+
+@dataclass(frozen=True, slots=True)
+class _History:
+    unchanged_since: datetime | None
+    gaps: list[timedelta]
+    newest: datetime | None
+
+
+async def _source_history(
+    session: AsyncSession, *, account_id: str, body: bytes | None, before: datetime, relay: bool
+) -> _History:
+    gaps = await post_gaps(session, account_id)
+    newest = await newest_published(session, account_id)
+    if not relay:
+        return _History(unchanged_since=None, gaps=gaps, newest=newest)
+    digest = content_hash(body) if body is not None else None
+    since = await unchanged_since(session, account_id, content_hash=digest, before=before)
+    return _History(unchanged_since=since, gaps=gaps, newest=newest)
 
 
 def _record(
-    result: FetchResult, parsed: SourceParse | None, outcome: Outcome, stale: str | None = None
+    result: FetchResult,
+    parsed: SourceParse | None,
+    outcome: Outcome,
+    stale: str | None,
+    note: str | None,
 ) -> FetchRecord:
     detail = result.detail
     if parsed is not None and parsed.detail:
         detail = parsed.detail if detail is None else f"{detail}; {parsed.detail}"
     if stale is not None:
         detail = stale if detail is None else f"{stale}; {detail}"
+    if note is not None:
+        detail = note if detail is None else f"{detail}; {note}"
     return fetch_record(
         result,
         outcome=outcome,

@@ -32,22 +32,30 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from crawler.browser.page import (
+    POLL_S,
+    VIEWPORT,
+    Asked,
+    LoadedJson,
+    first_line,
+    ms,
+    page_html,
+    scroll_more,
+    settle,
+    shoot,
+)
 from crawler.browser.settings import BrowserSettings, find_chromium
 from crawler.fetch.addresses import AddressPolicy, normal_host, parse_address, requested_host
 from crawler.fetch.challenge import classify_challenge
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, BrowserContext, Page, Playwright, Request, Route
+    from playwright.async_api import Browser, BrowserContext, Playwright, Request, Route
 
 __all__ = ["Rendered", "Renderer"]
 
 logger = logging.getLogger(__name__)
 
-_POLL_S = 0.25  # how often a challenge page is looked at again while its script works
-_CONTENT_RETRIES = 8  # page.content() during a navigation fails; try again this often
 _CHROMIUM_ARGS = ("--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu")
-VIEWPORT = (1280, 900)  # the width screenshots are taken at
-SHOT_MAX_HEIGHT = 3000  # a full-page screenshot is cut below this many pixels
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,6 +73,8 @@ class Rendered:
     image: bytes | None = None  # a PNG screenshot of the page, when one was asked for
     image_size: tuple[int, int] | None = None  # its width and height in pixels
     challenge_stood: bool = False  # a challenge was still shown when the page's time was up
+    # JSON the page loaded by script while it was read (asked for with ``capture_json``)
+    loaded_json: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -125,10 +135,15 @@ class Renderer:
             with contextlib.suppress(Exception):
                 await playwright.stop()
 
-    async def render(self, url: str, *, screenshot: bool = False) -> Rendered:
+    async def render(
+        self, url: str, *, screenshot: bool = False, scrolls: int = 0, capture_json: bool = False
+    ) -> Rendered:
         """Open ``url`` in the browser and read it (see the module docstring); with
         ``screenshot``, take a PNG of the page as read (full page, cut at
-        ``SHOT_MAX_HEIGHT``)."""
+        ``SHOT_MAX_HEIGHT``). ``scrolls``: scroll to the bottom up to this many times while
+        the page grows (lists that load more on scroll), within the page's time.
+        ``capture_json``: keep the JSON the page's scripts load (``Rendered.loaded_json``,
+        at most ``MAX_JSON_RESPONSES`` of at most ``MAX_JSON_BYTES`` each)."""
         started = time.monotonic()
         host_name = normal_host(urlsplit(url).hostname or "")
         host = self._hosts[urlsplit(url).netloc.lower()]
@@ -155,7 +170,12 @@ class Renderer:
                     await host.context.route("**/*", self._guard(host_name))
                 try:
                     async with asyncio.timeout(self._settings.page_timeout_s + 10):
-                        rendered = await self._read(host.context, url, started, screenshot)
+                        rendered = await self._read(
+                            host.context,
+                            url,
+                            started,
+                            Asked(screenshot=screenshot, scrolls=scrolls, json=capture_json),
+                        )
                 except TimeoutError:
                     rendered = self._failed(url, started, "the browser did not answer in time")
         if rendered.challenge_stood:
@@ -200,7 +220,7 @@ class Renderer:
                     executable_path=executable, headless=True, args=list(_CHROMIUM_ARGS)
                 )
             except Exception as exc:  # any launch failure: the browser is unavailable this run
-                self._unavailable = f"Chromium at {executable} did not start: {_first_line(exc)}"
+                self._unavailable = f"Chromium at {executable} did not start: {first_line(exc)}"
                 logger.error("browser: %s", self._unavailable)
                 await self.close()
                 return None
@@ -208,7 +228,7 @@ class Renderer:
             return self._browser
 
     async def _read(
-        self, context: BrowserContext, url: str, started: float, screenshot: bool
+        self, context: BrowserContext, url: str, started: float, asked: Asked
     ) -> Rendered:
         from playwright.async_api import Error as PlaywrightError
 
@@ -217,35 +237,41 @@ class Renderer:
         deadline = loop.time() + settings.page_timeout_s
         page = await context.new_page()
         statuses: list[int] = []
+        loaded = LoadedJson()
 
         def on_response(response: Any) -> None:
             if response.request.is_navigation_request() and response.frame == page.main_frame:
                 statuses.append(response.status)
+            elif asked.json:
+                loaded.take(response)
 
         page.on("response", on_response)
         try:
             try:
                 await page.goto(
-                    url, wait_until="domcontentloaded", timeout=_ms(deadline - loop.time())
+                    url, wait_until="domcontentloaded", timeout=ms(deadline - loop.time())
                 )
             except PlaywrightError as exc:
                 if not statuses:
                     return self._failed(
-                        url, started, f"the page did not load in the browser: {_first_line(exc)}"
+                        url, started, f"the page did not load in the browser: {first_line(exc)}"
                     )
             shown = "no page"
             while True:
-                html = await _content(page)
+                html = await page_html(page)
                 status = statuses[-1] if statuses else None
                 challenge = classify_challenge(status or 200, html) if html is not None else None
                 if html is not None and challenge is None:
-                    await _settle(page, min(settings.settle_s, deadline - loop.time()))
-                    html = await _content(page) or html
+                    await settle(page, min(settings.settle_s, deadline - loop.time()))
+                    for _ in range(asked.scrolls):
+                        if not await scroll_more(page, deadline - loop.time()):
+                            break
+                    html = await page_html(page) or html
                     status = statuses[-1] if statuses else status
                     if status is not None and not 200 <= status < 300:
                         return self._failed(url, started, f"the browser got HTTP {status}")
                     cookies = tuple(dict(c) for c in await context.cookies([page.url]))
-                    image, size = await _shoot(page) if screenshot else (None, None)
+                    image, size = await shoot(page) if asked.screenshot else (None, None)
                     return Rendered(
                         ok=True,
                         url=url,
@@ -257,6 +283,7 @@ class Renderer:
                         cookies=cookies,
                         image=image,
                         image_size=size,
+                        loaded_json=await loaded.bodies(),
                     )
                 if challenge is not None:
                     shown = challenge.detail
@@ -268,8 +295,9 @@ class Renderer:
                         f"({shown})",
                     )
                     return replace(stood, challenge_stood=True)
-                await asyncio.sleep(_POLL_S)
+                await asyncio.sleep(POLL_S)
         finally:
+            loaded.cancel()
             with contextlib.suppress(Exception):
                 await page.close()
 
@@ -363,56 +391,3 @@ def browser_memory_mib() -> int | None:
         if ancestor == me:
             total_kib += rss[pid]
     return total_kib // 1024
-
-
-async def _content(page: Page) -> str | None:
-    """The page's HTML now, or None while it keeps navigating."""
-    from playwright.async_api import Error as PlaywrightError
-
-    for _ in range(_CONTENT_RETRIES):
-        try:
-            return await page.content()
-        except PlaywrightError:
-            await asyncio.sleep(_POLL_S)
-    return None
-
-
-async def _settle(page: Page, within_s: float) -> None:
-    """Wait (at most ``within_s``) for the page's own requests to end: lists built by script."""
-    from playwright.async_api import Error as PlaywrightError
-
-    if within_s <= 0:
-        return
-    with contextlib.suppress(PlaywrightError):
-        await page.wait_for_load_state("networkidle", timeout=_ms(within_s))
-
-
-async def _shoot(page: Page) -> tuple[bytes | None, tuple[int, int] | None]:
-    """A PNG of the page from its top, as wide as the viewport, at most SHOT_MAX_HEIGHT high."""
-    from playwright.async_api import Error as PlaywrightError
-
-    width = VIEWPORT[0]
-    try:
-        full = await page.evaluate(
-            "Math.max(document.documentElement.scrollHeight, document.body ? "
-            "document.body.scrollHeight : 0)"
-        )
-        height = max(1, min(int(full or VIEWPORT[1]), SHOT_MAX_HEIGHT))
-        image = await page.screenshot(
-            type="png",
-            full_page=True,
-            clip={"x": 0, "y": 0, "width": width, "height": height},
-        )
-    except PlaywrightError as exc:
-        logger.warning("browser: no screenshot of %s: %s", page.url, _first_line(exc))
-        return None, None
-    return image, (width, height)
-
-
-def _ms(seconds: float) -> float:
-    return max(1.0, seconds * 1000)
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else exc.__class__.__name__

@@ -20,6 +20,9 @@ class Post:
     title: str  # text or title, whitespace-collapsed, at most 200 chars
     published: datetime  # aware UTC
     is_repost: bool | None = None  # None: the source does not say
+    # The time as the page showed it when it was relative to the fetch (3天前, 昨天 10:00):
+    # ``published`` is then only as precise as that text; None for a stated date or time.
+    shown: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

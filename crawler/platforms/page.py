@@ -6,8 +6,12 @@ shows — absolute (``2026-12-01``, ``12-01``, ``2026年12月1日``) or relative
 ``5小时前``, ``昨天 10:00``), read by ``crawler.platforms.times`` against the fetch time. The
 blocks are grouped by their tag and class, and the largest group of two or more is the page's
 post list (a profile header or a "recommended" box shows fewer). A relative time is as precise
-as the page says (``3天前`` is a day, ``1周前`` is not read at all): the detail says how many
-posts were dated relative to the fetch.
+as the page says (``3天前`` is a day, ``1周前`` is not read at all): the post keeps the text it
+showed (``Post.shown``), and the detail says how many posts were dated relative to the fetch.
+
+The page's JSON is read too — what its scripts carry and what it loaded while it was read
+(``crawler.platforms.page_json``): when it lists at least as many posts as the page shows,
+its exact times are taken over the shown ones.
 
 A page that shows a login wall or a captcha is ``blocked``; a short page that says the account
 is closed or banned (该账号已注销, 账号已被封禁 …) is ``account_closed``, a finding of its own;
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from urllib.parse import urljoin
 
@@ -27,15 +32,15 @@ from selectolax.lexbor import LexborNode as Node
 
 from crawler.platforms.failures import login_or_captcha_reason
 from crawler.platforms.model import Post, SourceParse
+from crawler.platforms.page_json import embedded_json, json_documents, json_posts
 from crawler.platforms.posts import post_title
-from crawler.platforms.times import parse_post_time
+from crawler.platforms.times import is_relative_time, parse_post_time
 from rules.model import Outcome
 
 __all__ = ["parse_platform_page"]
 
 _TIME_CHARS = 24  # a time the page shows is short
 _UP_LEVELS = 5  # from the time to the block that holds the post's link
-_RELATIVE = re.compile(r"刚刚|秒前|分钟前|小时前|天前|今天|昨天|前天")
 _TIME_HINT = re.compile(r"\d|刚刚|今天|昨天|前天")
 # What platforms show in place of a closed or banned account's posts.
 _CLOSED = re.compile(
@@ -44,8 +49,15 @@ _CLOSED = re.compile(
 )
 
 
-def parse_platform_page(html: str, *, base_url: str, fetched_at: datetime) -> SourceParse:
-    """The posts of a rendered platform page (see the module docstring)."""
+def parse_platform_page(
+    html: str, *, base_url: str, fetched_at: datetime, loaded_json: Sequence[str] = ()
+) -> SourceParse:
+    """The posts of a rendered platform page (see the module docstring).
+
+    ``loaded_json``: the JSON texts the page loaded while it was read (its post-list calls);
+    with the JSON its scripts carry, they are read by ``crawler.platforms.page_json``. When the
+    JSON lists at least as many posts as the page shows, its exact times are taken.
+    """
     tree = HTMLParser(html)
     body = tree.body
     text = body.text(separator=" ") if body is not None else ""
@@ -58,7 +70,34 @@ def parse_platform_page(html: str, *, base_url: str, fetched_at: datetime) -> So
             detail=f"the platform page says: {closed.group(0)}",
             suspect_empty=False,
         )
-    groups: defaultdict[str, list[tuple[Post, bool]]] = defaultdict(list)
+    shown = _shown_posts(tree, base_url=base_url, fetched_at=fetched_at)
+    links = [a.attributes.get("href") or "" for a in tree.css("a[href]")]
+    from_json = json_posts(
+        [*embedded_json(html), *json_documents(loaded_json)],
+        base_url=base_url,
+        fetched_at=fetched_at,
+        links=links,
+    )
+    if len(from_json) >= max(len(shown), 2):
+        posts, where = from_json, "read from the page's JSON"
+    elif len(shown) >= 2:
+        posts, where = shown, "read off the rendered page"
+    else:
+        return SourceParse(
+            outcome=Outcome.OK,
+            posts=(),
+            detail="no post list found on the rendered page",
+            suspect_empty=True,
+        )
+    detail = f"{len(posts)} posts {where}"
+    if relative_count := sum(1 for post in posts if post.shown is not None):
+        detail += f"; {relative_count} dated relative to the fetch (as precise as the page says)"
+    return SourceParse(outcome=Outcome.OK, posts=tuple(posts), detail=detail, suspect_empty=False)
+
+
+def _shown_posts(tree: HTMLParser, *, base_url: str, fetched_at: datetime) -> list[Post]:
+    """The largest group of blocks with a link and a time the page shows, newest first."""
+    groups: defaultdict[str, list[Post]] = defaultdict(list)
     seen: set[int] = set()
     for node in tree.css("time, span, div, p, em, i, small, a"):
         own = _own_text(node)
@@ -74,25 +113,16 @@ def parse_platform_page(html: str, *, base_url: str, fetched_at: datetime) -> So
         href = link.attributes.get("href") or ""
         url = urljoin(base_url, href)
         title = post_title(_link_text(link, own), None) or own
-        post = Post(key=url, url=url, title=title, published=published)
-        groups[_signature(block)].append((post, bool(_RELATIVE.search(own))))
+        relative = own if is_relative_time(own) else None
+        post = Post(key=url, url=url, title=title, published=published, shown=relative)
+        groups[_signature(block)].append(post)
     best = max(groups.values(), key=len, default=[])
     if len(best) < 2:
-        return SourceParse(
-            outcome=Outcome.OK,
-            posts=(),
-            detail="no post list found on the rendered page",
-            suspect_empty=True,
-        )
-    unique: dict[str, tuple[Post, bool]] = {}
-    for post, relative in best:
-        unique.setdefault(post.key, (post, relative))
-    posts = sorted((p for p, _ in unique.values()), key=lambda p: p.published, reverse=True)
-    relative_count = sum(1 for _, relative in unique.values() if relative)
-    detail = f"{len(posts)} posts read off the rendered page"
-    if relative_count:
-        detail += f"; {relative_count} dated relative to the fetch (as precise as the page says)"
-    return SourceParse(outcome=Outcome.OK, posts=tuple(posts), detail=detail, suspect_empty=False)
+        return []
+    unique: dict[str, Post] = {}
+    for post in best:
+        unique.setdefault(post.key, post)
+    return sorted(unique.values(), key=lambda p: p.published, reverse=True)
 
 
 def _own_text(node: Node) -> str:

@@ -30,7 +30,13 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from crawler.extract.text import collapse, fold_width
 from rules.model import SHANGHAI
 
-__all__ = ["EARLIEST_POST", "FUTURE_TOLERANCE", "is_plausible_post_time", "parse_post_time"]
+__all__ = [
+    "EARLIEST_POST",
+    "FUTURE_TOLERANCE",
+    "is_plausible_post_time",
+    "is_relative_time",
+    "parse_post_time",
+]
 
 EARLIEST_POST = datetime(2009, 1, 1, tzinfo=SHANGHAI)
 FUTURE_TOLERANCE = timedelta(days=1)
@@ -127,6 +133,15 @@ def parse_post_time(text: str, *, fetched_at: datetime) -> datetime | None:
     if moment is None or not is_plausible_post_time(moment, fetched_at):
         return None
     return moment.astimezone(UTC)
+
+
+_RELATIVE_WORDS = re.compile(r"刚刚|秒前|分钟前|小时前|天前|今天|昨天|前天")
+
+
+def is_relative_time(text: str) -> bool:
+    """True when ``text`` states a time relative to now (3天前, 昨天 10:00): a time read from
+    it is only as precise as it says."""
+    return _RELATIVE_WORDS.search(text) is not None
 
 
 def is_plausible_post_time(moment: datetime, fetched_at: datetime) -> bool:

@@ -78,6 +78,9 @@ class _AccountSpec(_Strict):
     platform: str
     unit: str | None = None
     source: _SourceSpec
+    # a second source of the same account, read only to check the first: when it shows a
+    # post the first does not reach, the first is stale-suspect
+    second_source: _SourceSpec | None = None
     profile: str | None = None
 
     _id = field_validator("id")(_check_id)
@@ -92,6 +95,15 @@ class _AccountSpec(_Strict):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SourceRef:
+    """One place an account's posts are read."""
+
+    kind: AccountSourceKind
+    url: str
+    relay: bool = False  # a relay's feed: an old build time means it stopped (stale-suspect)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AccountTarget:
     """A new-media account to check: who it is, and where its posts are read."""
 
@@ -101,6 +113,11 @@ class AccountTarget:
     source_url: str
     profile: str
     relay: bool = False  # a relay's feed: an old build time means it stopped (stale-suspect)
+    second: SourceRef | None = None  # read to check the source above (stale-suspect)
+
+    @property
+    def source(self) -> SourceRef:
+        return SourceRef(kind=self.source_kind, url=self.source_url, relay=self.relay)
 
     @property
     def imported(self) -> bool:
@@ -133,40 +150,69 @@ def _build_accounts(
                 " — give each account its own id"
             )
         seen.setdefault(acc.id, i)
-        given = [
-            (k, v) for k, v in acc.source.model_dump().items() if v is not None and k != "relay"
-        ]
-        if len(given) != 1:
-            problems.append(
-                f"{where}.source: give exactly one of feed: URL, rsshub: /route, weibo_uid: ID, "
-                "page: URL, imports: true"
+        first = _source(acc.source, f"{where}.source", acc.id, rsshub, weibo_api, problems)
+        second = None
+        if acc.second_source is not None:
+            second = _source(
+                acc.second_source, f"{where}.second_source", acc.id, rsshub, weibo_api, problems
             )
+            if second is not None and second.kind == "import":
+                problems.append(
+                    f"{where}.second_source: imports cannot check a source — give feed:, "
+                    "rsshub:, weibo_uid: or page:"
+                )
+            if first is not None and first.kind == "import":
+                problems.append(
+                    f"{where}.second_source: an account read only from imports is never "
+                    "fetched, so there is nothing to check — drop second_source"
+                )
+        if first is None:
             continue
-        key, value = given[0]
-        kind = _SOURCE_KINDS[key]
-        if kind == "rsshub" and rsshub is None:
-            problems.append(
-                f"{where}.source.rsshub: no RSSHub base URL — add `rsshub: http://host:1200` "
-                "at the top of the file"
-            )
-            continue
-        if kind == "import":
-            url = f"import:{acc.id}"
-        elif kind == "page":
-            url = str(value)
-        else:
-            url = source_url(kind, str(value), rsshub_base=rsshub, weibo_api=weibo_api)
         platform, label = PLATFORM_ALIASES[acc.platform]
         targets.append(
             AccountTarget(
                 account=Account(id=acc.id, name=acc.name, platform=platform, unit=acc.unit),
                 label=label or platform.label,
-                source_kind=kind,
-                source_url=url,
+                source_kind=first.kind,
+                source_url=first.url,
                 profile=_profile_ref(acc.profile or profile, base_dir),
-                relay=kind == "rsshub" or acc.source.relay,
+                relay=first.relay,
+                second=second,
             )
         )
     if problems:
         raise TargetsError(source, problems)
     return tuple(targets)
+
+
+def _source(
+    spec: _SourceSpec,
+    where: str,
+    account_id: str,
+    rsshub: str | None,
+    weibo_api: str,
+    problems: list[str],
+) -> SourceRef | None:
+    """The source ``spec`` names, or None with the problem added to ``problems``."""
+    given = [(k, v) for k, v in spec.model_dump().items() if v is not None and k != "relay"]
+    if len(given) != 1:
+        problems.append(
+            f"{where}: give exactly one of feed: URL, rsshub: /route, weibo_uid: ID, "
+            "page: URL, imports: true"
+        )
+        return None
+    key, value = given[0]
+    kind = _SOURCE_KINDS[key]
+    if kind == "rsshub" and rsshub is None:
+        problems.append(
+            f"{where}.rsshub: no RSSHub base URL — add `rsshub: http://host:1200` "
+            "at the top of the file"
+        )
+        return None
+    if kind == "import":
+        url = f"import:{account_id}"
+    elif kind == "page":
+        url = str(value)
+    else:
+        url = source_url(kind, str(value), rsshub_base=rsshub, weibo_api=weibo_api)
+    return SourceRef(kind=kind, url=url, relay=kind == "rsshub" or spec.relay)

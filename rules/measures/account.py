@@ -8,6 +8,7 @@ the others (the reports draw it).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -64,7 +65,7 @@ def _unreadable(facts: AccountFacts) -> Insufficient | None:
         return Insufficient(reason="账号来源未抓取,无法判断更新情况")
     if facts.outcome is Outcome.STALE_SUSPECT:
         return Insufficient(
-            reason="账号来源疑似已停止更新(中转订阅源长期未重新生成),无法判断更新情况",
+            reason=f"账号来源疑似已停止更新({_stale_sign(facts.detail)}),无法判断更新情况",
             evidence=Evidence(
                 url=facts.url,
                 checked_at=facts.checked_at,
@@ -83,6 +84,21 @@ def _unreadable(facts: AccountFacts) -> Insufficient | None:
             ),
         )
     return None
+
+
+# The signs the crawl writes into a stale-suspect fetch's detail (crawler.accounts.staleness).
+_STALE_SIGNS = {
+    "relay error": "中转服务返回错误或登录失效",
+    "build time": "中转订阅源长期未重新生成",
+    "unchanged": "订阅源内容长期无任何变化,超过该账号通常的发布间隔",
+    "second source": "另一来源显示有更新的发布内容",
+}
+_STALE_SIGN = re.compile(r"stale-suspect \(([^)]+)\)")
+
+
+def _stale_sign(detail: str | None) -> str:
+    match = _STALE_SIGN.search(detail or "")
+    return _STALE_SIGNS.get(match.group(1), "来源自身迹象") if match else "来源自身迹象"
 
 
 def newest_post_age_days(
@@ -114,6 +130,9 @@ def newest_post_age_days(
                 checked_at=facts.checked_at,
                 outcome=facts.outcome,
                 newest_date=newest,
+                newest_title=facts.newest_post_title,
+                newest_url=facts.newest_post_url,
+                newest_where=_shown_where(facts),
                 threshold=f"{threshold.label}天",
                 age_days=age,
                 detail=facts.detail,
@@ -121,6 +140,13 @@ def newest_post_age_days(
             fields={"newest_date": newest.isoformat(), "age_days": age},
         )
     ]
+
+
+def _shown_where(facts: AccountFacts) -> str | None:
+    """Where the newest post's date came from, when the page showed it relative to the fetch."""
+    if facts.newest_post_shown is None:
+        return None
+    return f"平台页面显示“{facts.newest_post_shown}”,发布时间按抓取时间推算,精度以页面所示为限"
 
 
 def account_closed(

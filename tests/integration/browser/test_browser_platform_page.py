@@ -88,12 +88,16 @@ async def test_a_platform_page_is_read_in_the_browser(tmp_path: Path) -> None:
     with sqlite3.connect(db) as conn:
         outcome, detail = conn.execute("SELECT outcome, detail FROM account_fetches").fetchone()
         posts = dict(conn.execute("SELECT url, published FROM posts").fetchall())
+        shown = dict(conn.execute("SELECT url, shown FROM posts").fetchall())
     assert outcome == "rendered", detail
-    assert "4 posts read off the rendered page; 2 dated relative to the fetch" in detail
+    assert "4 posts read from the page's JSON; 2 dated relative to the fetch" in detail
     assert set(posts) == {f"{base}/video/{v['id']}" for v in VIDEOS}  # not the 推荐 box
     three_days = datetime.fromisoformat(posts[f"{base}/video/102"]).replace(tzinfo=UTC)
     assert before - timedelta(days=3, minutes=1) <= three_days <= after - timedelta(days=3)
     assert posts[f"{base}/video/103"].startswith("2026-11-19 16:00")  # 11-20 00:00 +08:00
+    # a relative time is kept as the page gave it: the precision of the stored time
+    assert shown[f"{base}/video/102"] == "3天前"
+    assert shown[f"{base}/video/103"] is None
     run = json.loads(result.stdout)
     (account,) = run["accounts"]
     assert account["outcome"] == "rendered"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -87,6 +88,44 @@ def test_an_account_that_cannot_be_read_is_never_not_updated(
     assert result.findings == ()
     assert reasons(result, "account-not-updated") == [reason]
     assert reasons(result, "account-dormant") == [reason]
+
+
+def test_a_newest_post_dated_relative_to_the_fetch_says_so_in_the_evidence() -> None:
+    facts = replace(
+        account(newest_post=NOW - timedelta(days=20)),
+        newest_post_title="冬季安全提示",
+        newest_post_url="https://www.douyin.com/video/1",
+        newest_post_shown="20天前",
+    )
+    (finding,) = [f.finding for f in judge(facts).findings if f.rule == "account-not-updated"]
+    assert finding.evidence.newest_title == "冬季安全提示"
+    assert finding.evidence.newest_url == "https://www.douyin.com/video/1"
+    assert finding.evidence.newest_where is not None
+    assert finding.evidence.newest_where.startswith("平台页面显示“20天前”,发布时间按抓取时间推算")
+    exact = judge(account(newest_post=NOW - timedelta(days=20))).findings[0].finding
+    assert exact.evidence.newest_where is None
+
+
+@pytest.mark.parametrize(
+    ("detail", "sign"),
+    [
+        ("stale-suspect (build time): the relay last generated …", "中转订阅源长期未重新生成"),
+        ("stale-suspect (unchanged): the feed has answered …", "订阅源内容长期无任何变化"),
+        ("stale-suspect (second source): http://x shows a post …", "另一来源显示有更新的发布内容"),
+        ("something else", "来源自身迹象"),
+    ],
+)
+def test_a_stale_suspect_source_is_not_judged_naming_its_sign(detail: str, sign: str) -> None:
+    facts = replace(
+        account(outcome=Outcome.STALE_SUSPECT, newest_post=NOW - timedelta(days=40)),
+        detail=detail,
+    )
+    result = judge(facts)
+    assert result.result is Result.UNKNOWN
+    assert result.findings == ()
+    (reason,) = reasons(result, "account-not-updated")
+    assert reason.startswith("账号来源疑似已停止更新(")
+    assert sign in reason
 
 
 # --- account-weekly-posts (jiyuan): fewer than 2 posts in a natural week, −5 each ------------

@@ -186,3 +186,23 @@ def test_account_mistakes_name_the_path() -> None:
     assert problem.startswith("accounts[0].source: give exactly one of")
     (problem,) = problems(ACCOUNTS.replace("id: sl-water", "id: cl-weibo"))
     assert "duplicate account id 'cl-weibo'" in problem
+
+
+def test_a_second_source_checks_the_first() -> None:
+    text = ACCOUNTS.replace(
+        '    source: {feed: "http://127.0.0.1:1400/feed.xml"}\n',
+        '    source: {feed: "http://127.0.0.1:1400/feed.xml", relay: true}\n'
+        "    second_source: {page: 'http://127.0.0.1:1500/user/sl'}\n",
+    )
+    _, two, three = parse_targets(text).accounts
+    assert two.relay
+    assert two.second is not None
+    assert (two.second.kind, two.second.url) == ("page", "http://127.0.0.1:1500/user/sl")
+    assert two.source.url == "http://127.0.0.1:1400/feed.xml"
+    assert three.second is None
+    given = "second_source: {page: 'http://127.0.0.1:1500/user/sl'}"
+    two_kinds = "second_source: {imports: true, page: 'http://127.0.0.1:1500/user/sl'}"
+    (problem,) = problems(text.replace(given, two_kinds))
+    assert problem.startswith("accounts[1].second_source: give exactly one of")
+    (problem,) = problems(text.replace(given, "second_source: {imports: true}"))
+    assert problem.startswith("accounts[1].second_source: imports cannot check a source")
