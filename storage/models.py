@@ -532,3 +532,44 @@ class LinkCheckRow(Base):
 
 link_check_table = table_of(LinkCheckRow)
 
+
+class NotificationStateRow(Base):
+    """What a notification channel was last told of a finding: ``open`` or ``resolved``.
+
+    A finding is news to a channel when its state differs from what the channel was told, so
+    a rerun never sends it again and a finding that comes back is sent once more."""
+
+    __tablename__ = "notification_states"
+
+    channel: Mapped[str] = mapped_column(String(100), primary_key=True)
+    finding_key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    state: Mapped[str] = mapped_column(String(10))
+    notified_at: Mapped[datetime]
+
+
+class NotificationRow(Base):
+    """One message to a channel, sent or not (``error``): the notification log.
+
+    ``dedupe_key`` names a message that is sent once (a digest of a day, a failed run's alarm);
+    None for findings messages, which the states above keep from being sent twice."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        UniqueConstraint("channel", "dedupe_key"),
+        Index("ix_notifications_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))  # findings, digest, run-failed, test
+    dedupe_key: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text)
+    findings: Mapped[int] = mapped_column(Integer)  # how many findings it told of
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+notification_state_table = table_of(NotificationStateRow)
+notification_table = table_of(NotificationRow)

@@ -46,6 +46,7 @@ SUBCOMMANDS = {
     "findings": "crawler.cli.findings:findings",
     "import": "crawler.cli.imports:import_group",
     "ipv6": "crawler.cli.ipv6:ipv6",
+    "notify": "crawler.cli.notify:notify",
     "probe": "crawler.cli.probe:probe",
     "report": "crawler.cli.report:report",
     "schedule": "crawler.cli.schedule:schedule",

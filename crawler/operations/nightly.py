@@ -16,6 +16,7 @@ crawl finish within the plan's stop timeout, a second one cancels it. The jobs:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -27,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from crawler.browser import BrowserSettings
 from crawler.config import open_database
 from crawler.fetch import FetchSettings
+from crawler.notify import notify_findings, notify_run_failed, send_digests
 from crawler.operations.distributed import defer_night
 from crawler.operations.jobs import DEFAULT_BROWSER, DEFAULT_LINK_CHECKS, crawl_targets
 from crawler.operations.scheduler import (
@@ -46,6 +48,8 @@ from crawler.targets import Targets
 __all__ = ["SchedulePlan", "serve_schedule"]
 
 logger = logging.getLogger(__name__)
+
+NOTIFY_TIMEOUT_S = 300  # the most the notifications after a run may take
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -85,7 +89,7 @@ async def serve_schedule(plan: SchedulePlan) -> None:
             scheduler = NightlyScheduler(
                 settings=plan.schedule,
                 engine=engine,
-                crawl_job=None if plan.distributed else _crawl_job(plan),
+                crawl_job=None if plan.distributed else _crawl_job(plan, engine),
                 defer_job=_defer_job(plan) if plan.distributed else None,
                 probe_job=_probe_job(plan, engine),
                 ipv6_job=_ipv6_job(plan, engine),
@@ -99,26 +103,53 @@ async def serve_schedule(plan: SchedulePlan) -> None:
                 await engine.dispose()
 
 
-def _crawl_job(plan: SchedulePlan) -> Callable[[datetime], Awaitable[int]]:
-    """The full crawl, as `crawl` runs it, waiting for held sites; returns the run id."""
+def _crawl_job(plan: SchedulePlan, engine: AsyncEngine) -> Callable[[datetime], Awaitable[int]]:
+    """The full crawl, as `crawl` runs it, waiting for held sites; then the news of it to the
+    targets file's notify: channels (a run that failed: that it did not complete). Returns
+    the run id."""
 
     async def crawl_all(now: datetime) -> int:
-        report = await crawl_targets(
-            targets=plan.targets,
-            wanted=(),
-            db=plan.db,
-            now=now,
-            settings=plan.fetch_settings,
-            show_progress=False,
-            keep_bodies_days=plan.keep_bodies_days,
-            link_checks=plan.link_checks,
-            held_wait=plan.held_wait,
-            browser=plan.browser,
-            screenshots=plan.screenshots,
-        )
+        try:
+            report = await crawl_targets(
+                targets=plan.targets,
+                wanted=(),
+                db=plan.db,
+                now=now,
+                settings=plan.fetch_settings,
+                show_progress=False,
+                keep_bodies_days=plan.keep_bodies_days,
+                link_checks=plan.link_checks,
+                held_wait=plan.held_wait,
+                browser=plan.browser,
+                screenshots=plan.screenshots,
+            )
+        except Exception as exc:
+            await _tell(plan, engine, failed=f"{exc.__class__.__name__}: {exc}")
+            raise
+        await _tell(plan, engine)
         return report.run_id
 
     return crawl_all
+
+
+async def _tell(plan: SchedulePlan, engine: AsyncEngine, *, failed: str | None = None) -> None:
+    """Notifications after a nightly run; bounded, and never failing the job."""
+    if not plan.targets.notify.channels:
+        return
+    now = plan.fetch_settings.clock()
+    try:
+        async with asyncio.timeout(NOTIFY_TIMEOUT_S):
+            if failed is not None:
+                await notify_run_failed(engine, plan.targets, now=now, run_id=None, error=failed)
+                return
+            await notify_findings(engine, plan.targets, now=now)
+            await send_digests(engine, plan.targets, now=now)
+    except TimeoutError:
+        logger.error(
+            "notify: gave up after %d s; the news is sent after the next run", NOTIFY_TIMEOUT_S
+        )
+    except Exception as exc:  # a channel never fails the crawl
+        logger.error("notify: %s: %s", exc.__class__.__name__, exc)
 
 
 def _defer_job(plan: SchedulePlan) -> DeferJob:

@@ -19,6 +19,7 @@ from crawler.fetch.addresses import AddressPolicy, IPNetwork, host_of, parse_net
 from crawler.fetch.errors import FetchConfigError
 from crawler.targets.accounts import AccountTarget, _AccountSpec, _build_accounts
 from crawler.targets.base import TargetsError, _check_url, _profile_ref, _Strict
+from crawler.targets.notify import NotifySettings, _NotifySpec, build_notify_settings
 from crawler.targets.report import ReportSettings, _ReportSpec, build_report_settings
 from crawler.targets.sites import _build_sites, _SiteSpec
 from crawler.targets.units import _build_units, _UnitSpec
@@ -44,6 +45,7 @@ class _TargetsSpec(_Strict):
     units: list[_UnitSpec] = Field(default_factory=list)  # 政务公开 units (docs/disclosure.md)
     allow_addresses: list[str] = Field(default_factory=list)  # internal ranges that may be read
     report: _ReportSpec | None = None  # the notice's own words (crawler/targets/report.py)
+    notify: _NotifySpec | None = None  # where news of findings goes (crawler/targets/notify.py)
 
     _rsshub = field_validator("rsshub")(lambda v: None if v is None else _check_url(v))
     _weibo = field_validator("weibo_api")(_check_url)
@@ -71,6 +73,7 @@ class Targets:
     named_hosts: frozenset[str] = frozenset()  # every host the file names (address policy)
     allow_addresses: tuple[IPNetwork, ...] = ()  # the `allow_addresses:` ranges
     report: ReportSettings = field(default_factory=ReportSettings)  # the `report:` section
+    notify: NotifySettings = field(default_factory=NotifySettings)  # the `notify:` section
 
     def address_policy(self) -> AddressPolicy:
         """What a crawl of this file may reach: its named hosts, its allowed ranges."""
@@ -172,6 +175,11 @@ def parse_targets(
         report = build_report_settings(spec.report, frozenset(site.id for site in sites))
     except ValueError as exc:
         raise TargetsError(source, [str(exc)]) from exc
+    named_units = {s.unit for s in sites if s.unit}
+    named_units |= {a.account.unit for a in accounts if a.account.unit}
+    notify, problems = build_notify_settings(spec.notify, named_units)
+    if problems:
+        raise TargetsError(source, problems)
     return Targets(
         sites=sites,
         accounts=accounts,
@@ -181,6 +189,7 @@ def parse_targets(
         named_hosts=_named_hosts(spec, sites, accounts, units),
         allow_addresses=parse_networks(spec.allow_addresses),
         report=report,
+        notify=notify,
     )
 
 

@@ -101,7 +101,7 @@ def nightly(engine: AsyncEngine, fleet: Targets, wait: HeldSiteWait) -> Any:
         link_checks=None,
         held_wait=wait,
     )
-    return _crawl_job(plan)(NOW)
+    return _crawl_job(plan, engine)(NOW)
 
 
 async def ad_hoc(engine: AsyncEngine, fleet: Targets, site_id: str) -> CrawlReport:
