@@ -50,6 +50,7 @@ SUBCOMMANDS = {
     "probe": "crawler.cli.probe:probe",
     "report": "crawler.cli.report:report",
     "schedule": "crawler.cli.schedule:schedule",
+    "serve": "crawler.cli.serve:serve",
     "status": "crawler.cli.status:status",
     "worker": "crawler.cli.worker:worker",
 }

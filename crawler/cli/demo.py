@@ -155,6 +155,8 @@ def demo(
                 running.write_targets(path)
                 if keep_targets:
                     running.write_targets(keep_targets)
+                if db is None:  # beside the demo's database: `crawl serve --demo` shows both
+                    running.write_targets(demo_database_path().with_suffix(".yaml"))
                 targets = load_targets(path)
                 # our own loopback fleet: little spacing, or the link checks take half a minute
                 settings = FetchSettings(

@@ -66,7 +66,7 @@ def env_names_read() -> set[str]:
 
 
 def test_the_services_are_there() -> None:
-    assert set(SERVICES) == {"postgres", "migrate", "scheduler", "worker", "rsshub"}
+    assert set(SERVICES) == {"postgres", "migrate", "scheduler", "worker", "web", "rsshub"}
     postgres = SERVICES["postgres"]
     assert postgres["image"].startswith("postgres:")
     assert any(v.endswith(":/var/lib/postgresql/data") for v in postgres["volumes"])
@@ -168,3 +168,13 @@ def test_the_image_installs_every_package() -> None:
     for package in packages:
         assert f"COPY {package} ./{package}" in dockerfile
         assert f"!{package}/" in ignored
+
+
+def test_the_dashboard_asks_for_a_token_and_listens_on_this_host_only() -> None:
+    web = SERVICES["web"]
+    assert web["profiles"] == ["web"]
+    command, rest = resolve(web["command"])
+    assert command.name == "serve"
+    assert rest == ["--host", "0.0.0.0", "--port", "8080"]
+    assert "XUNJIAN_WEB_TOKEN" in web["environment"]
+    assert web["ports"] == ["127.0.0.1:8080:8080"]

@@ -1,0 +1,1 @@
+"""The read-only dashboard: crawl serve (docs/operations.md)."""
