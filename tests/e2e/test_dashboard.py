@@ -12,10 +12,12 @@ import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 
+from rules.period import quarter_of
 from tests.support.chromium import require_chromium
 from tests.support.cli import CRAWL, run_crawl
 from tests.support.demo_crawl import DemoCrawl
@@ -136,3 +138,17 @@ async def test_the_token_is_asked_for(demo_crawl: DemoCrawl, tmp_path: Path) -> 
             assert bearer.status_code == 200
             wrong = await client.get(base + "/", auth=("any", "nope"))
             assert wrong.status_code == 401
+            # The notice of the quarter the demo was crawled in, as crawl report renders it.
+            quarter = quarter_of(datetime.now(UTC))
+            label = f"{quarter.start.year}Q{(quarter.start.month - 1) // 3 + 1}"
+            notice = await client.get(
+                base + "/report", params={"period": label, "format": "md"}, auth=("a", "s3cret")
+            )
+            assert notice.status_code == 200, notice.text
+            assert "attachment" in notice.headers["content-disposition"]
+            assert "政府网站与政务新媒体检查情况" in notice.text
+            docx = await client.get(
+                base + "/report", params={"period": label, "format": "docx"}, auth=("a", "s3cret")
+            )
+            assert docx.status_code == 200
+            assert docx.content[:2] == b"PK"
