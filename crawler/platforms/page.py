@@ -33,7 +33,7 @@ from selectolax.lexbor import LexborNode as Node
 from crawler.platforms.failures import login_or_captcha_reason
 from crawler.platforms.model import Post, SourceParse
 from crawler.platforms.page_json import embedded_json, json_documents, json_posts
-from crawler.platforms.posts import post_title
+from crawler.platforms.posts import largest_list, post_title
 from crawler.platforms.times import is_relative_time, parse_post_time
 from rules.model import Outcome
 
@@ -116,13 +116,7 @@ def _shown_posts(tree: HTMLParser, *, base_url: str, fetched_at: datetime) -> li
         relative = own if is_relative_time(own) else None
         post = Post(key=url, url=url, title=title, published=published, shown=relative)
         groups[_signature(block)].append(post)
-    best = max(groups.values(), key=len, default=[])
-    if len(best) < 2:
-        return []
-    unique: dict[str, Post] = {}
-    for post in best:
-        unique.setdefault(post.key, post)
-    return sorted(unique.values(), key=lambda p: p.published, reverse=True)
+    return largest_list(groups.values())
 
 
 def _own_text(node: Node) -> str:

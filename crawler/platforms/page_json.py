@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from crawler.platforms.model import Post
-from crawler.platforms.posts import post_title
+from crawler.platforms.posts import largest_list, post_title
 from crawler.platforms.times import is_relative_time, parse_post_time
 
 __all__ = ["MAX_DOCUMENT_CHARS", "embedded_json", "json_documents", "json_posts"]
@@ -93,13 +93,7 @@ def json_posts(
     for document in documents:
         for path, array in _arrays(document, path="", depth=0, budget=budget):
             lists[path] += _read_array(array, base_url=base_url, fetched_at=fetched_at, hrefs=hrefs)
-    best = max(lists.values(), key=len, default=[])
-    if len(best) < 2:
-        return []
-    unique: dict[str, Post] = {}
-    for post in best:
-        unique.setdefault(post.key, post)
-    return sorted(unique.values(), key=lambda p: p.published, reverse=True)
+    return largest_list(lists.values())
 
 
 def _loads(text: str) -> object | None:

@@ -22,6 +22,7 @@ __all__ = [
     "Candidate",
     "collect_posts",
     "entry_key",
+    "largest_list",
     "plain_text",
     "post_title",
 ]
@@ -74,6 +75,18 @@ def entry_key(
     if published is None:
         return None
     return f"{title}|{published.isoformat()}"
+
+
+def largest_list(groups: Iterable[list[Post]]) -> list[Post]:
+    """The largest group of two or more posts (a page's post list), one post per key, newest
+    first; empty when no group has two."""
+    best = max(groups, key=len, default=[])
+    if len(best) < 2:
+        return []
+    unique: dict[str, Post] = {}
+    for post in best:
+        unique.setdefault(post.key, post)
+    return sorted(unique.values(), key=lambda p: p.published, reverse=True)
 
 
 def collect_posts(candidates: Iterable[Candidate]) -> SourceParse:
