@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from crawler.browser import BrowserSettings
 from crawler.config import open_database
@@ -44,6 +44,7 @@ from crawler.sites.leasing import DEFAULT_HELD_SITE_WAIT, HeldSiteWait
 from crawler.sites.linkcheck import LinkCheckSettings
 from crawler.sites.probes import probe_settings, probe_sites
 from crawler.targets import Targets
+from storage.batches import last_batch
 
 __all__ = ["SchedulePlan", "serve_schedule"]
 
@@ -93,6 +94,7 @@ async def serve_schedule(plan: SchedulePlan) -> None:
                 defer_job=_defer_job(plan) if plan.distributed else None,
                 probe_job=_probe_job(plan, engine),
                 ipv6_job=_ipv6_job(plan, engine),
+                notify_job=_notify_watch(plan, engine),
                 metrics=metrics,
             )
             await scheduler.run(stop, force)
@@ -150,6 +152,28 @@ async def _tell(plan: SchedulePlan, engine: AsyncEngine, *, failed: str | None =
         )
     except Exception as exc:  # a channel never fails the crawl
         logger.error("notify: %s: %s", exc.__class__.__name__, exc)
+
+
+def _notify_watch(plan: SchedulePlan, engine: AsyncEngine) -> ProbeJob | None:
+    """Distributed: the workers run the night, so the scheduler looks every few minutes
+    whether the last night is done, and then tells the channels (each finding once: a later
+    look finds nothing new to send)."""
+    if not plan.distributed or not plan.targets.notify.channels:
+        return None
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    async def watch(now: datetime) -> object:
+        async with sessions() as session:
+            night = await last_batch(session)
+        if night is None or not night.done:
+            return "the night is not done yet"
+        sent = await notify_findings(engine, plan.targets, now=now)
+        sent += await send_digests(engine, plan.targets, now=now)
+        return (
+            f"{sum(1 for s in sent if s.ok)} messages sent, {sum(1 for s in sent if not s.ok)} not"
+        )
+
+    return watch
 
 
 def _defer_job(plan: SchedulePlan) -> DeferJob:

@@ -285,6 +285,8 @@ class ScheduleSettings:
     ipv6_first_delay: timedelta = timedelta(minutes=2)
     stop_timeout_s: float = DEFAULT_STOP_TIMEOUT_S
     run_now: bool = False  # run the nightly crawl once at start-up, due or not
+    # distributed: how often the scheduler looks whether the night is done, to notify
+    notify_every: timedelta = timedelta(minutes=5)
 
 
 class NightlyScheduler:
@@ -301,6 +303,7 @@ class NightlyScheduler:
         defer_job: DeferJob | None = None,
         probe_job: ProbeJob | None = None,
         ipv6_job: ProbeJob | None = None,
+        notify_job: ProbeJob | None = None,
         metrics: Metrics | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
@@ -312,6 +315,7 @@ class NightlyScheduler:
         self._defer_job = defer_job
         self._probe_job = probe_job
         self._ipv6_job = ipv6_job
+        self._notify_job = notify_job
         self._metrics = metrics
         self._clock = clock
         self._scheduler = AsyncIOScheduler(timezone=settings.nightly.timezone)
@@ -389,6 +393,15 @@ class NightlyScheduler:
                 id="ipv6",
                 name="IPv6 checks",
                 next_run_time=datetime.now(nightly.timezone) + self._settings.ipv6_first_delay,
+                **options,
+            )
+        if self._notify_job is not None:
+            self._scheduler.add_job(
+                self._periodic,
+                IntervalTrigger(seconds=self._settings.notify_every.total_seconds()),
+                args=("notify", self._notify_job),
+                id="notify",
+                name="notifications of a finished distributed night",
                 **options,
             )
         self._scheduler.start()

@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.header import decode_header, make_header
 from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from crawler.fetch import FetchSettings
 from crawler.notify import send_test
-from crawler.operations.nightly import SchedulePlan, _crawl_job
+from crawler.operations.jobs import crawl_targets
+from crawler.operations.nightly import SchedulePlan, _crawl_job, _notify_watch
 from crawler.operations.scheduler import ScheduleSettings
 from crawler.targets import Targets, parse_targets
 from rules.model import local_date
+from storage import batches, repository
 from storage.models import notification_table
 from tests.support.loopsite import Site as LoopSite
 from tests.support.loopsite import list_page, serve_loop_site
@@ -96,7 +99,11 @@ def env_for(receivers: Receivers) -> dict[str, str]:
 
 
 def nightly(engine: AsyncEngine, targets: Targets) -> Any:
-    plan = SchedulePlan(
+    return _crawl_job(nightly_plan(engine, targets), engine)(NOW)
+
+
+def nightly_plan(engine: AsyncEngine, targets: Targets) -> SchedulePlan:
+    return SchedulePlan(
         targets=targets,
         db=engine.url.render_as_string(hide_password=False),
         fetch_settings=SETTINGS,
@@ -106,7 +113,6 @@ def nightly(engine: AsyncEngine, targets: Targets) -> Any:
         link_checks=None,
         browser=None,
     )
-    return _crawl_job(plan, engine)(NOW)
 
 
 def count(receivers: Receivers, mails: list[Any]) -> dict[str, int]:
@@ -224,3 +230,39 @@ async def test_a_wrong_secret_is_not_retried_and_says_what_the_platform_said(
             ok = await send_test(engine, targets.notify.channel("mail"), now=NOW)
             assert ok.ok
             assert len(box.mails) == 1
+
+
+async def test_a_distributed_night_is_told_once_it_is_done(
+    engine: AsyncEngine, site: LoopSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with serve_smtp() as box:
+        async with serve_receivers() as receivers:
+            for name, value in env_for(receivers).items():
+                monkeypatch.setenv(name, value)
+            targets = fleet(site, receivers, box.port)
+            db = engine.url.render_as_string(hide_password=False)
+            # the findings, as the workers' runs store them
+            await crawl_targets(
+                targets=targets, wanted=("yj",), db=db, now=NOW, settings=SETTINGS,
+                show_progress=False, keep_bodies_days=400, link_checks=None, browser=None,
+            )  # fmt: skip
+            plan = replace(nightly_plan(engine, targets), distributed=True)
+            watch = _notify_watch(plan, engine)
+            assert watch is not None
+            assert await watch(NOW) == "the night is not done yet"  # no night deferred yet
+            sessions = async_sessionmaker(engine)
+            async with sessions() as session, session.begin():
+                night = await batches.create_batch(
+                    session, created_at=NOW, reason="scheduled", sites=1, accounts=0
+                )
+            assert await watch(NOW) == "the night is not done yet"
+            assert dict(receivers.received) == {}
+            async with sessions() as session, session.begin():
+                run_id = await repository.start_run(session, scope="yj", started_at=NOW)
+                await batches.link_run(session, batch_id=night, run_id=run_id)
+                await repository.finish_run(
+                    session, run_id, status="completed", finished_at=NOW, stats={}
+                )
+            assert await watch(NOW) == "5 messages sent, 0 not"
+            assert await watch(NOW) == "0 messages sent, 0 not"  # told once
+    assert _notify_watch(replace(plan, distributed=False), engine) is None
