@@ -68,31 +68,62 @@ class Challenge:
 class _Marker:
     vendor: str
     pattern: re.Pattern[str]
+    # lower-case strings one of which is in every text the pattern matches: a plain substring
+    # search (fast) decides whether the pattern is worth running at all
+    needles: tuple[str, ...]
     strong: bool  # specific enough to name the vendor on its own in a small page
 
 
-def _marker(vendor: str, pattern: str, *, strong: bool = True) -> _Marker:
-    return _Marker(vendor=vendor, pattern=re.compile(pattern, re.I), strong=strong)
+def _marker(vendor: str, pattern: str, needles: tuple[str, ...], *, strong: bool = True) -> _Marker:
+    return _Marker(vendor=vendor, pattern=re.compile(pattern, re.I), needles=needles, strong=strong)
 
 
 _MARKERS = (
-    _marker("瑞数", r"\$_ts\s*[=.\[]|window\[['\"]\$_ts['\"]\]"),
-    _marker("瑞数", r"<meta\s+id=\"[^\"]{6,}\"\s+content=\"[^\"]*\"\s+r=['\"]m['\"]"),
-    _marker("加速乐", r"__jsl_clearance|jsl_clearance_s"),
-    _marker("知道创宇", r"创宇盾|knownsec|365cyd|jiasule"),
-    _marker("安全狗", r"安全狗|safedog"),
-    _marker("云锁", r"云锁|yunsuo"),
-    _marker("阿里云盾", r"aliyun_waf|errors\.aliyun\.com|阿里云盾|/_waf_"),
-    _marker("360网站卫士", r"360wzws|网站卫士"),
-    _marker("腾讯云WAF", r"waf\.tencent-cloud\.com|腾讯云\s*web\s*应用防火墙"),
-    _marker("Cloudflare", r"cf-browser-verification|challenge-platform|cf_chl_"),
-    _marker("F5", r"the requested url was rejected\. please consult with your administrator"),
+    _marker("瑞数", r"\$_ts\s*[=.\[]|window\[['\"]\$_ts['\"]\]", ("$_ts",)),
+    _marker(
+        "瑞数",
+        r"<meta\s+id=\"[^\"]{6,}\"\s+content=\"[^\"]*\"\s+r=['\"]m['\"]",
+        ('r="m"', "r='m'", "r='m\"", "r=\"m'"),
+    ),
+    _marker("加速乐", r"__jsl_clearance|jsl_clearance_s", ("jsl_clearance",)),
+    _marker(
+        "知道创宇", r"创宇盾|knownsec|365cyd|jiasule", ("创宇盾", "knownsec", "365cyd", "jiasule")
+    ),
+    _marker("安全狗", r"安全狗|safedog", ("安全狗", "safedog")),
+    _marker("云锁", r"云锁|yunsuo", ("云锁", "yunsuo")),
+    _marker(
+        "阿里云盾",
+        r"aliyun_waf|errors\.aliyun\.com|阿里云盾|/_waf_",
+        ("aliyun_waf", "errors.aliyun.com", "阿里云盾", "/_waf_"),
+    ),
+    _marker("360网站卫士", r"360wzws|网站卫士", ("360wzws", "网站卫士")),
+    _marker(
+        "腾讯云WAF",
+        r"waf\.tencent-cloud\.com|腾讯云\s*web\s*应用防火墙",
+        ("waf.tencent-cloud.com", "腾讯云"),
+    ),
+    _marker(
+        "Cloudflare",
+        r"cf-browser-verification|challenge-platform|cf_chl_",
+        ("cf-browser-verification", "challenge-platform", "cf_chl_"),
+    ),
+    _marker(
+        "F5",
+        r"the requested url was rejected\. please consult with your administrator",
+        ("the requested url was rejected",),
+    ),
     _marker(
         "WAF",
         r"您的访问被拦截|访问被拦截|您的访问被阻断|访问已被拦截|访问被拒绝|非法访问|"
         r"网站防火墙|web\s*应用防火墙|疑似攻击|安全拦截|拦截提示",
+        ("拦截", "阻断", "访问被拒绝", "非法访问", "防火墙", "疑似攻击"),
     ),
-    _marker("JS", r"请(?:开启|启用|打开)\s*javascript|enable\s+javascript", strong=False),
+    _marker(
+        "JS",
+        r"请(?:开启|启用|打开)\s*javascript|enable\s+javascript",
+        ("javascript",),
+        strong=False,
+    ),
 )
 _DROP = re.compile(
     r"<(script|style|noscript)\b[^>]*>.*?(?:</\1\s*>|\Z)|<!--.*?(?:-->|\Z)|<[^>]*>", re.I | re.S
@@ -184,7 +215,10 @@ def _script_only(text: str) -> bool:
 def _vendor(text: str) -> tuple[str | None, bool]:
     """The first vendor whose marker the page shows, and whether that marker is specific."""
     weak = None
+    lowered = text.lower()
     for marker in _MARKERS:
+        if not any(needle in lowered for needle in marker.needles):
+            continue
         if marker.pattern.search(text):
             if marker.strong:
                 return marker.vendor, True
