@@ -185,7 +185,7 @@ def build_app(
         found = next((s for s in judged.export.get("sites", []) if s["id"] == site_id), None)
         if found is None:
             return html(pages.not_found_page(f"没有网站 {site_id}"), 404)
-        since = utc_now() - timedelta(days=_HISTORY_DAYS)
+        since = judged.moment - timedelta(days=_HISTORY_DAYS)
         history = await board.read(views.column_history, site_id=site_id, since=since)
         states = await board.read(lifecycle.finding_states, site_ids=[site_id])
         probes = await board.read(views.recent_probes, site_id=site_id)

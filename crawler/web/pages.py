@@ -35,6 +35,32 @@ __all__ = [
 _COLUMN_HEADERS = ["栏目", "抓取结果", "最新日期", "距今(天)", "判断", "条目", "最新日期的变化"]
 _RESULT_CLASS = {"合格": "pass", "不合格": "fail"}
 _SEVERITY = {"problem": "问题", "unknown": "未能检查", "advisory": "提示"}
+_VERDICT = {
+    "fresh": "及时",
+    "stale": "未及时更新",
+    "overdue": "应更新未更新",
+    "empty": "空白栏目",
+    "undated": "未标注日期",
+    "misdated": "日期有误",
+    "static": "不考核更新",
+    "unreadable": "未识别到列表",
+    "unreachable": "无法访问",
+    "blocked": "被拦截",
+    "not_checked": "未检查",
+    "reachable": "可访问",
+}
+_WEEK_REASON = {
+    "partial-week": "跨期的周",
+    "not-ended": "尚未结束",
+    "unreadable": "来源无法读取",
+    "not-fetched-after": "周结束后未抓取",
+    "no-history": "无历史数据",
+    "before-history": "早于历史数据",
+    "history-gap": "历史数据有缺口",
+    "period-not-judged": "本期不判定",
+    "no-rule": "无此规则",
+}
+_RUN_STATUS = {"running": "运行中", "completed": "完成", "failed": "失败", "interrupted": "中断"}
 _PAGE_TEXT_CHARS = 20_000
 
 
@@ -52,6 +78,18 @@ def _outcome(value: str | None) -> str:
         label = value
     good = value in ("ok", "rendered", "not_modified")
     return e(label) if good else f'<span class="unknown">{e(label)}</span>'
+
+
+def _verdict(value: str | None) -> str:
+    text = _VERDICT.get(value or "", value or "")
+    if value in ("fresh", "static", "reachable"):
+        return e(text)
+    return f'<span class="fail">{e(text)}</span>'
+
+
+def _week_reason(week: Mapping[str, Any]) -> str:
+    reason = str(week.get("reason") or "")
+    return _WEEK_REASON.get(reason, reason)
 
 
 def finding_key(finding: Mapping[str, Any], *, account: bool = False) -> str:
@@ -183,7 +221,7 @@ def site_page(
                 _outcome(column.get("outcome")),
                 e(column.get("newest")),
                 f'<span class="num">{e(column.get("age_days"))}</span>',
-                e(column.get("verdict")),
+                _verdict(column.get("verdict")),
                 f'<span class="num">{e(column.get("items"))}</span>',
                 age_chart(points, max_age_days=column.get("max_age_days")),
             ]
@@ -224,7 +262,7 @@ def account_page(account: Mapping[str, Any], *, resolved: Sequence[FindingState]
         [
             e(w["monday"]),
             f'<span class="num">{e(w["posts"])}</span>',
-            "是" if w.get("judged") else f'<span class="muted">否（{e(w.get("reason"))}）</span>',
+            "是" if w.get("judged") else f'<span class="muted">否（{e(_week_reason(w))}）</span>',
         ]
         for w in weeks
     ]
@@ -358,7 +396,7 @@ def runs_page(runs: Sequence[RunSummary], messages: Sequence[Message]) -> str:
         [
             e(r.id),
             e(r.scope),
-            e(r.status.value),
+            e(_RUN_STATUS.get(r.status.value, r.status.value)),
             e(local(r.started_at)),
             e(f"{r.duration_s:.0f} s" if r.duration_s is not None else ""),
             f'<span class="num">{r.pages}</span>',
