@@ -156,7 +156,9 @@ def demo(
                 if keep_targets:
                     running.write_targets(keep_targets)
                 if db is None:  # beside the demo's database: `crawl serve --demo` shows both
-                    running.write_targets(demo_database_path().with_suffix(".yaml"))
+                    kept = demo_database_path().with_suffix(".yaml")
+                    kept.parent.mkdir(parents=True, exist_ok=True)
+                    running.write_targets(kept)
                 targets = load_targets(path)
                 # our own loopback fleet: little spacing, or the link checks take half a minute
                 settings = FetchSettings(

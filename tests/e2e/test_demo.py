@@ -157,6 +157,8 @@ def test_recrawl_is_conditional_and_a_dead_fleet_is_never_stale(
 def test_demo_tables(home: dict[str, str]) -> None:
     result = run_crawl("demo", "--port", "0", env=home)
     assert result.returncode == 0, result.stderr
+    # on a first run too: its targets beside its database, for `crawl serve --demo`
+    assert (Path(home["XUNJIAN_HOME"]) / "demo.yaml").is_file()
     assert "政府网站检查情况" in result.stdout
     assert "应急管理局" in result.stdout
     assert "Traceback" not in result.stderr
