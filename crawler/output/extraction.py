@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,6 +28,7 @@ from rich.console import Console
 from rich.table import Table
 
 from crawler.extract import PageExtraction, extract_page
+from crawler.extract.personal import PersonalMatch, find_personal_data, page_text
 from crawler.fetch.challenge import (
     SCRIPT_ONLY_MAX_VISIBLE_CHARS,
     classify_challenge,
@@ -53,6 +55,8 @@ _JSON_FEED = "JSON Feed"
 _WEIBO_API = "Weibo API"
 _XML_FEED = "RSS/Atom"
 _SCRIPT_OPEN = re.compile(r"<script\b", re.IGNORECASE)
+_PERSONAL_LABELS = {"id_card": "身份证号", "mobile": "手机号", "bank_card": "银行卡号"}
+_PERSONAL_SHOWN = 10
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -66,6 +70,7 @@ class Reading:
     reader: str | None = None  # the platform reader: "RSS/Atom", "JSON Feed", "Weibo API"
     blocked: str | None = None  # why nothing can be read, e.g. "needs a browser (瑞数 challenge)"
     notes: tuple[str, ...] = ()  # what a reader should know about the result
+    personal: tuple[PersonalMatch, ...] = ()  # 身份证号, mobile and card numbers shown, masked
 
     @property
     def kind(self) -> str:
@@ -105,7 +110,10 @@ def read_document(
             "the page is scripts with almost no text: its list is drawn by a script "
             "(or an unnamed challenge) — needs a browser"
         )
-    return Reading(source=source, encoding=loaded.encoding, page=page, notes=tuple(notes))
+    personal = tuple(find_personal_data(page_text(loaded.text), today=today))
+    return Reading(
+        source=source, encoding=loaded.encoding, page=page, notes=tuple(notes), personal=personal
+    )
 
 
 def reading_to_dict(reading: Reading) -> dict[str, Any]:
@@ -137,6 +145,10 @@ def reading_to_dict(reading: Reading) -> dict[str, Any]:
         "items": items,
         "newest": newest.isoformat() if newest else None,
         "published": published.isoformat() if published else None,
+        # masked: the whole number is never printed (crawler/extract/personal.py)
+        "personal_data": [
+            {"kind": m.kind, "masked": m.masked, "snippet": m.snippet} for m in reading.personal
+        ],
     }
 
 
@@ -151,6 +163,14 @@ def print_reading(console: Console, reading: Reading) -> None:
         _print_page(
             console, f"{head}{reading.page.kind}, encoding {reading.encoding or '?'}", reading.page
         )
+    if reading.personal:
+        counts = ", ".join(
+            f"{_PERSONAL_LABELS[kind]} {n}"
+            for kind, n in sorted(Counter(m.kind for m in reading.personal).items())
+        )
+        console.print(f"  personal data shown on the page (masked): {counts}", soft_wrap=True)
+        for match in reading.personal[:_PERSONAL_SHOWN]:
+            console.print(f"    {match.masked}  …{match.snippet}…", soft_wrap=True)
     for note in reading.notes:
         console.print(f"  note: {note}", soft_wrap=True)
 

@@ -124,7 +124,9 @@ def test_extract_json_shape(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     (line,) = result.stdout.splitlines()
     data = json.loads(line)
-    assert set(data) == {"source", "kind", "encoding", "items", "newest", "published"}
+    assert set(data) == {
+        "source", "kind", "encoding", "items", "newest", "published", "personal_data"
+    }  # fmt: skip
     assert data["source"] == str(page)
     assert data["kind"] == "list"
     assert data["encoding"] == "gb18030"

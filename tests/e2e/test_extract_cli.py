@@ -17,7 +17,7 @@ from crawler.output.extraction import DOCUMENT_KINDS
 from tests.support.cli import run_crawl
 
 AS_OF = "2024-06-01"
-FIELDS = {"source", "kind", "encoding", "items", "newest", "published"}
+FIELDS = {"source", "kind", "encoding", "items", "newest", "published", "personal_data"}
 
 TS_SNIPPET = (
     '<meta id="9DhefwqGPrzGxEp9hPaoag" content="Hk2qXJ8tK0.ZxB5nQ3lYr" r=\'m\'>'
@@ -218,6 +218,7 @@ def test_a_saved_challenge_page_needs_a_browser(tmp_path: Path) -> None:
         "items": [],
         "newest": None,
         "published": None,
+        "personal_data": [],
     }
     assert f"blocked: {shell}: needs a browser (瑞数 challenge)" in as_json.stderr
 
@@ -297,3 +298,29 @@ def test_a_failed_fetch_is_an_error(site: str) -> None:
     assert result.returncode == 2
     assert "http_error 404" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_personal_data_on_a_page_is_shown_masked_and_never_whole(tmp_path: Path) -> None:
+    # a 公示 list: a real-shaped 身份证号 (check character computed) and a mobile number
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    body = "41010219900101123"
+    id_number = (
+        body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+    )
+    page = tmp_path / "gongshi.html"
+    page.write_text(
+        "<html><body><h1>2022年低保对象公示</h1><table>"
+        f"<tr><td>张三</td><td>{id_number}</td><td>13812345678</td></tr>"
+        "</table></body></html>",
+        encoding="utf-8",
+    )
+    (found,) = _extract_json(str(page))
+    assert [(p["kind"], p["masked"]) for p in found["personal_data"]] == [
+        ("id_card", id_number[:4] + "*" * 10 + id_number[-4:]),
+        ("mobile", "138****5678"),
+    ]
+    text = run_crawl("extract", str(page), "--as-of", AS_OF)
+    assert "personal data shown on the page (masked): 身份证号 1, 手机号 1" in text.stdout
+    for output in (json.dumps(found, ensure_ascii=False), text.stdout, text.stderr):
+        assert id_number not in output
+        assert "13812345678" not in output
