@@ -80,7 +80,7 @@ async def notify_findings(
 ) -> list[Sent]:
     """Tell each channel the findings opened and resolved since it was last told."""
     settings = targets.notify
-    chosen = list(settings.channels if channels is None else channels)
+    chosen = _chosen(targets, channels)
     if not chosen:
         return []
     sessions = async_sessionmaker(engine, expire_on_commit=False)
@@ -119,7 +119,7 @@ async def send_digests(
     """Send each channel its digest when one is due (daily: once a day; weekly: on Mondays,
     Asia/Shanghai), once; ``force``: to every chosen channel now."""
     settings = targets.notify
-    chosen = list(settings.channels if channels is None else channels)
+    chosen = _chosen(targets, channels)
     local = now.astimezone(SHANGHAI)
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     states: list[FindingState] | None = None
@@ -189,6 +189,11 @@ async def send_test(
         return await _send(sessions, client, channel, message, now, env, False)
 
 
+def _chosen(targets: Targets, channels: Sequence[Channel] | None) -> list[Channel]:
+    """The channels asked for, else every channel of the targets file."""
+    return list(targets.notify.channels if channels is None else channels)
+
+
 def _client() -> httpx.AsyncClient:
     return httpx.AsyncClient(timeout=_HTTP_TIMEOUT, follow_redirects=False, trust_env=False)
 
@@ -229,25 +234,9 @@ async def _send(
             what=f"reading the notification log of {channel.name}",
         )
         if done:
-            return Sent(
-                channel=channel.name,
-                kind=message.kind,
-                title=message.title,
-                findings=message.finding_count,
-                ok=True,
-                attempts=0,
-                error="already sent",
-            )
+            return _unsent(channel, message, "already sent")
     if dry_run:
-        return Sent(
-            channel=channel.name,
-            kind=message.kind,
-            title=message.title,
-            findings=message.finding_count,
-            ok=True,
-            attempts=0,
-            error="dry run: not sent",
-        )
+        return _unsent(channel, message, "dry run: not sent")
     attempts, error = await _deliver_with_retries(client, channel, message, env)
     sent_at = datetime.now(now.tzinfo) if error is None else None
     record = Message(
@@ -283,6 +272,19 @@ async def _send(
         ok=error is None,
         attempts=attempts,
         error=error,
+    )
+
+
+def _unsent(channel: Channel, message: Outgoing, why: str) -> Sent:
+    """A message not sent on purpose (already sent, a dry run): nothing went wrong."""
+    return Sent(
+        channel=channel.name,
+        kind=message.kind,
+        title=message.title,
+        findings=message.finding_count,
+        ok=True,
+        attempts=0,
+        error=why,
     )
 
 
