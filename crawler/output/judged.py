@@ -25,7 +25,7 @@ from rules.ipv6 import Ipv6Check
 from rules.model import SHANGHAI, Site, utc_now
 from rules.period import Period, quarter_of
 from storage import facts, lifecycle
-from storage.accounts import account_facts
+from storage.account_facts import account_facts
 from storage.ipv6 import latest_ipv6
 from storage.links import link_facts_as_of
 from storage.probes import probe_stats

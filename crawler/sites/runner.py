@@ -52,7 +52,8 @@ from rules.links import SiteLinkFacts, unjudged_subjects
 from rules.model import Finding, Outcome, PageFacts, Site, local_date
 from rules.period import Period, quarter_of
 from storage import batches, facts, lifecycle, repository
-from storage.accounts import account_facts, sync_accounts
+from storage.account_facts import account_facts
+from storage.accounts import sync_accounts
 from storage.errors import DatabaseUnavailableError
 from storage.ipv6 import latest_ipv6
 from storage.leases import (

@@ -15,7 +15,8 @@ from rules.model import SHANGHAI, Outcome
 from rules.period import Period
 from rules.weeks import week_start
 from storage import repository
-from storage.accounts import account_facts, record_account_fetch, sync_accounts
+from storage.account_facts import account_facts
+from storage.accounts import record_account_fetch, sync_accounts
 from storage.models import account_fetch_table, account_table, body_table, post_table
 from storage.pages import content_hash
 from tests.integration.storage.conftest import make_record
