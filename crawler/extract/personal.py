@@ -29,7 +29,7 @@ from typing import Literal
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-__all__ = ["PersonalMatch", "find_personal_data", "mask", "page_text"]
+__all__ = ["PersonalMatch", "find_personal_data", "mask", "mask_personal_data", "page_text"]
 
 Kind = Literal["id_card", "mobile", "bank_card"]
 _CONTEXT = 12  # characters each side of a match in its snippet
@@ -58,6 +58,7 @@ class PersonalMatch:
     masked: str  # 4101**********1234
     snippet: str  # the text around it, the number masked
     position: int  # where in the text it starts (character offset)
+    length: int = 0  # how many characters of the text it takes (separators included)
 
 
 def page_text(html: str) -> str:
@@ -101,6 +102,17 @@ def find_personal_data(text: str, *, today: date) -> list[PersonalMatch]:
     return found
 
 
+def mask_personal_data(text: str, *, today: date) -> str:
+    """``text`` with every number ``find_personal_data`` finds in it masked, for showing a
+    stored page (the dashboard) without showing the numbers it published."""
+    pieces: list[str] = []
+    position = 0
+    for match in find_personal_data(text, today=today):
+        pieces += [text[position : match.position], match.masked]
+        position = match.position + match.length
+    return "".join(pieces) + text[position:]
+
+
 def _valid_id(number: str, today: date) -> bool:
     if int(number[:2]) not in _PROVINCES:
         return False
@@ -141,4 +153,6 @@ def _match(text: str, start: int, end: int, kind: Kind, digits: str) -> Personal
     before = _hide_numbers(text[max(0, start - _CONTEXT) : start])
     after = _hide_numbers(text[end : end + _CONTEXT])
     snippet = " ".join(f"{before}{masked}{after}".split())
-    return PersonalMatch(kind=kind, masked=masked, snippet=snippet, position=start)
+    return PersonalMatch(
+        kind=kind, masked=masked, snippet=snippet, position=start, length=end - start
+    )

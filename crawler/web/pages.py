@@ -12,11 +12,10 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser
-
+from crawler.extract.personal import mask_personal_data, page_text
 from crawler.web.charts import age_chart, weeks_chart
 from crawler.web.html import e, layout, link, local, table, url_path
-from rules.model import Outcome
+from rules.model import SHANGHAI, Outcome
 from storage.notifications import Message
 from storage.records import FindingState
 from storage.runs import RunSummary
@@ -350,23 +349,20 @@ def _evidence_value(key: str, value: object) -> str:
         return e(local(str(value)))
     if key == "outcome" and isinstance(value, str):
         return _outcome(value)
+    if isinstance(value, str):  # a crawled title may carry a 身份证号: shown masked
+        return e(mask_personal_data(value, today=datetime.now(SHANGHAI).date()))
     return e(value)
 
 
 def _visible_text(page: StoredPage) -> str:
+    """The stored page as a reader saw it, as text — the personal numbers it showed masked."""
     if page.body is None:
         return "（页面正文未保存或已按保留期清理）"
-    text = page.body.decode(page.encoding or "utf-8", errors="replace")
-    tree = LexborHTMLParser(text)
-    for node in tree.css("script, style, noscript"):
-        node.decompose()
-    root = tree.body or tree.root
-    shown = root.text(separator="\n") if root is not None else ""
-    lines = [" ".join(line.split()) for line in shown.splitlines()]
-    joined = "\n".join(line for line in lines if line)
-    if len(joined) > _PAGE_TEXT_CHARS:
-        joined = joined[:_PAGE_TEXT_CHARS] + "\n……"
-    return joined
+    text = page_text(page.body.decode(page.encoding or "utf-8", errors="replace"))
+    shown = mask_personal_data(text, today=page.fetched_at.astimezone(SHANGHAI).date())
+    if len(shown) > _PAGE_TEXT_CHARS:
+        shown = shown[:_PAGE_TEXT_CHARS] + "\n……"
+    return shown
 
 
 def findings_page(states: Sequence[FindingState]) -> str:

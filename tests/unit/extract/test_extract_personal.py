@@ -121,3 +121,16 @@ def test_page_text_leaves_out_scripts_and_keeps_cells_apart() -> None:
     text = page_text(html)
     assert text.count(VALID_ID) == 1  # the script's copy is not what a reader sees
     assert [m.kind for m in find_personal_data(text, today=TODAY)] == ["id_card"]
+
+
+def test_a_text_shown_with_its_numbers_masked() -> None:
+    from crawler.extract.personal import mask_personal_data
+
+    card = luhn_ok(CARD)
+    text = f"张三 {VALID_ID} 电话13812345678 银行卡号：{card[:4]} {card[4:8]} {card[8:]}。"
+    shown = mask_personal_data(text, today=TODAY)
+    assert VALID_ID not in shown
+    assert "13812345678" not in shown
+    assert card[4:8] + " " + card[8:12] not in shown
+    assert shown.startswith("张三 " + mask("id_card", VALID_ID) + " 电话138****5678 银行卡号：")
+    assert shown.endswith(mask("bank_card", card) + "。")
