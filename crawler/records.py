@@ -6,8 +6,9 @@ distinct content); of a failed fetch (a challenge page, an error page) its first
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+from crawler.extract.personal import PersonalMatch
 from crawler.fetch import FetchResult
 from rules.model import Outcome
 from storage.records import FetchRecord
@@ -25,6 +26,7 @@ def fetch_record(
     page_kind: str | None,
     list_found: bool,
     meta: Mapping[str, str] | None = None,
+    personal: Sequence[PersonalMatch] = (),
 ) -> FetchRecord:
     """The record of ``result``; ``outcome`` and ``detail`` override the fetch's own (a feed
     that fetched fine but turned out to be a login wall is ``blocked``)."""
@@ -51,4 +53,7 @@ def fetch_record(
         page_kind=page_kind,
         list_found=list_found,
         meta=dict(meta or {}),
+        personal_data=tuple(
+            {"kind": m.kind, "masked": m.masked, "snippet": m.snippet} for m in personal
+        ),
     )

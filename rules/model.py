@@ -213,6 +213,8 @@ class PageFacts:
     newest: Item | None = None  # the newest dated item currently on the page
     content_seen_at: datetime | None = None  # when the judged content was fetched (304 → earlier)
     meta: Mapping[str, str] = field(default_factory=dict)  # government meta tags of the page
+    # personal numbers the page's text showed, masked: {kind, masked, snippet}
+    personal_data: tuple[Mapping[str, str], ...] = ()
 
 
 class Severity(StrEnum):

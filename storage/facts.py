@@ -146,10 +146,12 @@ def _facts_of(
         list_found = bool(snapshot.judged_list_found)
         content_seen_at = snapshot.judged_at
         meta = snapshot.judged_meta
+        personal = snapshot.judged_personal_data
     else:
         list_found = snapshot.list_found
         content_seen_at = snapshot.fetched_at
         meta = snapshot.meta
+        personal = snapshot.personal_data
     counts = items.counts.get(snapshot.id, _Counts(0, 0, 0))
     return PageFacts(
         **common,
@@ -161,6 +163,7 @@ def _facts_of(
         newest=items.newest.get(snapshot.id),
         content_seen_at=content_seen_at,
         meta=dict(meta or {}),
+        personal_data=tuple(personal or ()),
     )
 
 
@@ -181,6 +184,7 @@ async def _newest_snapshots(
             s.c.detail,
             s.c.list_found,
             s.c.meta,
+            s.c.personal_data,
             func.row_number()
             .over(
                 partition_by=(s.c.site_id, s.c.column_id),
@@ -216,6 +220,7 @@ async def _newest_snapshots(
         judged.c.fetched_at.label("judged_at"),
         judged.c.list_found.label("judged_list_found"),
         judged.c.meta.label("judged_meta"),
+        judged.c.personal_data.label("judged_personal_data"),
     ).outerjoin(judged, judged.c.id == newest.c.judged_id)
     rows = (await session.execute(query)).all()
     return {(row.site_id, row.column_id): row for row in rows}

@@ -132,6 +132,8 @@ class SnapshotRow(Base):
     item_count: Mapped[int] = mapped_column(Integer)
     meta: Mapped[dict[str, str] | None] = mapped_column(JSONDocument)
     content_hash: Mapped[str | None] = mapped_column(String(64))
+    # personal numbers the page showed, masked only ({kind, masked, snippet})
+    personal_data: Mapped[list[dict[str, str]] | None] = mapped_column(JSONDocument)
 
 
 class BodyRow(Base):

@@ -108,6 +108,7 @@ def snapshot_row(
         "list_found": record.list_found,
         "item_count": item_count,
         "meta": dict(record.meta) or None,
+        "personal_data": [dict(found) for found in record.personal_data] or None,
         "content_hash": digest,
     }
 

@@ -38,6 +38,8 @@ class FetchRecord:
     page_kind: str | None = None
     list_found: bool = False
     meta: Mapping[str, str] = field(default_factory=dict)
+    # personal numbers the page's text shows, masked ({kind, masked, snippet}); never whole
+    personal_data: tuple[Mapping[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

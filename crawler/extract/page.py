@@ -34,6 +34,7 @@ from crawler.extract.listitems import place_entries, to_items
 from crawler.extract.listpage import FoundList, find_list, find_lists, select_list
 from crawler.extract.meta import MetaTags, read_meta
 from crawler.extract.pagekind import PageIdentity, read_page_identity
+from crawler.extract.personal import PersonalMatch, find_personal_data
 from crawler.extract.scripted import datastore_html, json_list, written_html
 from crawler.extract.text import collapse
 from rules.model import Item
@@ -67,6 +68,8 @@ class PageExtraction:
     # Why extraction did not read the page at all (too deeply nested, out of time): such a page
     # is unreadable, whatever its text says — never an empty column.
     refused: str | None = None
+    # 身份证号, mobile and bank card numbers its text shows, masked (crawler.extract.personal)
+    personal: tuple[PersonalMatch, ...] = ()
 
 
 _NOTHING: Mapping[str, str] = MappingProxyType({})
@@ -111,6 +114,7 @@ class _Parsed:
     links: tuple[PageLink, ...] = ()
     images: tuple[PageImage, ...] = ()
     title: str = ""  # the document's <title>
+    personal: tuple[PersonalMatch, ...] = ()  # personal numbers its text shows, masked
 
 
 def page_references(html: str, base_url: str) -> tuple[tuple[PageLink, ...], tuple[PageImage, ...]]:
@@ -119,8 +123,9 @@ def page_references(html: str, base_url: str) -> tuple[tuple[PageLink, ...], tup
     return parsed.links, parsed.images
 
 
-def _parse(html: str, base_url: str) -> _Parsed:
-    """Parse once: meta tags, the base URL and the scripts' text, then drop non-content tags."""
+def _parse(html: str, base_url: str, today: date | None = None) -> _Parsed:
+    """Parse once: meta tags, the base URL and the scripts' text, then drop non-content tags;
+    with ``today``, the personal numbers the text shows too."""
     tree = LexborHTMLParser(html.replace("\x00", ""))
     meta = read_meta(tree)
     base_node = tree.css_first("base[href]")
@@ -133,13 +138,16 @@ def _parse(html: str, base_url: str) -> _Parsed:
     root = body if body is not None else tree.root
     links = collect_links(root, base_url=base)
     images = collect_images(root, base_url=base)
-    return _Parsed(meta, base, scripts, body, root, links, images, title)
+    personal: tuple[PersonalMatch, ...] = ()
+    if today is not None and root is not None:
+        personal = tuple(find_personal_data(root.text(separator="\n"), today=today))
+    return _Parsed(meta, base, scripts, body, root, links, images, title, personal)
 
 
 def _extract(html: str, *, base_url: str, today: date, selector: str | None) -> PageExtraction:
     if not html or not html.strip():
         return _unknown(_NOTHING)
-    parsed = _parse(html, base_url)
+    parsed = _parse(html, base_url, today)
     meta, base, scripts, body, root = (
         parsed.meta,
         parsed.base,
@@ -180,6 +188,7 @@ def _extract(html: str, *, base_url: str, today: date, selector: str | None) -> 
             meta=government,
             links=parsed.links,
             images=parsed.images,
+            personal=parsed.personal,
         )
     # Here a list found is an article's own (related links): the page is that article.
     if (
@@ -202,6 +211,7 @@ def _extract(html: str, *, base_url: str, today: date, selector: str | None) -> 
             meta=government,
             links=parsed.links,
             images=parsed.images,
+            personal=parsed.personal,
         )
     return _unknown(government, parsed)
 
@@ -209,7 +219,7 @@ def _extract(html: str, *, base_url: str, today: date, selector: str | None) -> 
 def _extract_homepage(html: str, *, base_url: str, today: date) -> PageExtraction:
     if not html or not html.strip():
         return _unknown(_NOTHING)
-    parsed = _parse(html, base_url)
+    parsed = _parse(html, base_url, today)
     base, scripts, root = parsed.base, parsed.scripts, parsed.root
     government = MappingProxyType(dict(parsed.meta.government))
     lists = find_lists(root, base_url=base, today=today) if root is not None else []
@@ -233,6 +243,7 @@ def _extract_homepage(html: str, *, base_url: str, today: date) -> PageExtractio
         meta=government,
         links=parsed.links,
         images=parsed.images,
+        personal=parsed.personal,
     )
 
 
@@ -407,4 +418,5 @@ def _unknown(meta: Mapping[str, str], parsed: _Parsed | None = None) -> PageExtr
         meta=meta,
         links=parsed.links if parsed else (),
         images=parsed.images if parsed else (),
+        personal=parsed.personal if parsed else (),
     )

@@ -22,6 +22,7 @@ from rules.links import SiteLinkFacts, judge_links
 from rules.meta_tags import check_meta
 from rules.model import Finding, PageFacts, Site
 from rules.period import Period, quarter_of
+from rules.personal import check_personal_data
 from rules.profile import Profile
 
 __all__ = ["SiteReport", "judge_sites"]
@@ -88,6 +89,7 @@ def judge_sites(
             result=results[site.id],
             advisories=(
                 *check_meta(by_site[site.id]),
+                *check_personal_data(by_site[site.id]),
                 *ipv6_findings(site, (ipv6 or {}).get(site.id)),
             ),
             links=tuple(judge_links(site, (links or {}).get(site.id))),

@@ -460,6 +460,7 @@ def _page_write(job: PageJob, result: FetchResult, extraction: PageExtraction | 
         page_kind=extraction.kind if extraction else None,
         list_found=(extraction.list_found or empty) if extraction else False,
         meta=extraction.meta if extraction else None,
+        personal=extraction.personal if extraction else (),
     )
     items = extraction.items if extraction is not None else ()
     return PageWrite(site_id=job.site.id, column_id=job.column_id, record=record, items=items)
