@@ -28,7 +28,7 @@ from rich.console import Console
 from rich.table import Table
 
 from crawler.extract import PageExtraction, extract_page
-from crawler.extract.personal import PersonalMatch, find_personal_data, page_text
+from crawler.extract.personal import PersonalMatch
 from crawler.fetch.challenge import (
     SCRIPT_ONLY_MAX_VISIBLE_CHARS,
     classify_challenge,
@@ -70,7 +70,6 @@ class Reading:
     reader: str | None = None  # the platform reader: "RSS/Atom", "JSON Feed", "Weibo API"
     blocked: str | None = None  # why nothing can be read, e.g. "needs a browser (瑞数 challenge)"
     notes: tuple[str, ...] = ()  # what a reader should know about the result
-    personal: tuple[PersonalMatch, ...] = ()  # 身份证号, mobile and card numbers shown, masked
 
     @property
     def kind(self) -> str:
@@ -110,10 +109,7 @@ def read_document(
             "the page is scripts with almost no text: its list is drawn by a script "
             "(or an unnamed challenge) — needs a browser"
         )
-    personal = tuple(find_personal_data(page_text(loaded.text), today=today))
-    return Reading(
-        source=source, encoding=loaded.encoding, page=page, notes=tuple(notes), personal=personal
-    )
+    return Reading(source=source, encoding=loaded.encoding, page=page, notes=tuple(notes))
 
 
 def reading_to_dict(reading: Reading) -> dict[str, Any]:
@@ -147,7 +143,7 @@ def reading_to_dict(reading: Reading) -> dict[str, Any]:
         "published": published.isoformat() if published else None,
         # masked: the whole number is never printed (crawler/extract/personal.py)
         "personal_data": [
-            {"kind": m.kind, "masked": m.masked, "snippet": m.snippet} for m in reading.personal
+            {"kind": m.kind, "masked": m.masked, "snippet": m.snippet} for m in _personal(reading)
         ],
     }
 
@@ -163,16 +159,21 @@ def print_reading(console: Console, reading: Reading) -> None:
         _print_page(
             console, f"{head}{reading.page.kind}, encoding {reading.encoding or '?'}", reading.page
         )
-    if reading.personal:
+    if personal := _personal(reading):
         counts = ", ".join(
             f"{_PERSONAL_LABELS[kind]} {n}"
-            for kind, n in sorted(Counter(m.kind for m in reading.personal).items())
+            for kind, n in sorted(Counter(m.kind for m in personal).items())
         )
         console.print(f"  personal data shown on the page (masked): {counts}", soft_wrap=True)
-        for match in reading.personal[:_PERSONAL_SHOWN]:
+        for match in personal[:_PERSONAL_SHOWN]:
             console.print(f"    {match.masked}  …{match.snippet}…", soft_wrap=True)
     for note in reading.notes:
         console.print(f"  note: {note}", soft_wrap=True)
+
+
+def _personal(reading: Reading) -> tuple[PersonalMatch, ...]:
+    """The personal numbers a page read shows, masked (extraction found them on its parse)."""
+    return reading.page.personal if reading.page is not None and reading.blocked is None else ()
 
 
 def _platform_kind(text: str, *, forced: bool) -> tuple[Literal["feed", "weibo"], str] | None:

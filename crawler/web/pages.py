@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from crawler.extract.personal import mask_personal_data, page_text
@@ -435,7 +435,3 @@ def reports_page(periods: Sequence[str]) -> str:
 
 def not_found_page(what: str) -> str:
     return layout("未找到", f"<p>{e(what)}</p>")
-
-
-def day_of(value: date | datetime) -> str:
-    return local(value, day=True) if isinstance(value, datetime) else value.isoformat()
