@@ -18,47 +18,25 @@ distinct in unique constraints, homepage items get their own partial unique inde
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
     Boolean,
-    Date,
     Float,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     String,
-    Table,
     Text,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeEngine
+from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.types import UTCDateTime
-
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_N_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-JSONDocument: TypeEngine[Any] = JSON().with_variant(JSONB(), "postgresql")
-"""JSON on SQLite, JSONB on Postgres."""
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), date: Date()}
+from storage.base import Base, JSONDocument, table_of
 
 
 class SiteRow(Base):
@@ -284,14 +262,6 @@ class PostRow(Base):
     first_seen: Mapped[datetime]
     last_seen: Mapped[datetime]
     last_fetch_id: Mapped[int] = mapped_column(ForeignKey("account_fetches.id"))
-
-
-def table_of(model: type[Base]) -> Table:
-    """The Core table behind a model, for bulk statements."""
-    table = model.__table__
-    if not isinstance(table, Table):
-        raise TypeError(f"{model.__name__} is not mapped to a table")
-    return table
 
 
 site_table = table_of(SiteRow)

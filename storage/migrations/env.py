@@ -8,7 +8,8 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.engine import Connection
 
-from storage.models import Base
+from storage import board_models as _board_models  # noqa: F401 (its tables join the metadata)
+from storage.base import Base
 from storage.types import UTCDateTime
 
 config = context.config

@@ -15,6 +15,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from storage import board_models as _board_models  # noqa: F401 (its tables join the metadata)
+from storage.base import Base
 from storage.engine import (
     SchemaOutdatedError,
     StorageConfigError,
@@ -25,7 +27,7 @@ from storage.engine import (
     resolve_database_url,
     upgrade,
 )
-from storage.models import Base, run_table
+from storage.models import run_table
 
 
 def _diff(connection: Connection) -> list[Any]:
