@@ -1,9 +1,10 @@
 """``crawl import posts FILE``: posts of new-media accounts from a file, where no source can be
 fetched (WeChat 公众号 since the interfaces closed; a provincial platform's export).
 
-The file is CSV (UTF-8, with or without BOM, or GB18030) or XLSX (the first sheet), with a
-header row naming the columns in Chinese or English: the account (账号: the targets file's id
-or name), the title (标题), the publication time (发布时间) and, optionally, the link (链接).
+The file is CSV (UTF-8, with or without BOM, or GB18030) or XLSX (the first sheet), read by
+``crawler.tabular``, with a header row naming the columns in Chinese or English: the account
+(账号: the targets file's id or name), the title (标题), the publication time (发布时间) and,
+optionally, the link (链接).
 Every row is checked before anything is stored: one bad row, and the file is refused whole
 with each problem by row number, so a fixed file is imported once, completely.
 
@@ -17,12 +18,9 @@ for the account is skipped.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -31,8 +29,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from crawler.config import ConfigError
 from crawler.platforms.model import Post
+from crawler.tabular import (
+    ImportFileError,
+    cell_text,
+    cell_value,
+    find_columns,
+    parse_moment,
+    read_records,
+    refuse,
+)
 from crawler.targets import AccountTarget
 from rules.model import SHANGHAI, Outcome
 from storage import repository
@@ -44,7 +50,6 @@ from storage.retry import in_transaction
 
 __all__ = ["AccountImport", "ImportRow", "import_posts", "read_post_rows"]
 
-MAX_PROBLEMS = 20  # listed in the error; the rest counted
 _TITLE_CHARS = 200
 _COLUMNS: dict[str, tuple[str, ...]] = {
     "account": ("账号", "账号名称", "账号名", "公众号", "公众号名称", "账号id", "account",
@@ -54,14 +59,6 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
                   "publishedat", "date", "time"),
     "url": ("链接", "网址", "原文链接", "文章链接", "url", "link"),
 }  # fmt: skip
-_DATE = re.compile(
-    r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:[\sT]+(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?\s*秒?)?\s*$"
-)
-
-
-class ImportFileError(ConfigError):
-    """The file cannot be imported; the message lists what to fix, by row."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -96,11 +93,13 @@ def read_post_rows(
     path: Path, accounts: Sequence[AccountTarget], *, now: datetime
 ) -> list[ImportRow]:
     """The file's rows, checked; ``ImportFileError`` lists every problem by row."""
-    records = list(_records(path))
+    records = read_records(path)
     if not records:
         raise ImportFileError(f"{path}: no rows — the first row names the columns")
     header, *body = records
-    columns = _columns(path, header)
+    columns = find_columns(
+        path, header, _COLUMNS, required=("account", "title", "published"), names_shown=3
+    )
     by_id = {a.id: a for a in accounts}
     by_name: dict[str, list[AccountTarget]] = {}
     for target in accounts:
@@ -108,7 +107,7 @@ def read_post_rows(
     rows: list[ImportRow] = []
     problems: list[str] = []
     for line, record in enumerate(body, start=2):
-        cells = {name: _cell(record, index) for name, index in columns.items()}
+        cells = {name: cell_text(record, index) for name, index in columns.items()}
         if not any(cells.values()):
             continue  # a blank row
         where = f"row {line}"
@@ -116,8 +115,7 @@ def read_post_rows(
         title = " ".join((cells["title"] or "").split())[:_TITLE_CHARS]
         if not title:
             problems.append(f"{where}: the title is empty")
-        raw = record[columns["published"]] if columns["published"] < len(record) else None
-        published = _published(raw, where, now, problems)
+        published = _published(cell_value(record, columns["published"]), where, now, problems)
         url = cells.get("url") or None
         if url is not None and not url.startswith(("http://", "https://")):
             problems.append(f"{where}: the link {url!r} is not an http(s) URL")
@@ -128,72 +126,10 @@ def read_post_rows(
                 )
             )
     if problems:
-        shown = problems[:MAX_PROBLEMS]
-        more = len(problems) - len(shown)
-        raise ImportFileError(
-            f"{path}: {len(problems)} problem(s), nothing imported — fix them and import again:\n"
-            + "\n".join(f"  {p}" for p in shown)
-            + (f"\n  … and {more} more" if more else "")
-        )
+        refuse(path, problems)
     if not rows:
         raise ImportFileError(f"{path}: the file lists no post")
     return rows
-
-
-def _records(path: Path) -> Iterator[list[Any]]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFileError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
-    if path.suffix.lower() in (".xlsx", ".xlsm") or data[:4] == b"PK\x03\x04":
-        yield from _xlsx_records(path, data)
-        return
-    for codec in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        yield from csv.reader(io.StringIO(text, newline=""))
-        return
-    raise ImportFileError(f"{path}: neither UTF-8 nor GB18030 text — save it as UTF-8 CSV or XLSX")
-
-
-def _xlsx_records(path: Path, data: bytes) -> Iterator[list[Any]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise ImportFileError(f"{path}: not a readable XLSX workbook ({exc})") from exc
-    sheet = book.worksheets[0]
-    for values in sheet.iter_rows(values_only=True):
-        yield list(values)
-
-
-def _normal(text: object) -> str:
-    return re.sub(r"[\s_]+", "", str(text or "")).lower()
-
-
-def _columns(path: Path, header: Sequence[Any]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    names = [_normal(cell) for cell in header]
-    for column, words in _COLUMNS.items():
-        for index, name in enumerate(names):
-            if name in words and column not in found:
-                found[column] = index
-    missing = [c for c in ("account", "title", "published") if c not in found]
-    if missing:
-        expected = "; ".join(f"{c}: {' / '.join(_COLUMNS[c][:3])}" for c in missing)
-        raise ImportFileError(
-            f"{path}: the header row names no column for {', '.join(missing)} — name them "
-            f"({expected}); the header read: {[str(h) for h in header]}"
-        )
-    return found
-
-
-def _cell(record: Sequence[Any], index: int) -> str:
-    value = record[index] if index < len(record) else None
-    return "" if value is None else str(value).strip()
 
 
 def _account(
@@ -222,42 +158,19 @@ def _account(
 
 
 def _published(value: Any, where: str, now: datetime, problems: list[str]) -> datetime | None:
-    if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
-    elif isinstance(value, date):
-        moment = datetime.combine(value, time(), tzinfo=SHANGHAI)
-    else:
+    moment = parse_moment(value)
+    if moment is None:
         text = "" if value is None else str(value).strip()
-        parsed = _parse_time(text)
-        if parsed is None:
-            problems.append(
-                f"{where}: the publication time {text!r} is not a date — write "
-                "2022-06-01 or 2022-06-01 09:30"
-            )
-            return None
-        moment = parsed
+        problems.append(
+            f"{where}: the publication time {text!r} is not a date — write "
+            "2022-06-01 or 2022-06-01 09:30"
+        )
+        return None
     if moment > now:
         shown = moment.astimezone(SHANGHAI)
         problems.append(f"{where}: published {shown:%Y-%m-%d %H:%M}, which is after now")
         return None
     return moment.astimezone(SHANGHAI).astimezone(now.tzinfo)
-
-
-def _parse_time(text: str) -> datetime | None:
-    if match := _DATE.match(text):
-        year, month, day, hour, minute, second = match.groups()
-        try:
-            return datetime(
-                int(year), int(month), int(day), int(hour or 0), int(minute or 0),
-                int(second or 0), tzinfo=SHANGHAI,
-            )  # fmt: skip
-        except ValueError:
-            return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
 
 
 async def import_posts(
