@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from rules.letters import BoardFacts
 from rules.model import Outcome, PageFacts, Site
 
 __all__ = ["Account", "AccountFacts", "Platform", "ProbeStats", "SiteFacts"]
@@ -67,6 +68,7 @@ class SiteFacts:
     site: Site
     pages: tuple[PageFacts, ...]  # the homepage first (column_id None), then the columns
     probes: ProbeStats | None = None  # None: no probe data at all
+    boards: tuple[BoardFacts, ...] = ()  # the site's message boards (none configured: empty)
 
     @property
     def homepage(self) -> PageFacts | None:

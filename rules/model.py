@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from rules.boards import Board
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -169,6 +171,7 @@ class Site:
     respect_robots: bool = True
     profile: str = "national-2019"  # the rule profile judging this site (a name or a file path)
     columns: tuple[Column, ...] = ()
+    boards: tuple[Board, ...] = ()  # 互动交流 message boards (rules.boards)
 
 
 # --- what extraction sees ------------------------------------------------------------------

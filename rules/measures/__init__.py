@@ -25,6 +25,13 @@ from rules.measures.base import (
     MeasureResult,
     MeasureSpec,
 )
+from rules.measures.boards import (
+    BoardSilenceParams,
+    UnansweredParams,
+    board_messages_stale,
+    board_replies_stale,
+    board_unanswered,
+)
 from rules.measures.columns import (
     ColumnVerdictParams,
     CountColumnVerdictsParams,
@@ -65,6 +72,33 @@ _SPECS: list[MeasureSpec[Any]] = [
         fields=frozenset({"newest_date", "age_days"}),
         run=homepage_age_days,
         summary="days from the homepage's newest dated item to the check date",
+    ),
+    MeasureSpec(
+        name="board_unanswered",
+        object=ObjectKind.SITE,
+        params=UnansweredParams,
+        fields=frozenset({"board", "letter", "asked", "days", "state"}),
+        run=board_unanswered,
+        summary="letters of the consult boards asked in the lookback that waited more than "
+        "`months` for an answer",
+    ),
+    MeasureSpec(
+        name="board_replies_stale",
+        object=ObjectKind.SITE,
+        params=BoardSilenceParams,
+        fields=frozenset({"board", "newest_date", "months"}),
+        run=board_replies_stale,
+        summary="1 when the consult boards published no reply dated in the `months` before "
+        "the check",
+    ),
+    MeasureSpec(
+        name="board_messages_stale",
+        object=ObjectKind.SITE,
+        params=BoardSilenceParams,
+        fields=frozenset({"board", "newest_date", "months"}),
+        run=board_messages_stale,
+        summary="1 when the consult boards published no letter asked in the `months` before "
+        "the check",
     ),
     MeasureSpec(
         name="count_column_verdicts",

@@ -53,6 +53,7 @@ def test_bundled_profiles_load() -> None:
         "columns-not-updated",
         "columns-overdue",
         "columns-empty",
+        "board-unanswered",
         "account-not-updated",
     }
     unavailable = national.rule("site-unavailable")
