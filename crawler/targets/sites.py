@@ -23,6 +23,7 @@ from crawler.targets.base import (
     _profile_ref,
     _Strict,
 )
+from crawler.targets.boards import BoardSpec, build_boards
 from rules.model import Category, Column, Site
 from rules.publishing import REPORT_CATEGORY_ALIASES, guess_report_category
 
@@ -67,6 +68,7 @@ class _SiteSpec(_Strict):
     unit: str | None = None
     robots: Literal["respect", "ignore"] = "respect"
     columns: list[_ColumnSpec] = Field(default_factory=list)
+    boards: list[BoardSpec] = Field(default_factory=list)
 
     _url = field_validator("homepage")(_check_url)
     _id = field_validator("id")(_check_id)
@@ -139,6 +141,9 @@ def _build_sites(
                 respect_robots=site.robots == "respect",
                 profile=_profile_ref(site.profile or profile, base_dir),
                 columns=tuple(columns),
+                boards=build_boards(
+                    site.boards, where=f"sites[{i}]", site_id=site.id, problems=problems
+                ),
             )
         )
     if problems:
