@@ -143,6 +143,7 @@ def _write(
 ) -> None:
     from crawler.output.accounts import print_accounts
     from crawler.output.export import to_csv, write_xlsx
+    from crawler.output.interaction import print_interaction
     from crawler.output.run import print_findings, print_summary
 
     if output_format == "xlsx":
@@ -156,6 +157,8 @@ def _write(
             print_summary(console, reports)
             print_findings(console, [f for report in reports for f in report.findings])
         print_accounts(console, accounts)
+        if (interaction := export.get("interaction")) is not None:
+            print_interaction(console, interaction)  # type: ignore[arg-type]
         return
     text = (
         json.dumps(export, ensure_ascii=False, indent=2) + "\n"

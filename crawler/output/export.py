@@ -342,7 +342,10 @@ def write_xlsx(export: Mapping[str, Any], path: Path) -> None:
     for entry in [*export["sites"], *export["accounts"]]:
         for item in entry["not_judged"]:
             unjudged.append([entry["name"], item["rule"], item["column_name"], item["reason"]])
-    for sheet in (sites, details, accounts, unjudged):
+    sheets = [sites, details, accounts, unjudged]
+    if (interaction := export.get("interaction")) is not None:
+        sheets += _interaction_sheets(workbook, interaction)
+    for sheet in sheets:
         for row in sheet.iter_rows():
             for cell in row:
                 cell.font = Font(name=font.name, bold=cell.row == 1)
@@ -351,3 +354,38 @@ def write_xlsx(export: Mapping[str, Any], path: Path) -> None:
             width = max(len(str(cell.value or "")) for cell in column)
             sheet.column_dimensions[column[0].column_letter].width = min(60, max(8, width * 1.6))
     workbook.save(path)
+
+
+def _interaction_sheets(workbook: Any, interaction: Mapping[str, Any]) -> list[Any]:
+    """互动交流: each board's counts, and every letter that waited more than 3 months with
+    its evidence (titles as stored: masked)."""
+    boards = workbook.create_sheet("互动交流办理情况")
+    boards.append(
+        ["网站名称", "栏目", "类型", "受理", "办结", "办结率", "按期办结", "答复用时中位数(天)",
+         "检查时间", "读取结果", "读取完整"]
+    )  # fmt: skip
+    for row in interaction["boards"]:
+        boards.append(
+            [row["site_name"], row["name"], row["kind_label"], row["received"], row["answered"],
+             row["rate_text"], row["on_time"], row["median_days"], row["checked_at"],
+             row["outcome"], "是" if row["complete"] else "否"]
+        )  # fmt: skip
+    late = workbook.create_sheet("超期未回应留言")
+    late.append(
+        ["网站名称", "栏目", "留言标题", "留言日期", "答复日期", "历时(天)", "状态", "链接",
+         "页面位置", "检查时间"]
+    )  # fmt: skip
+    for row in interaction["late_letters"]:
+        late.append(
+            [row["site_name"], row["board_name"], row["title"], row["asked"],
+             row["replied"] or "未答复", row["days"], row["status"] or row["state"], row["url"],
+             row["where"], row["checked_at"]]
+        )  # fmt: skip
+    zhaocuo = workbook.create_sheet("我为政府网站找错")
+    zhaocuo.append(["网站名称", "收到留言", "已办结", "按期处理", "超期未办结"])
+    for row in interaction["zhaocuo"]:
+        zhaocuo.append(
+            [row["site_name"], row["received"], row["handled"], row["on_time"],
+             row["overdue_open"]]
+        )  # fmt: skip
+    return [boards, late, zhaocuo]

@@ -17,8 +17,10 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from crawler.accounts.judging import AccountReport, judge_accounts
 from crawler.config import ConfigError, open_database, parse_as_of
+from crawler.disclosure.portal import portal_site
 from crawler.output.disclosure import disclosure_section
 from crawler.output.export import build_export, publishing_entries
+from crawler.output.interaction import interaction_section, letter_facts
 from crawler.sites.judging import SiteReport, judge_sites
 from crawler.targets import AccountTarget, Targets
 from rules.ipv6 import Ipv6Check
@@ -186,6 +188,7 @@ class _Judgement:
     disclosure: Mapping[str, Any] | None
     ipv6: dict[str, Ipv6Check]
     screenshots: dict[tuple[str, str | None], ScreenshotRef]
+    interaction: dict[str, Any] | None = None
 
 
 async def _judge(
@@ -198,6 +201,7 @@ async def _judge(
 ) -> _Judgement:
     engine = await open_database(db)
     disclosure: Mapping[str, Any] | None = None
+    interaction: dict[str, Any] | None = None
     try:
         async with async_sessionmaker(engine)() as session:
             pages = await facts.page_facts_as_of(session, sites=sites, as_of=moment)
@@ -219,6 +223,16 @@ async def _judge(
             )
             ipv6 = await latest_ipv6(session, [s.id for s in sites], moment)
             shots = await screenshots_as_of(session, as_of=moment, site_ids=[s.id for s in sites])
+            boards = await letter_facts(session, sites, period=period, as_of=moment)
+            portal = portal_site(targets)
+            interaction = await interaction_section(
+                session,
+                sites=sites,
+                boards=boards,
+                period=period,
+                as_of=moment,
+                portal=portal.id if portal is not None else None,
+            )
             if sites and targets.units:
                 disclosure = await disclosure_section(
                     session, units=targets.units, period=period, as_of=moment
@@ -236,6 +250,7 @@ async def _judge(
         probes=probed,
         links=links,
         ipv6=ipv6,
+        boards=boards,
     )
     account_reports = judge_accounts(accounts, held, targets.profiles, now=moment, period=period)
     return _Judgement(
@@ -247,6 +262,7 @@ async def _judge(
         disclosure=disclosure,
         ipv6=ipv6,
         screenshots=shots,
+        interaction=interaction,
     )
 
 
@@ -280,7 +296,8 @@ async def judge_stored(
     """Judge ``moment`` and ``period`` from stored history and build the export document.
 
     The export carries the sections ``publishing`` and ``ipv6`` for the sites judged, and
-    ``disclosure`` when the targets file lists 政务公开 units (docs/findings-schema.md).
+    ``disclosure`` when the targets file lists 政务公开 units, and ``interaction`` when a site
+    has message boards or 找错 reports are stored (docs/findings-schema.md).
     """
     judged = await _judge(targets, sites, accounts, db, moment, period)
     until = min(period.end, moment.astimezone(SHANGHAI).date())
@@ -296,6 +313,8 @@ async def judge_stored(
         disclosure=judged.disclosure,
         ipv6=judged.ipv6 if sites else None,
     )
+    if judged.interaction is not None:
+        export["interaction"] = judged.interaction
     _name_screenshots(export, judged.screenshots)
     coverage = _coverage(judged.sites, judged.accounts, moment=moment, period=period)
     export["coverage"] = coverage.as_dict()

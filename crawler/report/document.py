@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crawler.report import text
+from crawler.report.interaction import interaction_sentence
 from crawler.report.model import UNKNOWN, AccountEntry, ReportData, SiteEntry
 from crawler.report.text import DEFAULT_SETTINGS
 from crawler.targets.report import ReportSettings
@@ -169,7 +170,15 @@ def build_notice(
                 Paragraph(text.main_problems(data, settings), lead="（二）主要问题。"),
             ),
         ),
-        Section("二、政府门户网站运行保障情况", (Paragraph(text.portal_publishing(data, portal)),)),
+        Section(
+            "二、政府门户网站运行保障情况",
+            (
+                Paragraph(
+                    text.portal_publishing(data, portal)
+                    + interaction_sentence(data.interaction, portal)
+                ),
+            ),
+        ),
         Section(
             "三、政务公开专栏管理情况",
             (

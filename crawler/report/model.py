@@ -187,6 +187,19 @@ class Disclosure:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Interaction:
+    """互动交流 as 二 words it (crawler.report.interaction)."""
+
+    portal: str | None  # the site the consult counts are of
+    consult_boards: tuple[str, ...]  # its consult boards, by name (none: no sentence)
+    consult_unread: tuple[str, ...]  # those that could not be read
+    received: int
+    answered: int
+    rate_text: str
+    zhaocuo: Mapping[str, tuple[int, int]]  # site id → (received, handled on time)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ReportData:
     schema: str
     period_start: date
@@ -198,6 +211,7 @@ class ReportData:
     publishing: tuple[Publishing, ...] = ()  # empty: the export has no publishing section
     disclosure: Disclosure | None = None
     coverage: Coverage | None = None  # None: an export without the section (all checked)
+    interaction: Interaction | None = None  # None: no boards and no 找错 in the export
 
     @property
     def in_progress(self) -> bool:

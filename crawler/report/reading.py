@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from crawler.report.interaction import parse_interaction
 from crawler.report.model import (
     SUPPORTED_SCHEMAS,
     AccountEntry,
@@ -360,6 +361,7 @@ def parse_export(document: Any) -> ReportData:
         raise ReportDataError(f"export.as_of {as_of_text!r} is not an ISO time") from exc
     disclosure = data.get("disclosure")
     coverage = data.get("coverage")
+    interaction = data.get("interaction")
     return ReportData(
         schema=str(schema),
         period_start=_date(_field(period, "start", "export.period"), "export.period.start"),
@@ -377,6 +379,7 @@ def parse_export(document: Any) -> ReportData:
         publishing=_publishing(data.get("publishing")),
         disclosure=None if disclosure is None else _disclosure(disclosure),
         coverage=None if coverage is None else _coverage(coverage),
+        interaction=None if interaction is None else parse_interaction(interaction),
     )
 
 

@@ -18,6 +18,7 @@ from rules.evaluation import ObjectResult, ScoredFinding
 from rules.facts import ProbeStats, SiteFacts
 from rules.freshness import PageVerdict, judge_pages
 from rules.ipv6 import Ipv6Check, ipv6_findings
+from rules.letters import BoardFacts
 from rules.links import SiteLinkFacts, judge_links
 from rules.meta_tags import check_meta
 from rules.model import Finding, PageFacts, Site
@@ -57,12 +58,14 @@ def judge_sites(
     probes: Mapping[str, ProbeStats] | None = None,
     links: Mapping[str, SiteLinkFacts] | None = None,
     ipv6: Mapping[str, Ipv6Check] | None = None,
+    boards: Mapping[str, tuple[BoardFacts, ...]] | None = None,
 ) -> tuple[SiteReport, ...]:
     """Judge each site by its profile at ``now``; the reports keep the order of ``sites``.
 
     ``probes``: each site's availability probes over the trailing window (none: not judged).
     ``links``: each site's link and image checks (none: not judged).
     ``ipv6``: each site's newest IPv6 check (none: not judged).
+    ``boards``: each site's message boards as read (none: not judged).
     """
     period = period or quarter_of(now)
     by_site: dict[str, list[PageFacts]] = {s.id: [] for s in sites}
@@ -74,7 +77,12 @@ def judge_sites(
         if not members:
             continue
         facts = [
-            SiteFacts(site=s, pages=tuple(by_site[s.id]), probes=(probes or {}).get(s.id))
+            SiteFacts(
+                site=s,
+                pages=tuple(by_site[s.id]),
+                probes=(probes or {}).get(s.id),
+                boards=(boards or {}).get(s.id, ()),
+            )
             for s in members
         ]
         evaluation = evaluate(facts, [], profile, now=now, period=period)

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from crawler.accounts.crawl import crawl_accounts
 from crawler.accounts.judging import AccountReport, judge_accounts
+from crawler.boards.crawl import LOOKBACK_DAYS, read_boards
 from crawler.extract import PageExtraction
 from crawler.extract.pool import ExtractionPool
 from crawler.fetch import FetchResult
@@ -54,6 +55,7 @@ from rules.period import Period, quarter_of
 from storage import batches, facts, lifecycle, repository
 from storage.account_facts import account_facts
 from storage.accounts import sync_accounts
+from storage.boards import board_facts
 from storage.errors import DatabaseUnavailableError
 from storage.ipv6 import latest_ipv6
 from storage.leases import (
@@ -117,6 +119,7 @@ _Facts = tuple[
     Any,  # probe stats
     Any,  # IPv6 results
     Any,  # accounts' facts
+    Any,  # message boards' facts
 ]
 
 
@@ -261,6 +264,9 @@ async def crawl(
                 settings=link_checks,
             )
 
+        # The message boards of the sites crawled, read before judging (crawler.boards).
+        await read_boards(leased, sessions=sessions, settings=fetch_settings, now=now)
+
         account_outcomes, new_posts = await crawl_accounts(
             accounts,
             run_id=run_id,
@@ -282,21 +288,35 @@ async def crawl(
             links = await link_facts(session, run_id=run_id, sites=sites)
             probed = await probe_stats(session, site_ids=checked, now=now)
             ipv6 = await latest_ipv6(session, checked, now)
+            boards = await board_facts(
+                session,
+                [s for s in sites if s.id in checked],
+                as_of=clock(),
+                since=today - timedelta(days=LOOKBACK_DAYS),
+            )
             links = {site_id: f for site_id, f in links.items() if site_id not in not_checked}
             # What this run fetched is what is judged, whatever the check time: the
             # accounts' facts are as of now, like the pages' (a run's own snapshots).
             held = await account_facts(
                 session, accounts=[t.account for t in accounts], as_of=clock(), period=period
             )
-            return not_checked, pages, links, probed, ipv6, held
+            return not_checked, pages, links, probed, ipv6, held, boards
 
         # Read again whole when the connection is lost: nothing of a failed try is kept.
-        not_checked, pages, links, probed, ipv6, held = await in_transaction(
+        not_checked, pages, links, probed, ipv6, held, boards = await in_transaction(
             sessions, read_facts, what=f"reading the facts to judge run {run_id}"
         )
         skipped.update(not_checked)
         reports = judge_sites(
-            sites, pages, profiles, now=now, period=period, probes=probed, links=links, ipv6=ipv6
+            sites,
+            pages,
+            profiles,
+            now=now,
+            period=period,
+            probes=probed,
+            links=links,
+            ipv6=ipv6,
+            boards=boards,
         )
         account_reports = judge_accounts(accounts, held, profiles, now=now, period=period)
         site_findings = [f for r in reports for f in r.findings]
