@@ -289,7 +289,7 @@ def _run_quarter(
     """Serve the quarter's fleet, simulate the quarter into the database, keep its targets
     file beside it; print the last crawl's summary when ``summary``."""
     from crawler.cli.crawl import emit_run
-    from crawler.demo.quarter import quarter_fleet, simulate_quarter
+    from crawler.demo.quarter import import_zhaocuo, quarter_fleet, simulate_quarter
     from crawler.demo.server import ipv6_loopback_available, serve_in_thread
     from crawler.fetch import FetchSettings
     from crawler.operations.disclosure import run_disclosure
@@ -363,6 +363,18 @@ def _run_quarter(
                     now=last.finished_at,
                     settings=None,
                     default_db=default_db,
+                )
+            )
+            # the 找错 platform's export of the quarter, as `crawl import zhaocuo` reads it
+            zhaocuo = targets_path.with_name(f"{targets_path.stem}-zhaocuo.csv")
+            run_async(
+                import_zhaocuo(
+                    targets.sites,
+                    period,
+                    zhaocuo,
+                    db=options.db,
+                    default_db=default_db,
+                    now=last.finished_at,
                 )
             )
             running.write_targets(targets_path)

@@ -8,12 +8,14 @@ are exactly the problems 附件1 lists, and every other column is fresh with a w
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from types import MappingProxyType
 
 from crawler.demo.assembly import ColumnSpec, SiteSpec, build_site
+from crawler.demo.board import portal_letters
 from crawler.demo.model import Charset, Fleet, Freshness, ProblemKind
-from crawler.demo.portal import with_report_columns
+from crawler.demo.portal import PORTAL_ID, with_report_columns
 from rules.model import Category
 
 __all__ = [
@@ -166,10 +168,13 @@ def demo_fleet(today: date, *, history_from: date | None = None) -> Fleet:
         for number, spec in enumerate(DEMO_SITES, start=1)
     )
     # the portal's section 二 columns (crawler.demo.portal), after its own
-    return Fleet(
-        today=today,
-        sites=with_report_columns(sites, today=today, history_from=history_from),
+    sites = with_report_columns(sites, today=today, history_from=history_from)
+    # and its 网上咨询 board (crawler.demo.board)
+    sites = tuple(
+        replace(site, letters=portal_letters(today)) if site.id == PORTAL_ID else site
+        for site in sites
     )
+    return Fleet(today=today, sites=sites)
 
 
 def _expected_kinds() -> dict[str, Mapping[str, ProblemKind]]:

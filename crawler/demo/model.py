@@ -11,9 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from rules.facts import Platform
 from rules.model import Category
+
+if TYPE_CHECKING:
+    from crawler.demo.board import DemoLetter
 
 __all__ = [
     "AccountSource",
@@ -124,6 +128,7 @@ class DemoSite:
     charset: Charset
     topics: tuple[str, ...]  # the unit's business topics, used in titles
     columns: tuple[DemoColumn, ...]
+    letters: tuple[DemoLetter, ...] = ()  # its 网上咨询 board (crawler.demo.board); none: no board
 
     def column(self, column_id: str) -> DemoColumn:
         for column in self.columns:

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time
 from email.utils import format_datetime
 from html import escape
 
+from crawler.demo.board import DemoLetter, board_pages, letter_page
 from crawler.demo.fleet import DEAD_EXTERNAL_LINK, IMAGES_NOT_DISPLAYED, PHOTO_COLUMN
 from crawler.demo.images import MISSING_IMAGE_PAGE, png, truncated_png
 from crawler.demo.model import DemoColumn, DemoItem, DemoSite
@@ -66,6 +67,7 @@ class SitePages:
         latest = newest[0][1] if newest else None
         self._site_modified = _moment(latest.published, latest.at) if latest else _moment(today)
         self._sites: Mapping[str, tuple[str, str]] = {}  # other sites: id → (name, base URL)
+        self._letters: dict[str, DemoLetter] = {}  # the board's letters by detail path
         self._render()
 
     # --- lookup ----------------------------------------------------------------------------
@@ -77,7 +79,11 @@ class SitePages:
             return page
         article = self._articles.get(path)
         if article is None:
-            return None
+            letter = self._letters.get(path)
+            if letter is None:
+                return None
+            text = letter_page(letter, self.today, self.site.name)
+            return self._encode(text, letter.asked.astimezone(UTC))
         page = self._render_article(path, *article)
         self._pages[path] = page
         return page
@@ -150,6 +156,11 @@ class SitePages:
                         self._pages[alias] = page
             for item in column.items:
                 self._articles[style.article_path(column, item)] = (column, item)
+        if site.letters:  # the 网上咨询 board (crawler.demo.board)
+            newest = max(letter.asked for letter in site.letters)
+            for path, text in board_pages(site.letters, self.today, site.name).items():
+                self._pages[path] = self._encode(text, newest.astimezone(UTC))
+            self._letters = {letter.path: letter for letter in site.letters}
 
     def _image(self, body: bytes, modified: datetime, content_type: str = "image/png") -> Page:
         digest = hashlib.blake2b(body, digest_size=10).hexdigest()

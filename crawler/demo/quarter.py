@@ -29,6 +29,8 @@ the seconds a run takes in real time are added to its simulated start.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 import time as wall
 from collections import Counter
@@ -40,21 +42,26 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from crawler.boards.zhaocuo import read_zhaocuo_rows
 from crawler.config import open_database
 from crawler.demo.accounts import with_demo_accounts
+from crawler.demo.board import zhaocuo_csv
 from crawler.demo.disclosure import DemoUnit, demo_units
 from crawler.demo.fleet import demo_fleet
 from crawler.demo.model import Fleet
+from crawler.demo.portal import PORTAL_ID
 from crawler.demo.posting import HISTORY_LEAD_DAYS
 from crawler.demo.server import RunningFleet
 from crawler.fetch import FetchSettings
 from crawler.sites.ipv6 import Ipv6Settings, check_sites_ipv6
 from crawler.sites.probes import probe_settings, probe_sites
 from crawler.sites.runner import CrawlReport
-from rules.model import SHANGHAI, Site
+from rules.model import SHANGHAI, Site, local_date
 from rules.period import Period
 from storage import runs
 from storage.records import RunStatus
+from storage.retry import in_transaction
+from storage.zhaocuo import store_zhaocuo
 
 __all__ = [
     "CRAWL_AT",
@@ -280,3 +287,29 @@ async def quarter_stored(db: str | None, default_db: Path | None, period: Period
         await engine.dispose()
     end = _at(period.end + timedelta(days=1), time(0, 0))
     return last is not None and last_crawl_at(period) <= last.started_at < end
+
+
+async def import_zhaocuo(
+    sites: Sequence[Site],
+    period: Period,
+    path: Path,
+    *,
+    db: str | None,
+    default_db: Path | None,
+    now: datetime,
+) -> int:
+    """Write the demo's 我为政府网站找错 export for ``period`` to ``path`` and import it as
+    ``crawl import zhaocuo`` does; returns the messages stored new or changed."""
+    portal = next(site for site in sites if site.id == PORTAL_ID)
+    await asyncio.to_thread(path.write_text, zhaocuo_csv(period, portal.name), encoding="utf-8")
+    rows = await asyncio.to_thread(read_zhaocuo_rows, path, sites, today=local_date(now))
+    engine = await open_database(db, default_path=default_db)
+    try:
+        stored = await in_transaction(
+            async_sessionmaker(engine),
+            functools.partial(store_zhaocuo, rows=rows, source=path.name, imported_at=now),
+            what="importing the demo's 找错 export",
+        )
+    finally:
+        await engine.dispose()
+    return stored.new + stored.changed

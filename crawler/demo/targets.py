@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 
 from crawler.demo.account_feeds import rsshub_route
+from crawler.demo.board import BOARD_KIND, BOARD_NAME, BOARD_PATH, BOARD_REPLY_DAYS
 from crawler.demo.model import AccountSource, DemoAccount, Fleet
 from crawler.demo.platform_pages import platform_path
 from crawler.demo.styles import style_for
@@ -80,6 +81,15 @@ def render_targets(
             ]
             if column.category is Category.UPDATE:
                 lines.append(f"        max_age_days: {column.max_age_days}")
+        if site.letters:
+            lines += [
+                "    boards:",
+                "      - id: wszx",
+                f"        name: {BOARD_NAME}",
+                f"        kind: {BOARD_KIND}",
+                f"        url: {origin}{BOARD_PATH}",
+                f"        reply_days: {BOARD_REPLY_DAYS}",
+            ]
     if fleet.accounts:
         lines.append("accounts:")
     for account in fleet.accounts:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
+from crawler.demo.board import letters_as_of
 from crawler.demo.disclosure import DemoUnit
 from crawler.demo.model import DemoAccount, DemoColumn, DemoItem, DemoSite, Fleet
 from rules.model import SHANGHAI
@@ -38,7 +39,11 @@ def _column_as_of(column: DemoColumn, moment: datetime) -> DemoColumn:
 
 
 def _site_as_of(site: DemoSite, moment: datetime) -> DemoSite:
-    return replace(site, columns=tuple(_column_as_of(c, moment) for c in site.columns))
+    return replace(
+        site,
+        columns=tuple(_column_as_of(c, moment) for c in site.columns),
+        letters=letters_as_of(site.letters, moment),
+    )
 
 
 def _account_as_of(account: DemoAccount, moment: datetime) -> DemoAccount:
