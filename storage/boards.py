@@ -5,7 +5,8 @@ it saw of it and, when the letter's state, status or reply day changed, adds a r
 ``letter_states``, so how it changed over time stays known. A read that showed less than is
 known (no reply day because the detail page was not read this time, an unreadable status)
 never erases what an earlier read saw. A complete read marks the letters it no longer shows
-in the span it covered as gone (``gone_at``): kept, never judged; seen again, they return.
+in the span it covered as gone (``gone_at``, and a state ``gone`` in its history): kept, never
+judged; seen again, they return (a state again).
 """
 
 from __future__ import annotations
@@ -144,7 +145,8 @@ async def record_board_read(session: AsyncSession, read: BoardReadWrite) -> int:
             "last_read_id": read_id,
             "gone_at": None,
         }
-        if (state, status, replied) != (row.state, row.status, row.replied):
+        returned = row.gone_at is not None  # back on the board: its history says so
+        if returned or (state, status, replied) != (row.state, row.status, row.replied):
             changes |= {"state": state, "status": status, "replied": replied}
             states.append(_state(row.id, read.read_at, LetterState(state), status, replied))
         await session.execute(update(t).where(t.c.id == row.id).values(**changes))
@@ -155,12 +157,30 @@ async def record_board_read(session: AsyncSession, read: BoardReadWrite) -> int:
         span = [t.c.site_id == read.site_id, t.c.board_id == read.board_id, t.c.gone_at.is_(None)]
         if reached is not None:
             span.append(t.c.asked >= reached)
-        gone = [row.id for key, row in known.items() if key not in unique]
-        for ids in chunks(gone):
-            await session.execute(
-                update(t).where(and_(*span), t.c.id.in_(ids)).values(gone_at=read.read_at)
-            )
+        missing = [row.id for key, row in known.items() if key not in unique]
+        for ids in chunks(missing):
+            gone = (
+                await session.execute(
+                    update(t)
+                    .where(and_(*span), t.c.id.in_(ids))
+                    .values(gone_at=read.read_at)
+                    .returning(t.c.id, t.c.status, t.c.replied)
+                )
+            ).all()
+            if gone:  # the history keeps when it went: a state "gone"
+                await session.execute(
+                    letter_state_table.insert(),
+                    [
+                        {"letter_id": g.id, "seen_at": read.read_at, "state": GONE,
+                         "status": g.status, "replied": g.replied}
+                        for g in gone
+                    ],
+                )  # fmt: skip
     return read_id
+
+
+GONE = "gone"
+"""The state a letter's history records when a complete read no longer showed it."""
 
 
 def _state(
@@ -226,6 +246,7 @@ async def board_facts(
             s.c.status.label("status_then"),
             s.c.replied.label("replied_then"),
             s.c.id.label("state_id"),
+            s.c.seen_at.label("state_seen_at"),
         )
         .join(s, s.c.letter_id == t.c.id)
         .where(
@@ -236,9 +257,14 @@ async def board_facts(
         )
         .order_by(t.c.id, s.c.id)
     )
-    newest: dict[int, Any] = {}
-    for row in rows:
-        newest[row.id] = row  # ordered by state id: the last one is the state at as_of
+    newest: dict[int, Any] = {}  # the letter's last state before as_of that was not "gone"
+    gone_at: dict[int, datetime | None] = {}
+    for row in rows:  # ordered by state id: the last one is the state at as_of
+        if row.state_then == GONE:
+            gone_at[row.id] = row.state_seen_at
+        else:
+            newest[row.id] = row
+            gone_at[row.id] = None
     for row in newest.values():
         letters.setdefault((row.site_id, row.board_id), []).append(
             LetterFact(
@@ -253,7 +279,7 @@ async def board_facts(
                 where=row.where,
                 first_seen=row.first_seen,
                 last_seen=min(row.last_seen, as_of),
-                gone_at=row.gone_at if row.gone_at is not None and row.gone_at <= as_of else None,
+                gone_at=gone_at[row.id],
             )
         )
     out: dict[str, list[BoardFacts]] = {}
