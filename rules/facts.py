@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from rules.content import ContentCheck
 from rules.letters import BoardFacts
 from rules.model import Outcome, PageFacts, Site
 
@@ -69,6 +70,7 @@ class SiteFacts:
     pages: tuple[PageFacts, ...]  # the homepage first (column_id None), then the columns
     probes: ProbeStats | None = None  # None: no probe data at all
     boards: tuple[BoardFacts, ...] = ()  # the site's message boards (none configured: empty)
+    content: tuple[ContentCheck, ...] = ()  # its sampled articles' and attachments' checks
 
     @property
     def homepage(self) -> PageFacts | None:

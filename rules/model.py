@@ -218,6 +218,10 @@ class PageFacts:
     meta: Mapping[str, str] = field(default_factory=dict)  # government meta tags of the page
     # personal numbers the page's text showed, masked: {kind, masked, snippet}
     personal_data: tuple[Mapping[str, str], ...] = ()
+    # the curated list's 严重表述错误/错别字 in its text: {wrong, right, kind, source, sentence}
+    wording: tuple[Mapping[str, str], ...] = ()
+    # links hidden from visitors (暗链): {url, text, how, how_text, where, keywords, external}
+    hidden_links: tuple[Mapping[str, object], ...] = ()
 
 
 class Severity(StrEnum):

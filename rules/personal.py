@@ -13,15 +13,31 @@ numbers; more are a list of people). Only pages that were read are checked.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from rules.model import Evidence, Finding, PageFacts, Severity
 
-__all__ = ["MOBILES_IN_A_LIST", "check_personal_data"]
+__all__ = ["MOBILES_IN_A_LIST", "check_personal_data", "exposed"]
 
 MOBILES_IN_A_LIST = 3
 _LABELS = {"id_card": "身份证号", "bank_card": "银行卡号", "mobile": "手机号"}
 _SHOWN = 5  # masked numbers named in the evidence
+
+
+def exposed(found: Iterable[Mapping[str, str]]) -> tuple[str, list[Mapping[str, str]]] | None:
+    """Whether the numbers ``found`` on one page or file expose people: their count as the
+    message names it ("身份证号2个、手机号5个") and the distinct numbers; None when they do not
+    (no 身份证号 nor bank card, fewer than ``MOBILES_IN_A_LIST`` mobiles)."""
+    distinct = {(entry["kind"], entry["masked"]): entry for entry in found}
+    counts = Counter(kind for kind, _ in distinct)
+    if not (counts["id_card"] or counts["bank_card"] or counts["mobile"] >= MOBILES_IN_A_LIST):
+        return None
+    named = "、".join(
+        f"{_LABELS[kind]}{counts[kind]}个"
+        for kind in ("id_card", "bank_card", "mobile")
+        if counts[kind]
+    )
+    return named, list(distinct.values())
 
 
 def check_personal_data(pages: Iterable[PageFacts]) -> list[Finding]:
@@ -29,17 +45,11 @@ def check_personal_data(pages: Iterable[PageFacts]) -> list[Finding]:
     for page in pages:
         if page.outcome is None or not page.outcome.readable or not page.personal_data:
             continue
-        distinct = {(found["kind"], found["masked"]): found for found in page.personal_data}
-        counts = Counter(kind for kind, _ in distinct)
-        if not (counts["id_card"] or counts["bank_card"] or counts["mobile"] >= MOBILES_IN_A_LIST):
+        if (exposure := exposed(page.personal_data)) is None:
             continue
-        named = "、".join(
-            f"{_LABELS[kind]}{counts[kind]}个"
-            for kind in ("id_card", "bank_card", "mobile")
-            if counts[kind]
-        )
+        named, distinct = exposure
         where = "网站首页" if page.column_id is None else f"{page.column_name}栏目页"
-        shown = list(distinct.values())[:_SHOWN]
+        shown = distinct[:_SHOWN]
         detail = "; ".join(f"{found['masked']} (…{found['snippet']}…)" for found in shown)
         findings.append(
             Finding(

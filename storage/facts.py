@@ -147,11 +147,14 @@ def _facts_of(
         content_seen_at = snapshot.judged_at
         meta = snapshot.judged_meta
         personal = snapshot.judged_personal_data
+        content = snapshot.judged_content_checks
     else:
         list_found = snapshot.list_found
         content_seen_at = snapshot.fetched_at
         meta = snapshot.meta
         personal = snapshot.personal_data
+        content = snapshot.content_checks
+    content = content or {}
     counts = items.counts.get(snapshot.id, _Counts(0, 0, 0))
     return PageFacts(
         **common,
@@ -164,6 +167,8 @@ def _facts_of(
         content_seen_at=content_seen_at,
         meta=dict(meta or {}),
         personal_data=tuple(personal or ()),
+        wording=tuple(content.get("wording", ())),
+        hidden_links=tuple(content.get("hidden", ())),
     )
 
 
@@ -185,6 +190,7 @@ async def _newest_snapshots(
             s.c.list_found,
             s.c.meta,
             s.c.personal_data,
+            s.c.content_checks,
             func.row_number()
             .over(
                 partition_by=(s.c.site_id, s.c.column_id),
@@ -221,6 +227,7 @@ async def _newest_snapshots(
         judged.c.list_found.label("judged_list_found"),
         judged.c.meta.label("judged_meta"),
         judged.c.personal_data.label("judged_personal_data"),
+        judged.c.content_checks.label("judged_content_checks"),
     ).outerjoin(judged, judged.c.id == newest.c.judged_id)
     rows = (await session.execute(query)).all()
     return {(row.site_id, row.column_id): row for row in rows}

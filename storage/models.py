@@ -112,6 +112,8 @@ class SnapshotRow(Base):
     content_hash: Mapped[str | None] = mapped_column(String(64))
     # personal numbers the page showed, masked only ({kind, masked, snippet})
     personal_data: Mapped[list[dict[str, str]] | None] = mapped_column(JSONDocument)
+    # the content checks of its text: {"wording": [...], "hidden": [...]} (rules.content)
+    content_checks: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
 
 
 class BodyRow(Base):

@@ -109,6 +109,7 @@ def snapshot_row(
         "item_count": item_count,
         "meta": dict(record.meta) or None,
         "personal_data": [dict(found) for found in record.personal_data] or None,
+        "content_checks": dict(record.content_checks) if record.content_checks else None,
         "content_hash": digest,
     }
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from rules.model import Outcome
 
@@ -40,6 +41,8 @@ class FetchRecord:
     meta: Mapping[str, str] = field(default_factory=dict)
     # personal numbers the page's text shows, masked ({kind, masked, snippet}); never whole
     personal_data: tuple[Mapping[str, str], ...] = ()
+    # what the content checks found in its text: {"wording": [...], "hidden": [...]}
+    content_checks: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

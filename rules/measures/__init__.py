@@ -38,6 +38,12 @@ from rules.measures.columns import (
     column_verdict,
     count_column_verdicts,
 )
+from rules.measures.content import (
+    HiddenLinksParams,
+    WordingParams,
+    hidden_links,
+    wording_hits,
+)
 from rules.measures.site import (
     HomepageAgeParams,
     ProbeFailureParams,
@@ -99,6 +105,22 @@ _SPECS: list[MeasureSpec[Any]] = [
         run=board_messages_stale,
         summary="1 when the consult boards published no letter asked in the `months` before "
         "the check",
+    ),
+    MeasureSpec(
+        name="wording_hits",
+        object=ObjectKind.SITE,
+        params=WordingParams,
+        fields=frozenset({"where", "wrong", "right", "sentence"}),
+        run=wording_hits,
+        summary="distinct errors of one kind of the curated wording list in the site's text",
+    ),
+    MeasureSpec(
+        name="hidden_links",
+        object=ObjectKind.SITE,
+        params=HiddenLinksParams,
+        fields=frozenset({"where", "link", "how"}),
+        run=hidden_links,
+        summary="distinct links to other sites the site's pages hide from visitors (暗链)",
     ),
     MeasureSpec(
         name="count_column_verdicts",

@@ -8,7 +8,10 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.engine import Connection
 
-from storage import board_models as _board_models  # noqa: F401 (its tables join the metadata)
+# every module that declares tables, so that Base.metadata holds them all
+from storage import board_models as _board_models  # noqa: F401
+from storage import content_models as _content_models  # noqa: F401
+from storage import models as _models  # noqa: F401
 from storage.base import Base
 from storage.types import UTCDateTime
 

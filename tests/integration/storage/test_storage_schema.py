@@ -16,6 +16,7 @@ from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage import board_models as _board_models  # noqa: F401 (its tables join the metadata)
+from storage import content_models as _content_models  # noqa: F401 (likewise)
 from storage.base import Base
 from storage.engine import (
     SchemaOutdatedError,
