@@ -7,6 +7,7 @@ distinct content); of a failed fetch (a challenge page, an error page) its first
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from crawler.extract.personal import PersonalMatch
 from crawler.fetch import FetchResult
@@ -27,6 +28,7 @@ def fetch_record(
     list_found: bool,
     meta: Mapping[str, str] | None = None,
     personal: Sequence[PersonalMatch] = (),
+    content: Mapping[str, Any] | None = None,
 ) -> FetchRecord:
     """The record of ``result``; ``outcome`` and ``detail`` override the fetch's own (a feed
     that fetched fine but turned out to be a login wall is ``blocked``)."""
@@ -56,4 +58,5 @@ def fetch_record(
         personal_data=tuple(
             {"kind": m.kind, "masked": m.masked, "snippet": m.snippet} for m in personal
         ),
+        content_checks=content or None,
     )

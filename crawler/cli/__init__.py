@@ -105,9 +105,10 @@ class LazyGroup(click.Group):
 @logging_options()
 @click.pass_context
 def main(ctx: click.Context, /, **params: Any) -> None:
-    """Inspect government websites: crawl the columns in the targets file, store what each page
-    shows, and report columns not updated in time (栏目不更新), empty or undated columns, and
-    pages that could not be checked.
+    """Inspect government websites: crawl the columns and message boards in the targets file,
+    store what each page shows, and report columns not updated in time (栏目不更新), empty or
+    undated columns, letters left unanswered (互动回应差), wording errors, hidden links and
+    personal data exposed, and pages that could not be checked.
 
     Options such as --db, --targets, -v and --json may stand before or after a subcommand:
     `crawl --db URL status` is `crawl status --db URL`.

@@ -28,6 +28,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from crawler.extract.anchors import document_base
 from crawler.extract.article import ArticleSigns, htmldate_fallback, read_article_signs
 from crawler.extract.blocks import blocks_above
+from crawler.extract.hidden_links import HiddenLink, find_hidden_links
 from crawler.extract.limits import too_complex
 from crawler.extract.links import PageImage, PageLink, collect_images, collect_links
 from crawler.extract.listitems import place_entries, to_items
@@ -37,6 +38,8 @@ from crawler.extract.pagekind import PageIdentity, read_page_identity
 from crawler.extract.personal import PersonalMatch, find_personal_data
 from crawler.extract.scripted import datastore_html, json_list, written_html
 from crawler.extract.text import collapse
+from crawler.extract.wording import WordingHit, check_text
+from crawler.extract.wording.load import bundled_wording
 from rules.model import Item
 
 logger = logging.getLogger(__name__)
@@ -70,6 +73,29 @@ class PageExtraction:
     refused: str | None = None
     # 身份证号, mobile and bank card numbers its text shows, masked (crawler.extract.personal)
     personal: tuple[PersonalMatch, ...] = ()
+    # the curated list's 严重表述错误/错别字 in its text (crawler.extract.wording)
+    wording: tuple[WordingHit, ...] = ()
+    # links hidden from visitors to other sites (暗链, crawler.extract.hidden_links)
+    hidden_links: tuple[HiddenLink, ...] = ()
+
+    @property
+    def content(self) -> dict[str, list[dict[str, object]]] | None:
+        """What the content checks found, as stored (``snapshots.content_checks``); None:
+        nothing."""
+        found: dict[str, list[dict[str, object]]] = {}
+        if self.wording:
+            found["wording"] = [
+                {"wrong": h.wrong, "right": h.right, "kind": h.kind, "source": h.source,
+                 "sentence": h.sentence}
+                for h in self.wording
+            ]  # fmt: skip
+        if self.hidden_links:
+            found["hidden"] = [
+                {"url": h.url, "text": h.text, "how": h.how, "how_text": h.how_text,
+                 "where": h.where, "keywords": list(h.keywords), "external": h.external}
+                for h in self.hidden_links
+            ]  # fmt: skip
+        return found or None
 
 
 _NOTHING: Mapping[str, str] = MappingProxyType({})
@@ -115,6 +141,8 @@ class _Parsed:
     images: tuple[PageImage, ...] = ()
     title: str = ""  # the document's <title>
     personal: tuple[PersonalMatch, ...] = ()  # personal numbers its text shows, masked
+    wording: tuple[WordingHit, ...] = ()  # the wording list's errors in its text
+    hidden_links: tuple[HiddenLink, ...] = ()  # 暗链
 
 
 def page_references(html: str, base_url: str) -> tuple[tuple[PageLink, ...], tuple[PageImage, ...]]:
@@ -125,7 +153,11 @@ def page_references(html: str, base_url: str) -> tuple[tuple[PageLink, ...], tup
 
 def _parse(html: str, base_url: str, today: date | None = None) -> _Parsed:
     """Parse once: meta tags, the base URL and the scripts' text, then drop non-content tags;
-    with ``today``, the personal numbers the text shows too."""
+    with ``today``, the content checks too: personal numbers, the wording list, 暗链 (read
+    from the markup before scripts, styles and comments are dropped)."""
+    hidden: tuple[HiddenLink, ...] = ()
+    if today is not None:
+        hidden = tuple(find_hidden_links(html, base_url))
     tree = LexborHTMLParser(html.replace("\x00", ""))
     meta = read_meta(tree)
     base_node = tree.css_first("base[href]")
@@ -139,9 +171,12 @@ def _parse(html: str, base_url: str, today: date | None = None) -> _Parsed:
     links = collect_links(root, base_url=base)
     images = collect_images(root, base_url=base)
     personal: tuple[PersonalMatch, ...] = ()
+    wording: tuple[WordingHit, ...] = ()
     if today is not None and root is not None:
-        personal = tuple(find_personal_data(root.text(separator="\n"), today=today))
-    return _Parsed(meta, base, scripts, body, root, links, images, title, personal)
+        text = root.text(separator="\n")
+        personal = tuple(find_personal_data(text, today=today))
+        wording = tuple(check_text(text, bundled_wording(), today=today))
+    return _Parsed(meta, base, scripts, body, root, links, images, title, personal, wording, hidden)
 
 
 def _extract(html: str, *, base_url: str, today: date, selector: str | None) -> PageExtraction:
@@ -189,6 +224,8 @@ def _extract(html: str, *, base_url: str, today: date, selector: str | None) -> 
             links=parsed.links,
             images=parsed.images,
             personal=parsed.personal,
+            wording=parsed.wording,
+            hidden_links=parsed.hidden_links,
         )
     # Here a list found is an article's own (related links): the page is that article.
     if (
@@ -212,6 +249,8 @@ def _extract(html: str, *, base_url: str, today: date, selector: str | None) -> 
             links=parsed.links,
             images=parsed.images,
             personal=parsed.personal,
+            wording=parsed.wording,
+            hidden_links=parsed.hidden_links,
         )
     return _unknown(government, parsed)
 
@@ -244,6 +283,8 @@ def _extract_homepage(html: str, *, base_url: str, today: date) -> PageExtractio
         links=parsed.links,
         images=parsed.images,
         personal=parsed.personal,
+        wording=parsed.wording,
+        hidden_links=parsed.hidden_links,
     )
 
 
@@ -419,4 +460,6 @@ def _unknown(meta: Mapping[str, str], parsed: _Parsed | None = None) -> PageExtr
         links=parsed.links if parsed else (),
         images=parsed.images if parsed else (),
         personal=parsed.personal if parsed else (),
+        wording=parsed.wording if parsed else (),
+        hidden_links=parsed.hidden_links if parsed else (),
     )

@@ -28,6 +28,7 @@ from rules.model import SHANGHAI, Site, utc_now
 from rules.period import Period, quarter_of
 from storage import facts, lifecycle
 from storage.account_facts import account_facts
+from storage.content import content_facts_as_of
 from storage.ipv6 import latest_ipv6
 from storage.links import link_facts_as_of
 from storage.probes import probe_stats
@@ -224,6 +225,7 @@ async def _judge(
             ipv6 = await latest_ipv6(session, [s.id for s in sites], moment)
             shots = await screenshots_as_of(session, as_of=moment, site_ids=[s.id for s in sites])
             boards = await letter_facts(session, sites, period=period, as_of=moment)
+            content = await content_facts_as_of(session, sites=sites, as_of=moment)
             portal = portal_site(targets)
             interaction = await interaction_section(
                 session,
@@ -251,6 +253,7 @@ async def _judge(
         links=links,
         ipv6=ipv6,
         boards=boards,
+        content=content,
     )
     account_reports = judge_accounts(accounts, held, targets.profiles, now=moment, period=period)
     return _Judgement(

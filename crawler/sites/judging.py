@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from rules.content import ContentCheck, check_content_personal_data
 from rules.engine import evaluate
 from rules.evaluation import ObjectResult, ScoredFinding
 from rules.facts import ProbeStats, SiteFacts
@@ -59,6 +60,7 @@ def judge_sites(
     links: Mapping[str, SiteLinkFacts] | None = None,
     ipv6: Mapping[str, Ipv6Check] | None = None,
     boards: Mapping[str, tuple[BoardFacts, ...]] | None = None,
+    content: Mapping[str, tuple[ContentCheck, ...]] | None = None,
 ) -> tuple[SiteReport, ...]:
     """Judge each site by its profile at ``now``; the reports keep the order of ``sites``.
 
@@ -66,6 +68,7 @@ def judge_sites(
     ``links``: each site's link and image checks (none: not judged).
     ``ipv6``: each site's newest IPv6 check (none: not judged).
     ``boards``: each site's message boards as read (none: not judged).
+    ``content``: each site's sampled articles' and attachments' content checks.
     """
     period = period or quarter_of(now)
     by_site: dict[str, list[PageFacts]] = {s.id: [] for s in sites}
@@ -82,6 +85,7 @@ def judge_sites(
                 pages=tuple(by_site[s.id]),
                 probes=(probes or {}).get(s.id),
                 boards=(boards or {}).get(s.id, ()),
+                content=(content or {}).get(s.id, ()),
             )
             for s in members
         ]
@@ -98,6 +102,7 @@ def judge_sites(
             advisories=(
                 *check_meta(by_site[site.id]),
                 *check_personal_data(by_site[site.id]),
+                *check_content_personal_data((content or {}).get(site.id, ())),
                 *ipv6_findings(site, (ipv6 or {}).get(site.id)),
             ),
             links=tuple(judge_links(site, (links or {}).get(site.id))),

@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +35,6 @@ from crawler.boards.crawl import LOOKBACK_DAYS, read_boards
 from crawler.extract import PageExtraction
 from crawler.extract.pool import ExtractionPool
 from crawler.fetch import FetchResult
-from crawler.records import fetch_record
 from crawler.sites.fetching import fetch_all as _fetch_all
 from crawler.sites.judging import SiteReport, judge_sites
 from crawler.sites.leasing import (
@@ -47,24 +45,24 @@ from crawler.sites.leasing import (
     release_leases,
 )
 from crawler.sites.linkcheck import LinkRun, PageSeen, check_links, page_seen
+from crawler.sites.pagestore import store_pages
 from crawler.sites.plan import CrawlPlan, JobRun, PageJob
 from crawler.sites.screenshots import run_renderer, take_screenshots
 from rules.links import SiteLinkFacts, unjudged_subjects
-from rules.model import Finding, Outcome, PageFacts, Site, local_date
+from rules.model import Finding, PageFacts, Site, local_date
 from rules.period import Period, quarter_of
 from storage import batches, facts, lifecycle, repository
 from storage.account_facts import account_facts
 from storage.accounts import sync_accounts
 from storage.boards import board_facts
+from storage.content import content_facts
 from storage.errors import DatabaseUnavailableError
 from storage.ipv6 import latest_ipv6
 from storage.leases import (
     LEASE_TTL,
     held_site_leases,
-    lock_site_leases,
 )
 from storage.links import link_facts, prune_link_checks
-from storage.pages import PageWrite, count_new_items, record_pages
 from storage.probes import probe_stats
 from storage.records import FindingState
 from storage.retry import in_transaction
@@ -76,9 +74,6 @@ logger = logging.getLogger(__name__)
 
 _WRITE_BATCH = 64
 _FINISH_WAIT_S = 10.0  # recording a failed run waits out a lost connection this long at most
-_EMPTY_NOTICE = re.compile(
-    r"暂无(相关)?(信息|内容|数据|记录|文章)|没有(找到)?(相关)?(信息|记录|数据)|无相关(信息|记录)"
-)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -120,6 +115,7 @@ _Facts = tuple[
     Any,  # IPv6 results
     Any,  # accounts' facts
     Any,  # message boards' facts
+    Any,  # articles' and attachments' content checks
 ]
 
 
@@ -215,7 +211,7 @@ async def crawl(
                 # One transaction per batch, written again whole if the connection drops.
                 new_items += await in_transaction(
                     sessions,
-                    functools.partial(_store_pages, run_id=run_id, pages=pages),
+                    functools.partial(store_pages, run_id=run_id, pages=pages),
                     what=f"storing pages of run {run_id}",
                 )
                 for job, result, extraction in pages:
@@ -288,6 +284,8 @@ async def crawl(
             links = await link_facts(session, run_id=run_id, sites=sites)
             probed = await probe_stats(session, site_ids=checked, now=now)
             ipv6 = await latest_ipv6(session, checked, now)
+            content = await content_facts(session, run_id=run_id, sites=sites)
+            content = {site_id: c for site_id, c in content.items() if site_id not in not_checked}
             boards = await board_facts(
                 session,
                 [s for s in sites if s.id in checked],
@@ -300,10 +298,10 @@ async def crawl(
             held = await account_facts(
                 session, accounts=[t.account for t in accounts], as_of=clock(), period=period
             )
-            return not_checked, pages, links, probed, ipv6, held, boards
+            return not_checked, pages, links, probed, ipv6, held, boards, content
 
         # Read again whole when the connection is lost: nothing of a failed try is kept.
-        not_checked, pages, links, probed, ipv6, held, boards = await in_transaction(
+        not_checked, pages, links, probed, ipv6, held, boards, content = await in_transaction(
             sessions, read_facts, what=f"reading the facts to judge run {run_id}"
         )
         skipped.update(not_checked)
@@ -317,6 +315,7 @@ async def crawl(
             links=links,
             ipv6=ipv6,
             boards=boards,
+            content=content,
         )
         account_reports = judge_accounts(accounts, held, profiles, now=now, period=period)
         site_findings = [f for r in reports for f in r.findings]
@@ -457,67 +456,6 @@ async def _finish_abnormally(
             run_id,
             status,
         )
-
-
-def _is_empty_notice(extraction: PageExtraction, text: str | None) -> bool:
-    """A page that says it has nothing ("暂无信息") is an empty column, not an unreadable one."""
-    if extraction.list_found or extraction.refused is not None or text is None:
-        return False  # a page extraction refused is unreadable, whatever its text says
-    return bool(_EMPTY_NOTICE.search(text))
-
-
-def _page_write(job: PageJob, result: FetchResult, extraction: PageExtraction | None) -> PageWrite:
-    empty = (
-        extraction is not None
-        and job.column is not None
-        and _is_empty_notice(extraction, result.text)
-    )
-    record = fetch_record(
-        result,
-        # Why the page was not read (too deeply nested, out of time) is the evidence of its
-        # column-unreadable finding.
-        detail=extraction.refused if extraction else None,
-        page_kind=extraction.kind if extraction else None,
-        list_found=(extraction.list_found or empty) if extraction else False,
-        meta=extraction.meta if extraction else None,
-        personal=extraction.personal if extraction else (),
-    )
-    items = extraction.items if extraction is not None else ()
-    return PageWrite(site_id=job.site.id, column_id=job.column_id, record=record, items=items)
-
-
-async def _store_pages(session: AsyncSession, *, run_id: int, pages: Sequence[_Fetched]) -> int:
-    """Store a batch of fetched pages; returns how many items were new.
-
-    Only the pages of sites the run still leases are written (the leases stay locked until
-    the batch commits); a site whose lease was lost is judged as not checked.
-    """
-    leased = await lock_site_leases(
-        session, run_id=run_id, site_ids={job.site.id for job, _, _ in pages}
-    )
-    if lost := sorted({job.site.id for job, _, _ in pages} - leased):
-        logger.warning("run %d: pages of %s not stored: lease lost", run_id, ", ".join(lost))
-    writes = [
-        _page_write(job, result, extraction)
-        for job, result, extraction in pages
-        if job.site.id in leased
-    ]
-    snapshot_ids = await record_pages(session, run_id=run_id, pages=writes)
-    for write, snapshot_id in zip(writes, snapshot_ids, strict=True):
-        if write.record.outcome is Outcome.NOT_MODIFIED:
-            await repository.carry_items(
-                session,
-                snapshot_id=snapshot_id,
-                site_id=write.site_id,
-                column_id=write.column_id,
-                seen_at=write.record.fetched_at,
-            )
-    fetched = [
-        snapshot_id
-        for write, snapshot_id in zip(writes, snapshot_ids, strict=True)
-        if write.record.outcome.has_content and write.items
-    ]
-    return await count_new_items(session, fetched)
 
 
 def _links_not_judged(

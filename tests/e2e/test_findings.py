@@ -113,7 +113,23 @@ def test_xlsx_holds_the_notice_rows(
     code, _, err = findings(crawled, *DEMO_QUARTER, "--format", "xlsx", "--out", str(out))
     assert code == 0, err
     book = load_workbook(out)
-    assert book.sheetnames == ["网站检查情况", "问题明细", "政务新媒体检查情况", "未能判定"]
+    assert book.sheetnames == [
+        "网站检查情况",
+        "问题明细",
+        "政务新媒体检查情况",
+        "未能判定",
+        "互动交流办理情况",
+        "超期未回应留言",
+        "我为政府网站找错",
+    ]
+    # the portal's 网上咨询 board: 83 letters a quarter, the last three answered after 40 days
+    (header, board) = book["互动交流办理情况"].iter_rows(values_only=True)
+    assert header[:6] == ("网站名称", "栏目", "类型", "受理", "办结", "办结率")
+    assert board[:4] == ("济源市人民政府", "网上咨询", "咨询", 83)
+    assert 80 <= board[4] <= 83
+    assert board[10] == "是"  # read back a year, whole
+    assert len(list(book["超期未回应留言"].iter_rows())) == 1  # its header: none late
+    assert len(list(book["我为政府网站找错"].iter_rows())) == 1  # nothing imported
     rows = list(book["网站检查情况"].iter_rows(values_only=True))
     assert rows[0] == ("序号", "网站名称", "检查结果", "分数", "存在问题")
     assert {row[1]: row[4] for row in rows[1:]} == NOTICE_PROBLEMS

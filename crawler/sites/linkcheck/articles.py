@@ -12,14 +12,25 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import zip_longest
 
 from crawler.extract import extract_page
+from crawler.extract.links import PageLink
 from crawler.fetch import Fetcher
 from crawler.sites.linkcheck.checker import PageReferences
+from crawler.sites.linkcheck.content import article_row
 from rules.model import Item, Outcome, Site, local_date
+from storage.content import ContentWrite
 
-__all__ = ["ARTICLES_KEPT", "Listed", "newest_articles", "read_articles", "sample_articles"]
+__all__ = [
+    "ARTICLES_KEPT",
+    "ArticlesRead",
+    "Listed",
+    "newest_articles",
+    "read_articles",
+    "sample_articles",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -64,12 +75,25 @@ def sample_articles(
     return chosen
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArticlesRead:
+    """What the sampled articles showed: their images (to check), their content checks, and
+    their links (attachments among them are read too)."""
+
+    pages: list[PageReferences]
+    rows: list[ContentWrite]
+    links: list[tuple[Site, str | None, str, tuple[PageLink, ...]]]
+
+
 async def read_articles(
     listed: Sequence[Listed], *, fetcher: Fetcher, concurrency: int
-) -> list[PageReferences]:
-    """Fetch each sampled article (politely, through ``fetcher``) and collect its images."""
+) -> ArticlesRead:
+    """Fetch each sampled article (politely, through ``fetcher``): collect its images, its
+    content checks and its links."""
     today = local_date(fetcher.now())
     pages: list[PageReferences] = []
+    rows: list[ContentWrite] = []
+    links: list[tuple[Site, str | None, str, tuple[PageLink, ...]]] = []
     queue = list(reversed(listed))
 
     async def worker() -> None:
@@ -90,10 +114,17 @@ async def read_articles(
                     images=extraction.images,
                 )
             )
+            rows.append(
+                article_row(
+                    site, column_id, result.final_url, None, extraction, result.fetched_at,
+                    result.body,
+                )
+            )  # fmt: skip
+            links.append((site, column_id, result.final_url, extraction.links))
 
     async with asyncio.TaskGroup() as tasks:
         for _ in range(min(len(queue), concurrency)):
             tasks.create_task(worker())
     order = {url: index for index, (_, _, url) in enumerate(listed)}
     pages.sort(key=lambda page: order.get(page.page_url, len(order)))
-    return pages
+    return ArticlesRead(pages=pages, rows=rows, links=links)

@@ -52,9 +52,10 @@ class LinkCheckSettings:
     max_images: int = 100  # images checked per site and run (homepage and column pages)
     image_read_bytes: int = 512 * 1024  # bytes of an image read; smaller files are read whole
     articles_per_site: int = 3  # article pages read per site for their images (0: none)
+    attachments_per_site: int = 10  # attachments read per site for personal data (0: none)
 
     def __post_init__(self) -> None:
-        for name in ("max_links", "max_images", "articles_per_site"):
+        for name in ("max_links", "max_images", "articles_per_site", "attachments_per_site"):
             if getattr(self, name) < 0:
                 raise ValueError(f"link check setting {name} is negative: use 0 or more")
         if self.image_read_bytes < 64:

@@ -21,15 +21,22 @@ from crawler.extract import PageExtraction
 from crawler.extract.links import PageImage, PageLink
 from crawler.extract.page import page_references
 from crawler.fetch import Fetcher, FetchResult, FetchSettings, decode_html
-from crawler.sites.linkcheck.articles import newest_articles, read_articles, sample_articles
+from crawler.sites.linkcheck.articles import (
+    ArticlesRead,
+    newest_articles,
+    read_articles,
+    sample_articles,
+)
 from crawler.sites.linkcheck.checker import (
     LinkCheckSettings,
     PageReferences,
     check_pages,
     references_from_checks,
 )
+from crawler.sites.linkcheck.content import attachment_links, read_attachments
 from rules.links import LinkCheck, LinkKind
 from rules.model import Outcome, Site
+from storage.content import earlier_content, record_content_checks
 from storage.links import previous_bodies, previous_references, record_link_checks
 from storage.retry import in_transaction
 
@@ -117,19 +124,41 @@ async def check_links(
         [(p.site, p.column_id, p.articles) for p in seen if p.column_id and p.articles],
         settings.articles_per_site,
     )
+    read = ArticlesRead(pages=[], rows=[], links=[])
+    # the attachments of the homepage, then of the column pages, then of the articles
+    linking = [(p.site, p.column_id, p.page_url, p.links) for p in seen if p.outcome.has_content]
+    linking.sort(key=lambda entry: entry[1] is not None)
     async with Fetcher(fetch_settings) as fetcher:
         if listed:
-            pages += await read_articles(
+            read = await read_articles(
                 listed, fetcher=fetcher, concurrency=fetch_settings.max_concurrency
             )
+            pages += read.pages
         checks, stats = await check_pages(
             pages, fetcher=fetcher, settings=settings, concurrency=fetch_settings.max_concurrency
         )
+        attachments = attachment_links(linking + read.links, settings.attachments_per_site)
+        rows = list(read.rows)
+        if attachments:
+            known = await in_transaction(
+                sessions,
+                functools.partial(earlier_content, urls=[link.url for link in attachments]),
+                what=f"reading the earlier attachment checks of run {run_id}",
+            )
+            rows += await read_attachments(
+                attachments,
+                fetcher=fetcher,
+                concurrency=fetch_settings.max_concurrency,
+                known=known,
+            )
+
+    async def store(session: AsyncSession) -> None:
+        await record_link_checks(session, run_id=run_id, checks=checks)
+        await record_content_checks(session, run_id=run_id, checks=rows)
+
     # One transaction, written again whole if the connection drops.
     await in_transaction(
-        sessions,
-        functools.partial(record_link_checks, run_id=run_id, checks=checks),
-        what=f"storing the link and image checks of run {run_id}",
+        sessions, store, what=f"storing the link, image and content checks of run {run_id}"
     )
     logger.info("run %d: %d link and image URLs checked", run_id, stats.requested)
     return LinkRun(stats=stats.as_dict(), complete=frozenset(stats.complete))

@@ -50,7 +50,7 @@ def test_saved_pages_are_within_the_limits(page: Path) -> None:
 
 
 def test_a_refused_page_that_says_nothing_is_published_is_unreadable_not_empty() -> None:
-    from crawler.sites.runner import _is_empty_notice
+    from crawler.sites.pagestore import _is_empty_notice
 
     html = "<div>" * 20000 + "暂无信息" + "</div>" * 20000
     extraction = extract_page(html, base_url="http://127.0.0.1/c/", today=date(2022, 6, 30))
