@@ -50,6 +50,13 @@ REPORT_FORMATS = ("md", "html", "docx", "xlsx")
     help="Also write the demo's targets file here.",
 )
 @click.option(
+    "--faults",
+    is_flag=True,
+    help="Also serve and crawl 问题示例网站, a 21st site that shows each problem of the content "
+    "and interaction checks: 严重表述错误, 错别字, 暗链, personal numbers in an attachment, a "
+    "letter unanswered for 100 days (docs/content-checks.md, docs/interaction.md).",
+)
+@click.option(
     "--period",
     metavar="QUARTER",
     help="Run the fleet through this quarter instead (2022Q2: the seed notice's), simulated: "
@@ -85,6 +92,7 @@ def demo(
     log_format: str,
     port: int,
     keep_targets: Path | None,
+    faults: bool,
     period: str | None,
     report_format: str | None,
     out: Path | None,
@@ -101,6 +109,7 @@ def demo(
     \b
     Examples:
       crawl demo                                   crawl the demo now, print the summary
+      crawl demo --faults                          …with a site showing each content problem
       crawl demo --period 2022Q2                   simulate the seed notice's quarter
       crawl demo --period 2022Q2 --report md       …and write its notice (Markdown)
       crawl demo --period 2022Q2 --report docx --out 2022Q2.docx
@@ -127,12 +136,16 @@ def demo(
     if report_format is not None or out is not None:
         guard(_needs_period)
         return
+    if faults and period is not None:
+        guard(_faults_alone)
+        return
 
     def body() -> None:
         from crawler.cli.crawl import emit_run
         from crawler.config import demo_database_path, parse_as_of
         from crawler.demo import demo_fleet, demo_period, serve_in_thread, with_demo_accounts
         from crawler.demo.disclosure import demo_units
+        from crawler.demo.faults import serve_faults, with_faults_site
         from crawler.demo.server import CHALLENGED_SITE
         from crawler.fetch import FetchSettings
         from crawler.operations.disclosure import run_disclosure
@@ -149,16 +162,19 @@ def demo(
         running = serve_in_thread(
             fleet, first_port=port, units=demo_units(today), challenged=(CHALLENGED_SITE,)
         )
+        extra = serve_faults(today) if faults else None
         try:
+            text = running.targets_yaml()
+            if extra is not None:
+                text = with_faults_site(text, extra)
             with tempfile.TemporaryDirectory(prefix="xunjian-demo-") as tmp:
                 path = Path(tmp) / "targets.yaml"
-                running.write_targets(path)
-                if keep_targets:
-                    running.write_targets(keep_targets)
+                written = [path, *([keep_targets] if keep_targets else [])]
                 if db is None:  # beside the demo's database: `crawl serve --demo` shows both
-                    kept = demo_database_path().with_suffix(".yaml")
-                    kept.parent.mkdir(parents=True, exist_ok=True)
-                    running.write_targets(kept)
+                    written.append(demo_database_path().with_suffix(".yaml"))
+                for target in written:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_text(text, encoding="utf-8")
                 targets = load_targets(path)
                 # our own loopback fleet: little spacing, or the link checks take half a minute
                 settings = FetchSettings(
@@ -192,6 +208,8 @@ def demo(
                 )
         finally:
             running.stop()
+            if extra is not None:
+                extra.stop()
         emit_run(
             report,
             as_json=as_json,
@@ -210,6 +228,15 @@ def _fresh_demo_database(path: Path) -> None:
     the day it runs, and posts kept from a run in another quarter would blur its weeks."""
     for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         stale.unlink(missing_ok=True)
+
+
+def _faults_alone() -> None:
+    from crawler.config import ConfigError
+
+    raise ConfigError(
+        "--faults adds its site to the demo's crawl of today, not to a simulated quarter "
+        "(whose notice is the seed's): give one of --faults and --period"
+    )
 
 
 def _needs_period() -> None:
