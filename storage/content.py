@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rules.content import ContentCheck
 from rules.model import Site
-from storage.bulk import chunks
+from storage.bulk import chunks, newest_run_rows
 from storage.content_models import content_check_table
 
 __all__ = [
@@ -146,22 +146,8 @@ async def content_facts_as_of(
     session: AsyncSession, *, sites: Sequence[Site], as_of: datetime
 ) -> dict[str, tuple[ContentCheck, ...]]:
     """Per site, the checks of its newest run with content checks at or before ``as_of``."""
-    t = content_check_table
     by_id = {site.id: site for site in sites}
     out: dict[str, list[ContentCheck]] = {}
-    for chunk in chunks(sorted(by_id)):
-        newest = (
-            select(t.c.site_id, func.max(t.c.run_id).label("run_id"))
-            .where(t.c.site_id.in_(chunk), t.c.checked_at <= as_of)
-            .group_by(t.c.site_id)
-            .subquery()
-        )
-        rows = await session.execute(
-            select(t)
-            .join(newest, and_(t.c.site_id == newest.c.site_id, t.c.run_id == newest.c.run_id))
-            .where(t.c.checked_at <= as_of)
-            .order_by(t.c.id)
-        )
-        for row in rows:
-            out.setdefault(row.site_id, []).append(_check(row, by_id[row.site_id]))
+    for row in await newest_run_rows(session, content_check_table, list(by_id), as_of):
+        out.setdefault(row.site_id, []).append(_check(row, by_id[row.site_id]))
     return {site_id: tuple(checks) for site_id, checks in out.items()}

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from rules.links import LinkCheck, LinkKind, LinkVerdict, SiteLinkFacts
 from rules.model import CONTENT_OUTCOMES, Site
-from storage.bulk import chunks
+from storage.bulk import chunks, newest_run_rows
 from storage.models import body_table as b
 from storage.models import link_check_table, snapshot_table
 
@@ -83,28 +83,10 @@ async def link_facts_as_of(
     session: AsyncSession, *, sites: Sequence[Site], as_of: datetime
 ) -> dict[str, SiteLinkFacts]:
     """Per site, the checks of its newest run with checks made at or before ``as_of``."""
-    t = link_check_table
-    out: dict[str, SiteLinkFacts] = {}
-    for site_chunk in chunks([s.id for s in sites]):
-        newest = (
-            select(t.c.site_id, func.max(t.c.run_id).label("run_id"))
-            .where(t.c.site_id.in_(site_chunk), t.c.checked_at <= as_of)
-            .group_by(t.c.site_id)
-            .subquery()
-        )
-        rows = await session.execute(
-            select(t)
-            .join(newest, and_(t.c.site_id == newest.c.site_id, t.c.run_id == newest.c.run_id))
-            .where(t.c.checked_at <= as_of)
-            .order_by(t.c.id)
-        )
-        by_site: dict[str, list[LinkCheck]] = {}
-        for row in rows:
-            by_site.setdefault(row.site_id, []).append(_check(row))
-        out.update(
-            {site: SiteLinkFacts(site_id=site, checks=tuple(c)) for site, c in by_site.items()}
-        )
-    return out
+    by_site: dict[str, list[LinkCheck]] = {}
+    for row in await newest_run_rows(session, link_check_table, [s.id for s in sites], as_of):
+        by_site.setdefault(row.site_id, []).append(_check(row))
+    return {site: SiteLinkFacts(site_id=site, checks=tuple(c)) for site, c in by_site.items()}
 
 
 async def previous_references(
