@@ -20,9 +20,9 @@ asked by a moment, and a reply shows only from its day on.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from crawler.demo.model import DemoLetter, DemoSite
 from rules.interaction import add_working_days
 from rules.model import SHANGHAI
 from rules.period import Period
@@ -81,19 +81,6 @@ _FORMS = (
 )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DemoLetter:
-    number: int  # unique within the board
-    title: str
-    asked: datetime  # aware, Asia/Shanghai
-    replied: date
-    unit: str
-
-    @property
-    def path(self) -> str:
-        return f"/hdjl/wszx/{self.asked:%Y%m}/t{self.asked:%Y%m%d}_{self.number}.html"
-
-
 def _quarter_start(day: date) -> date:
     return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
@@ -143,9 +130,9 @@ def _status(letter: DemoLetter, today: date) -> tuple[str, str]:
     return "办理中", ""
 
 
-def board_pages(letters: tuple[DemoLetter, ...], today: date, site_name: str) -> dict[str, str]:
+def board_pages(site: DemoSite, today: date) -> dict[str, str]:
     """The board's list pages by path: ``index.html``, then ``index_1.html`` …"""
-    shown = sorted(letters, key=lambda letter: letter.asked, reverse=True)
+    shown = sorted(site.letters, key=lambda letter: letter.asked, reverse=True)
     pages = max(1, -(-len(shown) // PER_PAGE))
     out: dict[str, str] = {}
     for page in range(pages):
@@ -166,7 +153,7 @@ def board_pages(letters: tuple[DemoLetter, ...], today: date, site_name: str) ->
             else "<span>下一页</span>"
         )
         out[path] = _frame(
-            site_name,
+            site,
             f"<h2>{BOARD_NAME}</h2>"
             '<table class="letters"><thead><tr><th>编号</th><th>标题</th><th>留言时间</th>'
             "<th>办理单位</th><th>办理状态</th><th>答复时间</th></tr></thead>"
@@ -176,7 +163,7 @@ def board_pages(letters: tuple[DemoLetter, ...], today: date, site_name: str) ->
     return out
 
 
-def letter_page(letter: DemoLetter, today: date, site_name: str) -> str:
+def letter_page(site: DemoSite, letter: DemoLetter, today: date) -> str:
     """A letter's detail page: the question and, once answered, the reply with its day."""
     status, replied = _status(letter, today)
     reply = (
@@ -188,20 +175,21 @@ def letter_page(letter: DemoLetter, today: date, site_name: str) -> str:
         else ""
     )
     return _frame(
-        site_name,
+        site,
         f"<h2>{html.escape(letter.title)}</h2><table class='letter'>"
         f"<tr><th>留言时间</th><td>{letter.asked:%Y-%m-%d %H:%M}</td></tr>"
         f"<tr><th>办理状态</th><td>{status}</td></tr>{reply}</table>",
     )
 
 
-def _frame(site_name: str, body: str) -> str:
+def _frame(site: DemoSite, body: str) -> str:
+    name = html.escape(site.name)
     return (
-        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>{BOARD_NAME}_{html.escape(site_name)}</title></head><body>"
-        f'<div class="nav"><a href="/">首页</a> &gt; <a href="/hdjl/">互动交流</a> &gt; '
-        f"{BOARD_NAME}</div>{body}"
-        f'<div class="footer">主办：{html.escape(site_name)}</div></body></html>'
+        f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="{site.charset.meta_charset}">'
+        f'<meta name="SiteIDCode" content="{site.site_code}">'
+        f"<title>{BOARD_NAME}_{name}</title></head><body>"
+        f'<div class="nav"><a href="/">首页</a> &gt; 互动交流 &gt; {BOARD_NAME}</div>{body}'
+        f'<div class="footer">主办：{name}</div></body></html>'
     )
 
 

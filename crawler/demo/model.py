@@ -11,13 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from rules.facts import Platform
 from rules.model import Category
-
-if TYPE_CHECKING:
-    from crawler.demo.board import DemoLetter
 
 __all__ = [
     "AccountSource",
@@ -115,6 +111,21 @@ class DemoColumn:
         if self.freshness is Freshness.OVERDUE:
             return ProblemKind.OVERDUE
         return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DemoLetter:
+    """A letter on a site's 网上咨询 board (crawler.demo.board)."""
+
+    number: int  # unique within the board
+    title: str
+    asked: datetime  # aware, Asia/Shanghai
+    replied: date
+    unit: str
+
+    @property
+    def path(self) -> str:
+        return f"/hdjl/wszx/{self.asked:%Y%m}/t{self.asked:%Y%m%d}_{self.number}.html"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

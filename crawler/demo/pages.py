@@ -82,7 +82,7 @@ class SitePages:
             letter = self._letters.get(path)
             if letter is None:
                 return None
-            text = letter_page(letter, self.today, self.site.name)
+            text = letter_page(self.site, letter, self.today)
             return self._encode(text, letter.asked.astimezone(UTC))
         page = self._render_article(path, *article)
         self._pages[path] = page
@@ -92,6 +92,7 @@ class SitePages:
         """Every path this site serves (list pages, articles, aliases, robots.txt)."""
         yield from list(self._pages)
         yield from (path for path in self._articles if path not in self._pages)
+        yield from self._letters  # the board's letters, rendered when asked
 
     def column_url_path(self, column: DemoColumn) -> str:
         return self.style.column_path(column)
@@ -158,7 +159,7 @@ class SitePages:
                 self._articles[style.article_path(column, item)] = (column, item)
         if site.letters:  # the 网上咨询 board (crawler.demo.board)
             newest = max(letter.asked for letter in site.letters)
-            for path, text in board_pages(site.letters, self.today, site.name).items():
+            for path, text in board_pages(site, self.today).items():
                 self._pages[path] = self._encode(text, newest.astimezone(UTC))
             self._letters = {letter.path: letter for letter in site.letters}
 

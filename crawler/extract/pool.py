@@ -7,7 +7,9 @@ are therefore parsed in worker processes (the text goes over a pipe, the frozen 
 back), which also puts the other cores to work; small runs, where starting processes costs
 more than it saves, parse small pages in a thread.
 
-A page gets ``budget_s`` seconds. A thread cannot be stopped, so only pages too small to run
+A page gets ``budget_s`` seconds from the moment a ready worker has it: a new worker first
+starts, imports and loads what extraction needs (the wording list) and says it is ready, so a
+slow start is never a page's timeout. A thread cannot be stopped, so only pages too small to run
 long (under ``THREAD_MAX_CHARS``) parse in one; a bigger page of a small run goes to a worker
 process as well. A worker still busy when its page's budget runs out is terminated (the next
 page starts a new one) and the page is "unknown": a run never waits on one page longer than
@@ -35,6 +37,7 @@ from types import TracebackType
 
 from crawler.extract import PageExtraction, extract_page
 from crawler.extract.page import refused_page
+from crawler.extract.wording.load import bundled_wording
 
 __all__ = ["ExtractionPool"]
 
@@ -53,6 +56,8 @@ PARENT_POLL_S = 0.5
 """How often a worker checks that the crawl that started it is still alive."""
 
 _STOP_GRACE_S = 2.0  # how long a worker told to stop may take before it is terminated
+_READY_S = 60.0  # how long a new worker may take to start before its first page's clock runs
+_READY = "ready"
 
 ExtractFunction = Callable[[str, str, date, "str | None", bool], PageExtraction]
 
@@ -79,6 +84,8 @@ def _serve(connection: Connection, parent_pid: int, function: ExtractFunction) -
     threading.Thread(
         target=_exit_with_parent, args=(parent_pid,), name="parent-watch", daemon=True
     ).start()
+    bundled_wording()  # loaded once, before the first page's clock starts
+    connection.send(_READY)
     while (args := connection.recv()) is not None:
         connection.send(function(*args))
 
@@ -101,6 +108,13 @@ class _Worker:
         )
         self.process.start()
         child.close()
+        # Wait for its start (imports, the wording list) here, outside any page's budget; one
+        # that does not say it is ready in time gets its first page anyway, and its budget.
+        try:
+            if self.connection.poll(_READY_S):
+                self.connection.recv()
+        except (OSError, EOFError):
+            pass  # it died starting: its first page finds out, and is "unknown"
 
     def stop(self, *, grace_s: float) -> None:
         """Ask the worker to stop, terminate it when it does not within ``grace_s``."""

@@ -27,7 +27,7 @@ from crawler.demo import (
 )
 from crawler.demo.fleet import DEAD_EXTERNAL_LINK, IMAGES_NOT_DISPLAYED
 from crawler.demo.pages import MOVED_PATH, SitePages
-from crawler.demo.portal import REPORT_COLUMNS
+from crawler.demo.portal import PORTAL_ID, REPORT_COLUMNS
 from crawler.demo.styles import style_for
 from crawler.sites.linkcheck.imagebytes import image_format, missing_end
 
@@ -176,7 +176,13 @@ async def test_targets_file_lists_the_fleet_with_reachable_columns(
     assert [site["name"] for site in sites] == [site.name for site in running.fleet.sites]
     urls = []
     for entry in sites:
-        assert set(entry) == {"id", "name", "homepage", "site_code", "unit", "robots", "columns"}
+        keys = {"id", "name", "homepage", "site_code", "unit", "robots", "columns"}
+        if entry["id"] == PORTAL_ID:  # the portal's 网上咨询 board (crawler.demo.board)
+            (board,) = entry["boards"]
+            assert (board["name"], board["kind"], board["reply_days"]) == ("网上咨询", "咨询", 5)
+            urls.append(board["url"])
+            keys.add("boards")
+        assert set(entry) == keys
         assert entry["homepage"] == running.base_urls[entry["id"]]
         assert isinstance(entry["site_code"], str)
         assert len(entry["site_code"]) == 10
