@@ -92,15 +92,13 @@ class _Read:
     stops: list[str] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
 
-    def add(self, page: BoardPage, where_prefix: str) -> list[LetterSeen]:
-        fresh = []
+    def add(self, page: BoardPage, where_prefix: str) -> None:
+        """Keep the page's letters not seen on an earlier page, with where they were read."""
         for letter in page.letters:
             key = letter_key(letter)
             if key not in self.letters:
                 self.letters[key] = _located(letter, where_prefix)
-                fresh.append(letter)
         self.layout = self.layout or (page.layout if page.letters else None)
-        return fresh
 
 
 def _located(letter: LetterSeen, prefix: str) -> LetterSeen:

@@ -18,6 +18,7 @@ unknown, never zero.
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -60,6 +61,7 @@ async def interaction_section(
 ) -> dict[str, Any] | None:
     """The section, or None when no site has a board and no 找错 report is stored."""
     until = min(period.end, local_date(as_of))
+    until_late = local_date(as_of)  # a letter's wait runs to the check, not the period's end
     zhaocuo = await zhaocuo_counts(
         session, [s.id for s in sites], start=period.start, end=until, as_of=until
     )
@@ -97,9 +99,8 @@ async def interaction_section(
             if site.id == portal and board.kind.vetoable:
                 consult = consult + counts
         readable = [f for f in boards.get(site.id, ()) if f.readable and f.board.kind.vetoable]
-        today = local_date(as_of)
         for facts, letter, days in late_letters(
-            readable, today=today, months=LATE_MONTHS, lookback_days=LOOKBACK_DAYS
+            readable, today=until_late, months=LATE_MONTHS, lookback_days=LOOKBACK_DAYS
         ):
             late.append(
                 {
@@ -133,7 +134,9 @@ async def interaction_section(
                 "rate": counts.rate,
                 "rate_text": percent_text(counts.rate),
                 "on_time": counts.on_time,
-                "median_days": _median(unit_waits.get(unit, [])),
+                "median_days": (
+                    float(statistics.median(unit_waits[unit])) if unit_waits.get(unit) else None
+                ),
             }
             for unit, counts in sorted(units.items(), key=lambda pair: -pair[1].received)
             if counts.received
@@ -162,16 +165,6 @@ async def interaction_section(
             for site_id, count in sorted(zhaocuo.items())
         ],
     }
-
-
-def _median(values: list[int]) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return float(ordered[middle])
-    return (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def _board_row(facts: BoardFacts, counts: LetterCounts | None) -> dict[str, Any]:

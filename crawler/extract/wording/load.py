@@ -12,7 +12,6 @@ the file, the item's index and the field.
 
 from __future__ import annotations
 
-import functools
 import re
 from datetime import date
 from functools import lru_cache
@@ -215,7 +214,7 @@ def _problem(index: int, error: Any, spec: type[_Spec]) -> str:
     return f"[{index}].{field}: {message}" if field else f"[{index}]: {message}"
 
 
-@functools.cache
+@lru_cache(maxsize=1)
 def bundled_wording() -> WordingList:
     """The bundled list, compiled once per process (extraction workers each load it once)."""
     return load_wording()

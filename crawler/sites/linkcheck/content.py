@@ -20,7 +20,7 @@ import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -150,7 +150,7 @@ async def _read_one(
     *,
     fetcher: Fetcher,
     known: Mapping[tuple[str, str], ContentWrite],
-    today: Any,
+    today: date,
 ) -> ContentWrite:
     result = await fetcher.check(
         link.url,
