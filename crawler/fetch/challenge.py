@@ -18,6 +18,7 @@ A ``Challenge`` says what answered and what would get past it: a script challeng
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 # Statuses WAFs use for challenges and block pages.
@@ -131,7 +132,9 @@ _DROP = re.compile(
 _NON_CONTENT = re.compile(
     r"<(script|style|noscript|template)\b[^>]*>.*?(?:</\1\s*>|\Z)|<!--.*?(?:-->|\Z)", re.I | re.S
 )
-_ANCHOR = re.compile(r"<a\b[^>]*>(?P<text>.{0,500}?)</a\s*>", re.I | re.S)  # bounded: linear
+_ANCHOR_OPEN = re.compile(r"<a\b[^<>]*>", re.I)  # [^<>]: two openings never share characters
+_ANCHOR_CLOSE = re.compile(r"</a\s*>", re.I)
+ANCHOR_TEXT_MAX = 500  # characters of an anchor's content searched for its </a>
 _TAG = re.compile(r"<[^>]*>")
 _SCRIPT_OPEN = re.compile(r"<script\b", re.I)
 _SPACE = re.compile(r"\s+|&nbsp;|&#160;")
@@ -178,13 +181,28 @@ def classify_challenge(status: int, text: str) -> Challenge | None:
 def content_link_count(text: str, *, stop_at: int = CONTENT_MIN_LINKS) -> int:
     """Links a reader sees (``<a>`` with at least two visible characters, outside scripts),
     counted up to ``stop_at``."""
+    content = _NON_CONTENT.sub(" ", text)
     count = 0
-    for anchor in _ANCHOR.finditer(_NON_CONTENT.sub(" ", text)):
-        if _visible_in(_TAG.sub("", anchor["text"])) >= 2:
+    for start, end in anchor_windows(content):
+        close = _ANCHOR_CLOSE.search(content, start, end)
+        if close is not None and _visible_in(_TAG.sub("", content[start : close.start()])) >= 2:
             count += 1
             if count >= stop_at:
                 break
     return count
+
+
+def anchor_windows(content: str) -> Iterator[tuple[int, int]]:
+    """Where each ``<a>``'s content may be: from its opening tag to the next ``<a`` (anchors do
+    not nest), at most ``ANCHOR_TEXT_MAX`` characters. The windows never overlap, so their
+    search is linear in the page however many anchors are left unclosed."""
+    openings = _ANCHOR_OPEN.finditer(content)
+    current = next(openings, None)
+    while current is not None:
+        following = next(openings, None)
+        limit = following.start() if following is not None else len(content)
+        yield current.end(), min(limit, current.end() + ANCHOR_TEXT_MAX)
+        current = following
 
 
 def visible_text_length(text: str, *, stop_above: int | None = None) -> int:
