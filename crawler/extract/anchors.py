@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborNode
 
 from crawler.extract.text import collapse
+from crawler.extract.urls import join_url
 
 _NOT_TITLES = frozenset(
     """首页 上一页 下一页 上页 下页 前页 后页 前一页 后一页 尾页 末页 最后一页 第一页 跳转 转到 确定
@@ -73,7 +73,7 @@ def resolve_href(href: str | None, onclick: str | None, *, base_url: str) -> str
     if not target:
         return None
     try:
-        url = urljoin(base_url, target)
+        url = join_url(base_url, target)
     except ValueError:
         return None
     return url if _reachable(url, base_url) else None
@@ -84,7 +84,7 @@ def document_base(base_url: str, base_href: str | None) -> str:
     if not base_href or not base_href.strip():
         return base_url
     try:
-        resolved = urljoin(base_url, base_href.strip())
+        resolved = join_url(base_url, base_href.strip())
     except ValueError:
         return base_url
     return resolved if _reachable(resolved, base_url) else base_url

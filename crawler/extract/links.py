@@ -10,11 +10,12 @@ text, or the image's ``alt``/``title`` or the title of the link around it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag
 
 from selectolax.lexbor import LexborNode
 
 from crawler.extract.text import collapse
+from crawler.extract.urls import join_url
 
 __all__ = ["PageImage", "PageLink", "collect_images", "collect_links"]
 
@@ -42,7 +43,7 @@ def absolute_url(value: str | None, base_url: str) -> str | None:
     if not target or target.lower().startswith(_DEAD):
         return None
     try:
-        url, _ = urldefrag(urljoin(base_url, target))
+        url, _ = urldefrag(join_url(base_url, target))
     except ValueError:
         return None
     return url if url.lower().startswith(("http://", "https://")) else None
