@@ -61,8 +61,8 @@ def unique_items(items: Sequence[Item]) -> list[Item]:
 async def store_bodies(session: AsyncSession, records: Sequence[FetchRecord]) -> list[str | None]:
     """Store each record's body once per distinct content; returns each record's hash.
 
-    Only bodies not stored yet are compressed, on a thread (zlib lets go of the GIL while it works), so the
-    event loop goes on fetching meanwhile."""
+    Only bodies not stored yet are compressed, on a thread (zlib lets go of the GIL while
+    it works), so the event loop goes on fetching meanwhile."""
     digests: list[str | None] = []
     rows: dict[str, dict[str, Any]] = {}
     for record in records:
