@@ -73,15 +73,14 @@ async def store_pages(session: AsyncSession, *, run_id: int, pages: Sequence[Fet
         if job.site.id in leased
     ]
     snapshot_ids = await record_pages(session, run_id=run_id, pages=writes)
-    for write, snapshot_id in zip(writes, snapshot_ids, strict=True):
-        if write.record.outcome is Outcome.NOT_MODIFIED:
-            await repository.carry_items(
-                session,
-                snapshot_id=snapshot_id,
-                site_id=write.site_id,
-                column_id=write.column_id,
-                seen_at=write.record.fetched_at,
-            )
+    await repository.carry_items_of(
+        session,
+        [
+            repository.Carry(snapshot_id, write.site_id, write.column_id, write.record.fetched_at)
+            for write, snapshot_id in zip(writes, snapshot_ids, strict=True)
+            if write.record.outcome is Outcome.NOT_MODIFIED
+        ],
+    )
     fetched = [
         snapshot_id
         for write, snapshot_id in zip(writes, snapshot_ids, strict=True)

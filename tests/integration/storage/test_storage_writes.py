@@ -416,6 +416,43 @@ async def test_carry_items_without_an_earlier_page_carries_nothing(
     assert carried == 0
 
 
+async def test_a_batch_of_304s_carries_each_page_its_own_items(
+    sessions: Sessions, site: Site, record: RecordFactory
+) -> None:
+    """The runner carries a batch's 304s together: each page gets its own previous items, a
+    page without an earlier readable snapshot none, and each snapshot its own count."""
+    run_id = await _run(sessions, [site])
+    await _page(sessions, run_id, record(), [_item(1, date(2024, 5, 30))], column_id=None)
+    await _page(sessions, run_id, record(), [_item(n, date(2024, 5, n)) for n in range(2, 5)])
+    seen = T0 + timedelta(days=1)
+    not_modified = record(outcome=Outcome.NOT_MODIFIED, status=304, body=None, fetched_at=seen)
+    async with sessions() as session, session.begin():
+        ids = [
+            await repository.record_fetch(
+                session, run_id=run_id, site_id="gov-a", column_id=column, record=not_modified
+            )
+            for column in (None, "news", "notice")
+        ]
+        carried = await repository.carry_items_of(
+            session,
+            [
+                repository.Carry(snapshot_id, "gov-a", column, seen)
+                for snapshot_id, column in zip(ids, (None, "news", "notice"), strict=True)
+            ],
+        )
+    assert carried == [1, 3, 0]
+    async with sessions() as session:
+        items = (await session.execute(select(item_table))).all()
+        counts = dict(
+            (await session.execute(select(snapshot_table.c.id, snapshot_table.c.item_count))).all()
+        )
+    assert {(r.column_id, r.last_snapshot_id, r.last_seen) for r in items} == {
+        (None, ids[0], seen),
+        ("news", ids[1], seen),
+    }
+    assert [counts[i] for i in ids] == [1, 3, 0]
+
+
 async def test_last_validators_come_from_the_newest_readable_snapshot(
     sessions: Sessions, site: Site, record: RecordFactory
 ) -> None:
