@@ -14,10 +14,18 @@ Finding codes (documented in docs/rules.md):
     homepage-links-broken  links of the homepage to the site's own pages are dead:
                            "首页存在N个不可用链接"
     external-links-broken  links of the homepage to other sites are dead (advisory)
+    external-link-hijacked links of the homepage to other sites whose page now shows gambling,
+                           pornography, illegal loans or a parked domain (advisory, 疑似):
+                           "首页存在1个外部链接疑似指向赌博网站"
+
+A hijacked link's check keeps what was seen in its ``detail``, written and read here
+(``hijacked_detail``, ``read_hijacked``) so that a finding judged again from storage names the
+same kind and words: "链接目标页面疑似赌博网站：标题含“百家乐”，正文含“六合彩”“时时彩”".
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,15 +36,25 @@ from rules.model import Evidence, Finding, Severity, Site
 __all__ = [
     "BROKEN_STATUSES",
     "LINK_CODES",
+    "LandingKind",
+    "LandingPlace",
+    "LandingWords",
     "LinkCheck",
     "LinkKind",
     "LinkVerdict",
     "SiteLinkFacts",
+    "hijacked_detail",
     "judge_links",
+    "read_hijacked",
     "unjudged_subjects",
 ]
 
-LINK_CODES = ("column-images-broken", "homepage-links-broken", "external-links-broken")
+LINK_CODES = (
+    "column-images-broken",
+    "homepage-links-broken",
+    "external-links-broken",
+    "external-link-hijacked",
+)
 EVIDENCE_URLS = 5  # broken URLs named in a finding's detail; the rest are counted
 
 # HTTP statuses that say the resource is gone or broken on the site's side. Others (401, 403,
@@ -61,6 +79,7 @@ class LinkVerdict(StrEnum):
     TIMEOUT = "timeout"
     BLOCKED = "blocked"  # an anti-bot challenge instead of the resource
     NOT_CHECKED = "not_checked"  # robots.txt refused it, or a URL the client cannot fetch
+    HIJACKED = "hijacked"  # an external link's page shows gambling, porn, loans or parking
 
     @property
     def label(self) -> str:
@@ -77,7 +96,83 @@ _LABELS = {
     LinkVerdict.TIMEOUT: "访问超时",
     LinkVerdict.BLOCKED: "被反爬虫拦截",
     LinkVerdict.NOT_CHECKED: "未检查",
+    LinkVerdict.HIJACKED: "指向不良页面",
 }
+
+
+class LandingKind(StrEnum):
+    """What the page an external link leads to now is (``crawler.extract.landing``)."""
+
+    GAMBLING = "gambling"
+    PORN = "porn"
+    LOAN = "loan"  # illegal lending, credit-card cash-out
+    PARKING = "parking"  # a parked domain or one for sale
+
+    @property
+    def label(self) -> str:
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    LandingKind.GAMBLING: "赌博网站",
+    LandingKind.PORN: "色情网站",
+    LandingKind.LOAN: "非法网贷网站",
+    LandingKind.PARKING: "域名停放或出售页面",
+}
+
+
+class LandingPlace(StrEnum):
+    """Where on the linked page (or its address) the words were seen."""
+
+    TITLE = "title"
+    META = "meta"  # meta keywords or description
+    TEXT = "text"  # the visible text
+    HOST = "host"  # the host the link redirected to
+    EMBED = "embed"  # a frame, script or refresh target of the page
+
+    @property
+    def label(self) -> str:
+        return _PLACE_LABELS[self]
+
+
+_PLACE_LABELS = {
+    LandingPlace.TITLE: "标题含",
+    LandingPlace.META: "关键词或描述含",
+    LandingPlace.TEXT: "正文含",
+    LandingPlace.HOST: "跳转至",
+    LandingPlace.EMBED: "页面嵌入",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LandingWords:
+    place: LandingPlace
+    words: tuple[str, ...]
+
+
+_HIJACKED_PREFIX = "链接目标页面疑似"
+_QUOTED = re.compile(r"“([^“”]*)”")
+
+
+def hijacked_detail(kind: LandingKind, found: Sequence[LandingWords]) -> str:
+    """The detail of a hijacked link's check: "链接目标页面疑似赌博网站：标题含“百家乐”"."""
+    seen = "，".join(
+        f"{where.place.label}{''.join(f'“{word}”' for word in where.words)}"
+        for where in found
+        if where.words
+    )
+    return f"{_HIJACKED_PREFIX}{kind.label}：{seen}" if seen else f"{_HIJACKED_PREFIX}{kind.label}"
+
+
+def read_hijacked(detail: str | None) -> tuple[LandingKind, tuple[str, ...]] | None:
+    """The kind and the words of a detail ``hijacked_detail`` wrote, or None."""
+    if not detail or not detail.startswith(_HIJACKED_PREFIX):
+        return None
+    rest = detail.removeprefix(_HIJACKED_PREFIX)
+    for kind in LandingKind:
+        if rest.startswith(kind.label):
+            return kind, tuple(dict.fromkeys(_QUOTED.findall(rest)))
+    return None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -175,8 +270,59 @@ def judge_links(
                 threshold="首页外部链接应可用",
             )
         )
+    hijacked = _unique([c for c in links if c.external and c.verdict is LinkVerdict.HIJACKED])
+    if hijacked:
+        findings.append(
+            _hijacked_finding(site, hijacked, total=len(_unique([c for c in links if c.external])))
+        )
     findings += _image_findings(site, images, names, order)
     return findings
+
+
+def _hijacked_finding(site: Site, hijacked: Sequence[LinkCheck], *, total: int) -> Finding:
+    """``external-link-hijacked``: each homepage link to another site whose page now shows
+    gambling, pornography, illegal loans or a parked domain, with the words seen."""
+    seen = [(check, read_hijacked(check.detail)) for check in hijacked]
+    kinds = [kind for kind in LandingKind if any(r is not None and r[0] is kind for _, r in seen)]
+    shown = "; ".join(
+        f"{check.url}" + (f" (“{check.label}”)" if check.label else "") + f": {check.detail}"
+        for check in hijacked
+    )
+    first = hijacked[0]
+    return Finding(
+        code="external-link-hijacked",
+        severity=Severity.ADVISORY,
+        message=f"首页存在{len(hijacked)}个外部链接疑似指向"
+        + ("、".join(kind.label for kind in kinds) or "不良页面"),
+        site_id=site.id,
+        site_name=site.name,
+        column_id=None,
+        column_name=None,
+        evidence=Evidence(
+            url=first.page_url,
+            checked_at=max(check.checked_at for check in hijacked),
+            threshold="首页外部链接不应指向赌博、色情、非法网贷网站或域名停放页面",
+            item_count=total,
+            detail=f"{len(hijacked)} of {total} links to other sites lead to such pages: {shown}",
+        ),
+        extra={
+            "rule": None,
+            "effect": "note",
+            "points": 0,
+            "occurrences": len(hijacked),
+            "hijacked_links": [
+                {
+                    "page_url": check.page_url,
+                    "url": check.url,
+                    "label": check.label,
+                    "kind": found[0].value if found else None,
+                    "words": list(found[1]) if found else [],
+                    "detail": check.detail,
+                }
+                for check, found in seen
+            ],
+        },
+    )
 
 
 def _image_findings(
@@ -230,11 +376,15 @@ def unjudged_subjects(
         group = [c for c in links if c.external is external]
         if (None, LinkKind.LINK) not in judged or not all(_conclusive(c) for c in group):
             out.append((code, None))
+    # hijacked links are cleared only when every external link's page was read (or is gone)
+    others = [c for c in links if c.external]
+    if (None, LinkKind.LINK) not in judged or not all(_conclusive(c) for c in others):
+        out.append(("external-link-hijacked", None))
     return out
 
 
 def _conclusive(check: LinkCheck) -> bool:
-    return check.verdict is LinkVerdict.OK or check.broken
+    return check.verdict in (LinkVerdict.OK, LinkVerdict.HIJACKED) or check.broken
 
 
 def _unique(checks: Iterable[LinkCheck]) -> list[LinkCheck]:

@@ -6,8 +6,12 @@ links are checked (page order: homepage first); what is left over is counted in 
 stats. Requests go through one ``Fetcher``, so the per-host limits and spacing of the crawl
 apply to them too.
 
-- a link: ``HEAD``; when the answer is an HTTP error, ``GET`` confirms it (servers that
-  refuse or mishandle HEAD — 403, 405, 501, even 404 — are common), reading no body;
+- a link to the site's own pages: ``HEAD``; when the answer is an HTTP error, ``GET``
+  confirms it (servers that refuse or mishandle HEAD — 403, 405, 501, even 404 — are
+  common), reading no body;
+- a link to another site: ``GET``, reading at most ``landing_read_bytes``: a web page is
+  classified (``crawler.extract.landing``) — an expired domain re-registered for gambling or
+  parked for sale is ``hijacked``;
 - an image: ``GET`` with the page as ``Referer`` (anti-hotlinking), reading at most
   ``image_read_bytes``: the magic bytes tell the format, and a file read whole must also
   end as its format requires.
@@ -30,7 +34,7 @@ from urllib.parse import urlsplit
 from crawler.extract.links import PageImage, PageLink
 from crawler.fetch import Fetcher, FetchResult
 from crawler.sites.linkcheck.domains import is_external
-from crawler.sites.linkcheck.verdicts import image_verdict, link_verdict
+from crawler.sites.linkcheck.verdicts import image_verdict, landing_verdict, link_verdict
 from rules.links import LinkCheck, LinkKind, LinkVerdict
 from rules.model import Site
 
@@ -51,6 +55,7 @@ class LinkCheckSettings:
     max_links: int = 200  # homepage links checked per site and run
     max_images: int = 100  # images checked per site and run (homepage and column pages)
     image_read_bytes: int = 512 * 1024  # bytes of an image read; smaller files are read whole
+    landing_read_bytes: int = 256 * 1024  # bytes of an external link's page read
     articles_per_site: int = 3  # article pages read per site for their images (0: none)
     attachments_per_site: int = 10  # attachments read per site for personal data (0: none)
 
@@ -60,6 +65,8 @@ class LinkCheckSettings:
                 raise ValueError(f"link check setting {name} is negative: use 0 or more")
         if self.image_read_bytes < 64:
             raise ValueError("link check setting image_read_bytes is below 64 bytes")
+        if self.landing_read_bytes < 1024:
+            raise ValueError("link check setting landing_read_bytes is below 1024 bytes")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -99,6 +106,7 @@ class CheckStats:
 
 _Key = tuple[LinkKind, str]
 HOST_FAILURES_BEFORE_SKIP = 3  # a host that timed out or refused this often in a row is skipped
+THREAD_CLASSIFY_BYTES = 64 * 1024  # a bigger linked page is decoded and read off the event loop
 
 
 def _host(url: str) -> str:
@@ -152,8 +160,11 @@ async def check_pages(
         )
 
     distinct: dict[_Key, tuple[PageReferences, bool]] = {}
+    external: set[str] = set()  # links that lead to another site than a page showing them
     for page, kind, url, _ in chosen:
         distinct.setdefault((kind, url), (page, page.site.respect_robots))
+        if kind is LinkKind.LINK and is_external(url, page.site.homepage):
+            external.add(url)
     results: dict[_Key, tuple[CheckedUrl, datetime]] = {}
     queue = list(distinct.items())
     queue.reverse()
@@ -173,7 +184,9 @@ async def check_pages(
                     "timed out or could not connect",
                 )
             else:
-                checked = await _check_one(fetcher, kind, url, page.page_url, robots, settings)
+                checked = await _check_one(
+                    fetcher, kind, url, page.page_url, robots, settings, read=url in external
+                )
                 if checked.verdict in (LinkVerdict.TIMEOUT, LinkVerdict.UNREACHABLE):
                     failures[host] += 1
                 else:
@@ -216,6 +229,8 @@ async def _check_one(
     page_url: str,
     respect_robots: bool,
     settings: LinkCheckSettings,
+    *,
+    read: bool = False,
 ) -> CheckedUrl:
     if kind is LinkKind.IMAGE:
         result = await fetcher.check(
@@ -226,6 +241,18 @@ async def _check_one(
             headers={"Referer": page_url, "Accept": "image/avif,image/webp,image/*,*/*;q=0.8"},
         )
         verdict, detail = image_verdict(result)
+        return _checked(result, verdict, detail)
+    if read:
+        result = await fetcher.check(
+            url,
+            method="GET",
+            max_body_bytes=settings.landing_read_bytes,
+            respect_robots=respect_robots,
+        )
+        if len(result.body or b"") > THREAD_CLASSIFY_BYTES:
+            verdict, detail = await asyncio.to_thread(landing_verdict, result)
+        else:
+            verdict, detail = landing_verdict(result)
         return _checked(result, verdict, detail)
     result = await fetcher.check(url, method="HEAD", respect_robots=respect_robots)
     verdict, detail = link_verdict(result)

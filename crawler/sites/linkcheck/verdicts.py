@@ -8,18 +8,20 @@ site's, so it is never "broken". An anti-bot page is ``blocked``; a URL robots.t
 as ``application/octet-stream`` still displays, while an HTML page served as ``image/jpeg``
 does not. A body that ends before the Content-Length it announced breaks the transfer
 (``unreachable``: the network may have cut it); a whole file that stops short of its format's
-end is ``truncated``.
+end is ``truncated``. An external link's page, read from its start, is ``hijacked`` when it
+shows gambling, pornography, illegal loans or a parked domain (``crawler.extract.landing``).
 """
 
 from __future__ import annotations
 
+from crawler.extract.landing import classify_landing
 from crawler.fetch import FetchResult, decode_html, detect_challenge
 from crawler.fetch.media import parse_content_type
 from crawler.sites.linkcheck.imagebytes import image_format, missing_end
-from rules.links import LinkVerdict
+from rules.links import LinkVerdict, hijacked_detail
 from rules.model import Outcome
 
-__all__ = ["image_verdict", "link_verdict", "request_failure"]
+__all__ = ["image_verdict", "landing_verdict", "link_verdict", "request_failure"]
 
 _UNREACHABLE = frozenset(
     {
@@ -34,6 +36,8 @@ _UNREACHABLE = frozenset(
     }
 )
 _MARKUP = (b"<!doctype", b"<html", b"<head", b"<body", b"<?xml", b"<")
+_PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_UNTYPED = frozenset({None, "text/plain", "application/octet-stream"})  # sniffed
 
 Verdict = tuple[LinkVerdict, str | None]
 
@@ -58,6 +62,34 @@ def request_failure(result: FetchResult) -> Verdict | None:
 def link_verdict(result: FetchResult) -> Verdict:
     """A linked page: any 2xx answer after redirects is fine."""
     return request_failure(result) or (LinkVerdict.OK, None)
+
+
+def landing_verdict(result: FetchResult) -> Verdict:
+    """An external link from a capped GET: any 2xx answer is fine, unless it is a web page
+    that is an anti-bot challenge (``blocked``) or shows what ``classify_landing`` finds."""
+    failed = request_failure(result)
+    if failed is not None:
+        return failed
+    body = result.body or b""
+    if not _is_page(result.content_type, body):
+        return LinkVerdict.OK, None
+    text, _ = decode_html(body, result.content_type)
+    challenge = detect_challenge(result.status or 200, text)
+    if challenge is not None:
+        return LinkVerdict.BLOCKED, challenge
+    landing = classify_landing(text, result.final_url or result.url)
+    if landing is None:
+        return LinkVerdict.OK, None
+    return LinkVerdict.HIJACKED, hijacked_detail(landing.kind, landing.found)
+
+
+def _is_page(content_type: str | None, body: bytes) -> bool:
+    """A web page by its type, or by its first bytes when the type says nothing."""
+    mime, _ = parse_content_type(content_type)
+    if mime in _PAGE_TYPES:
+        return True
+    head = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return mime in _UNTYPED and head.startswith(_MARKUP)
 
 
 def image_verdict(result: FetchResult) -> Verdict:

@@ -203,7 +203,7 @@ def test_subjects_a_run_could_not_judge_are_kept_open() -> None:
     )
     assert unjudged_subjects(SITE, facts, everything) == [("column-images-broken", "gzdt")]
     # link checks off (nothing judged): every subject stays as it is
-    assert len(unjudged_subjects(SITE, None, set())) == 1 + len(SITE.columns) + 2
+    assert len(unjudged_subjects(SITE, None, set())) == 1 + len(SITE.columns) + 3
     # the homepage's links cut by the bound: its link findings are not judged
     partial = everything - {(None, LinkKind.LINK)}
     assert ("homepage-links-broken", None) in unjudged_subjects(SITE, facts, partial)
