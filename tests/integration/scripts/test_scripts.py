@@ -36,3 +36,20 @@ def test_the_migration_script_upgrades_and_reports_the_revision(tmp_path: Path) 
     from storage.migrate import head_revision
 
     assert current.stdout.strip() == head_revision()
+
+
+def test_the_real_page_benchmark_crawls_saved_pages_twice() -> None:
+    """Without Scrapy (it installs into its own virtualenv, from the network): the fixture
+    pages served as 2 sites of 3 pages, crawled, then crawled again as 304s."""
+    pages = ROOT / "tests" / "fixtures" / "pages"
+    result = _run(
+        "scripts/bench_real.py", "--pages", "6", "--sites", "2", "--dir", str(pages),
+        "--no-scrapy", "--json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["sites"] == 2 and figures["pages_per_site"] == 3
+    (first,) = figures["rounds"]
+    assert first["pages"] == 6
+    assert first["xunjian_first_pages_per_s"] > 0 and first["xunjian_second_pages_per_s"] > 0
+    assert figures["extraction_one_core"]["pages"] == figures["corpus_pages"] > 0
