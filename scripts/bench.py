@@ -40,7 +40,8 @@ def _serve(
     running.stop()
 
 
-async def _crawl(targets: Path, db: str, concurrency: int) -> tuple[int, float]:
+async def crawl_targets(targets: Path, db: str, concurrency: int) -> tuple[int, float]:
+    """Crawl a targets file into ``db`` with politeness off: (pages, seconds)."""
     targets_file = load_targets(targets)
     engine = create_engine(db)
     await upgrade(engine)
@@ -90,7 +91,7 @@ def main() -> None:
             profiler = cProfile.Profile() if args.profile else None
             if profiler:
                 profiler.enable()
-            pages, elapsed = asyncio.run(_crawl(targets, db, args.concurrency))
+            pages, elapsed = asyncio.run(crawl_targets(targets, db, args.concurrency))
             if profiler:
                 profiler.disable()
                 profiler.dump_stats(args.profile)

@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from bench import crawl_targets  # scripts/bench.py, beside this one
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DIR = ROOT.parent / "shared" / "benchmarks" / "htmldate-eval" / "pages"
 SCRAPY_VENV = ROOT / ".venv-bench-scrapy"
@@ -137,31 +139,6 @@ def _serve(
     asyncio.run(main())
 
 
-async def _crawl(targets: Path, db: str, concurrency: int) -> tuple[int, float]:
-    from crawler.fetch import FetchSettings
-    from crawler.sites.runner import CrawlPlan, crawl
-    from crawler.targets import load_targets
-    from rules.model import utc_now
-    from storage.engine import create_engine, upgrade
-
-    targets_file = load_targets(targets)
-    engine = create_engine(db)
-    await upgrade(engine)
-    settings = FetchSettings(max_concurrency=concurrency, per_host_delay_s=0.0, jitter_s=0.0)
-    started = time.perf_counter()
-    try:
-        plan = CrawlPlan(
-            sites=targets_file.sites,
-            profiles=targets_file.profiles,
-            fetch_settings=settings,
-            now=utc_now(),
-        )
-        report = await crawl(plan, engine=engine, clock=utc_now)
-    finally:
-        await engine.dispose()
-    return sum(report.outcomes.values()), time.perf_counter() - started
-
-
 def extraction_alone(corpus: list[bytes], today: date) -> dict[str, float]:
     """Decode + extract each distinct page in this process (one core): pages/s and MB/s."""
     from crawler.extract import extract_page
@@ -253,11 +230,11 @@ def _timed_crawl(
 ) -> tuple[int, float]:
     """One crawl (pages, seconds), under cProfile when it is the one asked for."""
     if profile is None or args.profile_crawl != which:
-        return asyncio.run(_crawl(targets, db, args.concurrency))
+        return asyncio.run(crawl_targets(targets, db, args.concurrency))
     profiler = cProfile.Profile()
     profiler.enable()
     try:
-        return asyncio.run(_crawl(targets, db, args.concurrency))
+        return asyncio.run(crawl_targets(targets, db, args.concurrency))
     finally:
         profiler.disable()
         profiler.dump_stats(profile)

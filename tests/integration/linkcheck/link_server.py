@@ -12,6 +12,19 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from crawler.fetch import FetchSettings
+
+# Link checks without waits: no spacing, one quick attempt.
+FAST = FetchSettings(
+    per_host_delay_s=0.0,
+    jitter_s=0.0,
+    timeout_s=2.0,
+    attempt_timeout_s=0.5,
+    connect_timeout_s=0.5,
+    retry_attempts=1,
+    retry_base_wait_s=0.0,
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Route:

@@ -6,25 +6,16 @@ import socket
 from collections.abc import Sequence
 
 import pytest
-from link_server import Route, Server
+from link_server import FAST, Route, Server
 
 from crawler.demo.images import MISSING_IMAGE_PAGE, png, truncated_png
 from crawler.extract.links import PageImage, PageLink
-from crawler.fetch import Fetcher, FetchSettings
+from crawler.fetch import Fetcher
 from crawler.sites.linkcheck import LinkCheckSettings, PageReferences, check_pages
 from rules.links import LinkCheck, LinkKind, LinkVerdict, SiteLinkFacts, judge_links
 from rules.model import Site
 from tests.support.loopsite import CHALLENGE
 
-FAST = FetchSettings(
-    per_host_delay_s=0.0,
-    jitter_s=0.0,
-    timeout_s=2.0,
-    attempt_timeout_s=0.5,
-    connect_timeout_s=0.5,
-    retry_attempts=1,
-    retry_base_wait_s=0.0,
-)
 PNG = "image/png"
 
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
-from link_server import Route, Server
+from link_server import FAST, Route, Server
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crawler.extract.links import PageLink
-from crawler.fetch import Fetcher, FetchSettings
+from crawler.fetch import Fetcher
 from crawler.sites.linkcheck import LinkCheckSettings, PageReferences, check_pages
 from rules.links import LinkVerdict
 from rules.model import Site, local_date
@@ -153,17 +153,6 @@ sites:
         f"{sites['parked']}/": ("hijacked", 200),
         f"{sites['government']}/": ("ok", 200),
     }
-
-
-FAST = FetchSettings(
-    per_host_delay_s=0.0,
-    jitter_s=0.0,
-    timeout_s=2.0,
-    attempt_timeout_s=0.5,
-    connect_timeout_s=0.5,
-    retry_attempts=1,
-    retry_base_wait_s=0.0,
-)
 
 
 async def test_external_links_are_read_and_own_links_are_not(server: Server, other: Server) -> None:
