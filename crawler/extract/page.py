@@ -143,6 +143,7 @@ class _Parsed:
     personal: tuple[PersonalMatch, ...] = ()  # personal numbers its text shows, masked
     wording: tuple[WordingHit, ...] = ()  # the wording list's errors in its text
     hidden_links: tuple[HiddenLink, ...] = ()  # 暗链
+    text: str = ""  # the visible text the content checks read (with ``today`` only)
 
 
 def page_references(html: str, base_url: str) -> tuple[tuple[PageLink, ...], tuple[PageImage, ...]]:
@@ -172,11 +173,14 @@ def _parse(html: str, base_url: str, today: date | None = None) -> _Parsed:
     images = collect_images(root, base_url=base)
     personal: tuple[PersonalMatch, ...] = ()
     wording: tuple[WordingHit, ...] = ()
+    text = ""
     if today is not None and root is not None:
         text = root.text(separator="\n")
         personal = tuple(find_personal_data(text, today=today))
         wording = tuple(check_text(text, bundled_wording(), today=today))
-    return _Parsed(meta, base, scripts, body, root, links, images, title, personal, wording, hidden)
+    return _Parsed(
+        meta, base, scripts, body, root, links, images, title, personal, wording, hidden, text
+    )
 
 
 def _extract(html: str, *, base_url: str, today: date, selector: str | None) -> PageExtraction:
@@ -249,10 +253,20 @@ def _extract(html: str, *, base_url: str, today: date, selector: str | None) -> 
             links=parsed.links,
             images=parsed.images,
             personal=parsed.personal,
-            wording=parsed.wording,
+            wording=_article_wording(parsed, published if signs.published else None, today),
             hidden_links=parsed.hidden_links,
         )
     return _unknown(government, parsed)
+
+
+def _article_wording(
+    parsed: _Parsed, published: date | None, today: date
+) -> tuple[WordingHit, ...]:
+    """The wording hits of an article; with its own date (from the page, never htmldate's
+    guess: a wrong date would make a correct title wrong) the post holders are checked too."""
+    if published is None or not parsed.text:
+        return parsed.wording
+    return tuple(check_text(parsed.text, bundled_wording(), today=today, page_date=published))
 
 
 def _extract_homepage(html: str, *, base_url: str, today: date) -> PageExtraction:

@@ -340,3 +340,27 @@ def test_random_text_never_raises(wording: WordingList, text: str, page_date: da
     for hit in hits:
         assert 0 <= hit.position < len(text)
         assert len(hit.sentence) <= 80
+
+
+def _article(published_line: str) -> str:
+    return (
+        "<html><head><title>国务院常务会议召开</title></head><body><h1>国务院常务会议召开</h1>"
+        f'<div class="info">{published_line}</div><div class="content"><p>'
+        "国务院总理李克强主持召开国务院常务会议，研究部署有关工作。会议指出，要持续优化营商环境，"
+        "推动经济运行持续好转。会议强调，各地区各部门要抓好落实，确保各项政策落地见效。"
+        "</p></div></body></html>"
+    )
+
+
+def test_an_article_is_checked_for_post_holders_at_its_own_date() -> None:
+    from crawler.extract import extract_page
+
+    def wording_of(published_line: str) -> list[tuple[str, str]]:
+        page = extract_page(
+            _article(published_line), base_url="http://www.example.gov.cn/a.html", today=TODAY
+        )
+        return [(hit.wrong, hit.right) for hit in page.wording]
+
+    assert wording_of("发布时间：2024-06-01") == [("国务院总理李克强", "国务院总理李强")]
+    assert wording_of("发布时间：2022-06-01") == []  # in office on the page's date
+    assert wording_of("来源：国务院办公厅") == []  # no date of its own: holders not checked
