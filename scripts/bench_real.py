@@ -264,6 +264,8 @@ def main() -> None:
 
     directories = args.dir or [DEFAULT_DIR]
     corpus = load_corpus(directories)
+    corpus_pages, corpus_mib = len(corpus), round(sum(map(len, corpus)) / 2**20, 1)
+    del corpus  # the server holds the pages; the crawling process's memory is measured below
     columns = max(0, args.pages // args.sites - 1)
     scrapy_python = None if args.no_scrapy else ensure_scrapy()
     today = utc_now().astimezone(SHANGHAI).date()
@@ -303,13 +305,13 @@ def main() -> None:
         stop.set()
         server.join(10)
     result = {
-        "corpus_pages": len(corpus),
-        "corpus_mib": round(sum(map(len, corpus)) / 2**20, 1),
+        "corpus_pages": corpus_pages,
+        "corpus_mib": corpus_mib,
         "sites": fleet.sites,
         "pages_per_site": fleet.columns + 1,
         "rounds": rounds,
-        "extraction_one_core": extraction_alone(corpus, today),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "extraction_one_core": extraction_alone(load_corpus(directories), today),
     }
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
@@ -321,7 +323,7 @@ def main() -> None:
         print(f"  {line}")
     extraction = result["extraction_one_core"]
     print(f"extraction alone, one core: {extraction}")
-    print(f"peak RSS of the crawling process: {result['peak_rss_mib']} MiB")
+    print(f"peak RSS of the crawling process (the crawls): {result['peak_rss_mib']} MiB")
 
 
 if __name__ == "__main__":
