@@ -48,8 +48,10 @@ def test_the_real_page_benchmark_crawls_saved_pages_twice() -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
-    assert figures["sites"] == 2 and figures["pages_per_site"] == 3
+    assert figures["sites"] == 2
+    assert figures["pages_per_site"] == 3
     (first,) = figures["rounds"]
     assert first["pages"] == 6
-    assert first["xunjian_first_pages_per_s"] > 0 and first["xunjian_second_pages_per_s"] > 0
+    assert first["xunjian_first_pages_per_s"] > 0
+    assert first["xunjian_second_pages_per_s"] > 0
     assert figures["extraction_one_core"]["pages"] == figures["corpus_pages"] > 0
