@@ -7,12 +7,17 @@ stall, and every request is counted, so a test can see each URL was requested on
 from __future__ import annotations
 
 import asyncio
+import json
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crawler.fetch import FetchSettings
+from tests.support.cli import run_crawl
 
 # Link checks without waits: no spacing, one quick attempt.
 FAST = FetchSettings(
@@ -88,3 +93,18 @@ async def serve(server: Server) -> web.AppRunner:
     await site.start()
     server.base = f"http://127.0.0.1:{runner.addresses[0][1]}"
     return runner
+
+
+async def crawl_and_export(
+    targets: Path, engine: AsyncEngine, *crawl_args: str
+) -> tuple[str, dict[str, Any]]:
+    """Crawl ``targets`` through the real CLI (no browser, no spacing), then export the
+    findings: the export's text and its JSON."""
+    common = ("--targets", str(targets), "--db", engine.url.render_as_string(hide_password=False))
+    done = await asyncio.to_thread(
+        run_crawl, "--no-browser", "--per-host-delay", "0", *crawl_args, *common
+    )
+    assert done.returncode in (0, 1), done.stderr
+    done = await asyncio.to_thread(run_crawl, "findings", "--format", "json", *common)
+    assert done.returncode in (0, 1), done.stderr
+    return done.stdout, json.loads(done.stdout)

@@ -5,7 +5,6 @@ findings carry their evidence, every number masked, nothing whole stored or expo
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 from collections.abc import AsyncIterator
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
+from link_server import crawl_and_export
 from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -21,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from rules.model import local_date
 from storage.content_models import content_check_table
 from storage.models import snapshot_table
-from tests.support.cli import run_crawl
 from tests.support.serving import serve_app
 
 TODAY = local_date(datetime.now(UTC))
@@ -134,24 +133,7 @@ sites:
 """,
         encoding="utf-8",
     )
-    common = (
-        "--targets",
-        str(targets),
-        "--db",
-        engine.url.render_as_string(hide_password=False),
-    )
-
-    def crawl(*args: str) -> tuple[int, str, str]:
-        done = run_crawl(*args, *common)
-        return done.returncode, done.stdout, done.stderr
-
-    code, _, err = await asyncio.to_thread(
-        crawl, "--no-browser", "--check-articles", "2", "--per-host-delay", "0"
-    )
-    assert code in (0, 1), err
-    code, out, err = await asyncio.to_thread(crawl, "findings", "--format", "json")
-    assert code in (0, 1), err
-    export = json.loads(out)
+    out, export = await crawl_and_export(targets, engine, "--check-articles", "2")
     for number in WHOLE:
         assert number not in out
     (xian,) = export["sites"]
@@ -189,10 +171,7 @@ sites:
             assert number not in stored
 
     # a second crawl reads the same attachment bytes from its earlier check, not again
-    code, _, err = await asyncio.to_thread(
-        crawl, "--no-browser", "--check-articles", "2", "--per-host-delay", "0"
-    )
-    assert code in (0, 1), err
+    await crawl_and_export(targets, engine, "--check-articles", "2")
     async with engine.connect() as connection:
         again = (
             await connection.execute(

@@ -4,15 +4,13 @@ and Postgres; and the verdicts of an external link read with a capped GET."""
 
 from __future__ import annotations
 
-import asyncio
-import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from aiohttp import web
-from link_server import FAST, Route, Server
+from link_server import FAST, Route, Server, crawl_and_export
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -22,7 +20,6 @@ from crawler.sites.linkcheck import LinkCheckSettings, PageReferences, check_pag
 from rules.links import LinkVerdict
 from rules.model import Site, local_date
 from storage.models import link_check_table
-from tests.support.cli import run_crawl
 from tests.support.loopsite import CHALLENGE
 from tests.support.serving import serve_app
 
@@ -106,19 +103,8 @@ sites:
 """,
         encoding="utf-8",
     )
-    common = ("--targets", str(targets), "--db", engine.url.render_as_string(hide_password=False))
-
-    def crawl(*args: str) -> tuple[int, str, str]:
-        done = run_crawl(*args, *common)
-        return done.returncode, done.stdout, done.stderr
-
-    code, _, err = await asyncio.to_thread(
-        crawl, "--no-browser", "--check-articles", "0", "--per-host-delay", "0"
-    )
-    assert code in (0, 1), err
-    code, out, err = await asyncio.to_thread(crawl, "findings", "--format", "json")
-    assert code in (0, 1), err
-    (xian,) = json.loads(out)["sites"]
+    _, export = await crawl_and_export(targets, engine, "--check-articles", "0")
+    (xian,) = export["sites"]
     (hijacked,) = [f for f in xian["findings"] if f["code"] == "external-link-hijacked"]
     assert hijacked["severity"] == "advisory"
     assert hijacked["effect"] == "note"
