@@ -224,9 +224,37 @@ def _site_phrase(site: SiteEntry) -> str:
     return "存在" + "、".join(dict.fromkeys(phrases)) + "问题"
 
 
+# The content checks' findings (docs/content-checks.md), as 主要问题 names them when they are
+# notes (a profile that makes one a deduction has it named with the site's other problems).
+_CONTENT_PROBLEMS = (
+    ("wording-serious", "存在严重表述错误"),
+    ("wording-typo", "存在错别字"),
+    ("personal-data-exposed", "疑似泄露个人信息"),
+    ("hidden-link", "存在暗链"),
+    ("external-link-hijacked", "外部链接疑似指向不良网站"),
+)
+
+
+def content_problems(data: ReportData) -> str:
+    """内容方面，甲局网站存在严重表述错误，乙局网站疑似泄露个人信息。 — the content checks'
+    notes, by kind, naming the sites; "" when there are none."""
+    sites = [s for s in data.sites if not data.unchecked("site", s.id)]
+    parts = []
+    for code, phrase in _CONTENT_PROBLEMS:
+        named = [
+            short_name(s.name)
+            for s in sites
+            if any(f.code == code and f.severity != "problem" for f in s.findings)
+        ]
+        if named:
+            parts.append(f"{_joined(named)}网站{phrase}")
+    return "内容方面，" + "，".join(parts) + "。" if parts else ""
+
+
 def main_problems(data: ReportData, settings: ReportSettings = DEFAULT_SETTINGS) -> str:
     """(二)主要问题, naming the worst accounts and sites (``_worst``), as many as the
-    ``report:`` settings ask."""
+    ``report:`` settings ask, then the content checks' notes (``content_problems``)."""
+    content = content_problems(data)
     sites = [s for s in data.sites if s.problem_findings and not data.unchecked("site", s.id)]
     accounts = [
         a for a in data.accounts if a.problem_findings and not data.unchecked("account", a.id)
@@ -236,6 +264,9 @@ def main_problems(data: ReportData, settings: ReportSettings = DEFAULT_SETTINGS)
         missing = sum(1 for kind, entry_id in entries if data.unchecked(kind, entry_id))
         if entries and missing == len(entries):
             return "本期无检查数据，未能检查政府网站和政务新媒体存在的问题。"
+        if content:
+            unchecked = f"另有{missing}个本期未检查。" if missing else ""
+            return f"个别网站存在内容问题。{content}{unchecked}"
         if missing:
             return f"已检查的政府网站和政务新媒体未发现存在问题（另有{missing}个本期未检查）。"
         return "本次检查未发现政府网站和政务新媒体存在问题。"
@@ -269,7 +300,7 @@ def main_problems(data: ReportData, settings: ReportSettings = DEFAULT_SETTINGS)
             by_phrase.setdefault(_site_phrase(site), []).append(short_name(site.name))
         for phrase, names in by_phrase.items():
             parts.append(f"{_joined(names)}网站{phrase}")
-    return lead + ("如" + "；".join(parts) if parts else "") + "。"
+    return lead + ("如" + "；".join(parts) if parts else "") + "。" + content
 
 
 def portal_of(data: ReportData, portal: str | None = None) -> Publishing | None:

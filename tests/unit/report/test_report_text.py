@@ -241,3 +241,44 @@ def test_percent(part: int, whole: int, shown: str) -> None:
 )
 def test_short_names(name: str, short: str) -> None:
     assert text.short_name(name) == short
+
+
+def test_main_problems_name_the_content_checks_notes_by_kind() -> None:
+    def note(code: str, message: str) -> dict[str, Any]:
+        return finding(code, message, severity="advisory")
+
+    sites = [
+        site("a", f"{PREFIX}甲局", findings=[note("wording-serious", "严重表述错误1处")]),
+        site(
+            "b",
+            f"{PREFIX}乙局",
+            findings=[
+                note("wording-serious", "严重表述错误2处"),
+                note("personal-data-exposed", "疑似泄露个人信息"),
+            ],
+        ),
+        site("c", f"{PREFIX}丙局", findings=[note("external-link-hijacked", "外部链接")]),
+    ]
+    assert text.main_problems(data(sites=sites, accounts=[])) == (
+        "个别网站存在内容问题。内容方面，甲局、乙局网站存在严重表述错误，乙局网站疑似泄露个人信息，"
+        "丙局网站外部链接疑似指向不良网站。"
+    )
+    with_update = [
+        *sites,
+        site("d", f"{PREFIX}丁局", findings=[finding("column-overdue", "应更新但长期未更新")]),
+    ]
+    assert text.main_problems(data(sites=with_update, accounts=[])) == (
+        "个别网站信息更新不及时。如丁局网站存在栏目长期未更新问题。"
+        "内容方面，甲局、乙局网站存在严重表述错误，乙局网站疑似泄露个人信息，"
+        "丙局网站外部链接疑似指向不良网站。"
+    )
+
+
+def test_a_content_check_made_a_deduction_is_named_with_the_other_problems() -> None:
+    serious = finding(
+        "wording-serious", "严重表述错误1处(如首页“中华人民共合国”应为“中华人民共和国”)"
+    )
+    sites = [site("a", f"{PREFIX}甲局", findings=[serious])]
+    assert text.main_problems(data(sites=sites, accounts=[])) == (
+        "个别网站存在问题。如甲局网站存在严重表述错误1处(如首页“中华人民共合国”应为“中华人民共和国”)问题。"
+    )
