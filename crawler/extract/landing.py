@@ -16,7 +16,7 @@ gambling site is the worst mistake this can make:
 - Never flagged for content: a page that speaks against what it names — a fighting word of
   ``spam_words`` (打击, 整治, 防范 …) or a word of reporting and warning (公安, 警方, 犯罪, 危害,
   远离 …) in its title or description, or within ``WINDOW_CHARS`` of a sure word in its
-  text; a page on a government host (gov.cn, gov.hk, gov.mo: no stranger can register
+  text; a page on a government host (``link_hosts.is_government_host``: no stranger can register
   those); the names of Macau's licensed casinos and of the industry (博彩, 赌场, 葡京,
   威尼斯人, casino) on their own; and, on a page that names the state lotteries (福利彩票,
   体育彩票, 福彩, 体彩), the lottery words (时时彩, 北京赛车 were 福彩 games).
@@ -42,13 +42,17 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from crawler.extract.limits import too_complex
+from crawler.extract.link_hosts import is_government_host
 from crawler.extract.spam_words import (
     _FIGHTING,
     _SURE,
     _SURE_WORDS,
-    _WHOLE_WORDS,
+    GAMBLING_WORDS,
+    LOAN_WORDS,
+    PORN_WORDS,
     _spam_grade,
     _spam_words,
+    _stands_alone,
 )
 from crawler.extract.text import collapse
 from rules.links import LandingKind, LandingPlace, LandingWords
@@ -73,25 +77,11 @@ WINDOW_CHARS = 30  # a word speaking against within this many characters of a su
 _MAX_HITS_PER_WORD = 200  # occurrences of one word looked at (bounds the work)
 _SHOWN = 5  # words named per place
 
-_GAMBLING = (
-    "博彩", "赌场", "赌博", "赌球", "网赌", "百家乐", "时时彩", "六合彩", "北京赛车", "幸运飞艇",
-    "真人娱乐", "真人视讯", "真人荷官", "娱乐城", "威尼斯人", "新葡京", "葡京", "老虎机",
-    "德州扑克", "电子游艺", "体育投注", "开户送", "注册送", "彩金", "现金网", "太阳城集团",
-    "皇冠体育", "皇冠现金网", "casino", "bocai", "baijiale", "duchang", "yulecheng", "bet365",
-    "1xbet", "betway", "sbobet", "dafabet", "188bet", "pk10",
-)  # fmt: skip
-_PORN = (
-    "色情", "情色", "约炮", "一夜情", "裸聊", "成人电影", "成人视频", "成人网站", "黄色网站",
-    "黄色视频", "黄片", "毛片", "三级片", "av女优", "无码", "porn", "xvideos", "hentai",
-)  # fmt: skip
-_LOAN = ("代办信用卡", "信用卡代办", "信用卡套现", "黑户贷款", "贷款口子", "秒下款")
-# Sure spam words of none of the kinds here (forged papers, game servers, surrogacy, drugs).
-_OTHER_SURE_WORDS = frozenset({"办假证", "私服", "传奇私服", "代孕", "迷药"})
 _KIND_OF: dict[str, LandingKind] = {
-    **dict.fromkeys(_GAMBLING, LandingKind.GAMBLING),
-    **dict.fromkeys(_PORN, LandingKind.PORN),
-    **dict.fromkeys(_LOAN, LandingKind.LOAN),
-}
+    **dict.fromkeys(GAMBLING_WORDS, LandingKind.GAMBLING),
+    **dict.fromkeys(PORN_WORDS, LandingKind.PORN),
+    **dict.fromkeys(LOAN_WORDS, LandingKind.LOAN),
+}  # the other sure words (forged papers, game servers, surrogacy, drugs) are of no kind here
 _SURE_SET = frozenset(_SURE_WORDS)
 
 # Macau's licensed casinos and the industry's name: never enough on their own.
@@ -106,7 +96,6 @@ _SPEAKING_AGAINST = re.compile(
     r"公安|警方|民警|犯罪|嫌疑|诈骗|反诈|涉赌|涉黄|涉诈|抓获|破获|捣毁|判处|判决|法院|检察"
     r"|远离|拒绝|危害|有害|戒赌|扫黄|打非|违法"
 )
-_GOVERNMENT_HOSTS = ("gov.cn", "gov.hk", "gov.mo")
 
 _PARKING_PHRASES = (
     "this domain is for sale", "this domain may be for sale", "domain may be for sale",
@@ -149,7 +138,7 @@ class _Page:
 def classify_landing(html: str, final_url: str) -> Landing | None:
     """The kind of page ``html`` (read at ``final_url``, after redirects) is, or None."""
     host = _host(final_url)
-    if host is not None and _under(host, _GOVERNMENT_HOSTS):
+    if host is not None and is_government_host(host):
         return None
     service = _under(host, _PARKING_HOSTS) if host is not None else None
     if service is not None:
@@ -326,10 +315,7 @@ def _positions(lowered: str, word: str) -> list[int]:
     start = lowered.find(word)
     while start != -1 and len(out) < _MAX_HITS_PER_WORD:
         end = start + len(word)
-        whole = word not in _WHOLE_WORDS or not (
-            "a" <= lowered[start - 1 : start] <= "z" or "a" <= lowered[end : end + 1] <= "z"
-        )
-        if whole:
+        if _stands_alone(lowered, word, start):
             out.append(start)
         start = lowered.find(word, end)
     return out

@@ -11,19 +11,24 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["SPAM_WORDS"]
+__all__ = ["GAMBLING_WORDS", "LOAN_WORDS", "OTHER_SURE_WORDS", "PORN_WORDS", "SPAM_WORDS"]
 
-# Unambiguous in a link; the ambiguous words count only two together.
-_SURE_WORDS = (
+# Unambiguous in a link, by what they sell (``crawler.extract.landing`` reads a linked page's
+# kind from them); the ambiguous words count only two together.
+GAMBLING_WORDS = (
     "博彩", "赌场", "赌博", "赌球", "网赌", "百家乐", "时时彩", "六合彩", "北京赛车", "幸运飞艇",
     "真人娱乐", "真人视讯", "真人荷官", "娱乐城", "威尼斯人", "新葡京", "葡京", "老虎机",
     "德州扑克", "电子游艺", "体育投注", "开户送", "注册送", "彩金", "现金网", "太阳城集团",
-    "皇冠体育", "皇冠现金网", "色情", "情色", "约炮", "一夜情", "裸聊", "成人电影", "成人视频",
-    "成人网站", "黄色网站", "黄色视频", "黄片", "毛片", "三级片", "av女优", "无码", "代办信用卡",
-    "信用卡代办", "信用卡套现", "黑户贷款", "贷款口子", "秒下款", "办假证", "私服", "传奇私服",
-    "代孕", "迷药", "casino", "bocai", "baijiale", "duchang", "yulecheng", "bet365", "1xbet",
-    "betway", "sbobet", "dafabet", "188bet", "pk10", "porn", "xvideos", "hentai",
+    "皇冠体育", "皇冠现金网", "casino", "bocai", "baijiale", "duchang", "yulecheng", "bet365",
+    "1xbet", "betway", "sbobet", "dafabet", "188bet", "pk10",
 )  # fmt: skip
+PORN_WORDS = (
+    "色情", "情色", "约炮", "一夜情", "裸聊", "成人电影", "成人视频", "成人网站", "黄色网站",
+    "黄色视频", "黄片", "毛片", "三级片", "av女优", "无码", "porn", "xvideos", "hentai",
+)  # fmt: skip
+LOAN_WORDS = ("代办信用卡", "信用卡代办", "信用卡套现", "黑户贷款", "贷款口子", "秒下款")
+OTHER_SURE_WORDS = ("办假证", "私服", "传奇私服", "代孕", "迷药")  # forged papers, game servers …
+_SURE_WORDS = GAMBLING_WORDS + PORN_WORDS + LOAN_WORDS + OTHER_SURE_WORDS
 _AMBIGUOUS_WORDS = (
     "澳门", "皇冠", "太阳城", "棋牌", "彩票", "投注", "下注", "娱乐", "赛车", "成人", "黄色",
     "偷拍", "贷款", "借贷", "网贷", "套现", "发票", "办证", "假证", "刻章", "传奇", "外挂",
@@ -61,12 +66,15 @@ def _spam_words(text: str) -> tuple[str, ...]:
     found: dict[str, None] = {}
     for match in _SPAM.finditer(text):
         word = match.group(0)
-        if word in _WHOLE_WORDS:
-            before, after = (
-                text[match.start() - 1 : match.start()],
-                text[match.end() : match.end() + 1],
-            )
-            if "a" <= before <= "z" or "a" <= after <= "z":
-                continue
-        found[word] = None
+        if _stands_alone(text, word, match.start()):
+            found[word] = None
     return tuple(found)
+
+
+def _stands_alone(lowered: str, word: str, start: int) -> bool:
+    """Whether the spam word at ``start`` of the lower-cased text counts there: a short Latin
+    one only as a whole word (bet, not alphabet)."""
+    if word not in _WHOLE_WORDS:
+        return True
+    before, after = lowered[start - 1 : start], lowered[start + len(word) : start + len(word) + 1]
+    return not ("a" <= before <= "z" or "a" <= after <= "z")
