@@ -141,9 +141,18 @@ class _Parsed:
     images: tuple[PageImage, ...] = ()
     title: str = ""  # the document's <title>
     personal: tuple[PersonalMatch, ...] = ()  # personal numbers its text shows, masked
-    wording: tuple[WordingHit, ...] = ()  # the wording list's errors in its text
     hidden_links: tuple[HiddenLink, ...] = ()  # 暗链
     text: str = ""  # the visible text the content checks read (with ``today`` only)
+    today: date | None = None  # None: no content checks
+
+    def wording(self, page_date: date | None = None) -> tuple[WordingHit, ...]:
+        """The wording list's errors in the text, checked once the page's kind is known: with
+        an article's own date (from the page, never htmldate's guess: a wrong date would make a
+        correct title wrong) the post holders are checked too."""
+        if self.today is None or not self.text:
+            return ()
+        hits = check_text(self.text, bundled_wording(), today=self.today, page_date=page_date)
+        return tuple(hits)
 
 
 def page_references(html: str, base_url: str) -> tuple[tuple[PageLink, ...], tuple[PageImage, ...]]:
@@ -172,14 +181,12 @@ def _parse(html: str, base_url: str, today: date | None = None) -> _Parsed:
     links = collect_links(root, base_url=base)
     images = collect_images(root, base_url=base)
     personal: tuple[PersonalMatch, ...] = ()
-    wording: tuple[WordingHit, ...] = ()
     text = ""
     if today is not None and root is not None:
         text = root.text(separator="\n")
         personal = tuple(find_personal_data(text, today=today))
-        wording = tuple(check_text(text, bundled_wording(), today=today))
     return _Parsed(
-        meta, base, scripts, body, root, links, images, title, personal, wording, hidden, text
+        meta, base, scripts, body, root, links, images, title, personal, hidden, text, today
     )
 
 
@@ -228,7 +235,7 @@ def _extract(html: str, *, base_url: str, today: date, selector: str | None) -> 
             links=parsed.links,
             images=parsed.images,
             personal=parsed.personal,
-            wording=parsed.wording,
+            wording=parsed.wording(),
             hidden_links=parsed.hidden_links,
         )
     # Here a list found is an article's own (related links): the page is that article.
@@ -253,20 +260,10 @@ def _extract(html: str, *, base_url: str, today: date, selector: str | None) -> 
             links=parsed.links,
             images=parsed.images,
             personal=parsed.personal,
-            wording=_article_wording(parsed, published if signs.published else None, today),
+            wording=parsed.wording(published if signs.published else None),
             hidden_links=parsed.hidden_links,
         )
     return _unknown(government, parsed)
-
-
-def _article_wording(
-    parsed: _Parsed, published: date | None, today: date
-) -> tuple[WordingHit, ...]:
-    """The wording hits of an article; with its own date (from the page, never htmldate's
-    guess: a wrong date would make a correct title wrong) the post holders are checked too."""
-    if published is None or not parsed.text:
-        return parsed.wording
-    return tuple(check_text(parsed.text, bundled_wording(), today=today, page_date=published))
 
 
 def _extract_homepage(html: str, *, base_url: str, today: date) -> PageExtraction:
@@ -297,7 +294,7 @@ def _extract_homepage(html: str, *, base_url: str, today: date) -> PageExtractio
         links=parsed.links,
         images=parsed.images,
         personal=parsed.personal,
-        wording=parsed.wording,
+        wording=parsed.wording(),
         hidden_links=parsed.hidden_links,
     )
 
@@ -474,6 +471,6 @@ def _unknown(meta: Mapping[str, str], parsed: _Parsed | None = None) -> PageExtr
         links=parsed.links if parsed else (),
         images=parsed.images if parsed else (),
         personal=parsed.personal if parsed else (),
-        wording=parsed.wording if parsed else (),
+        wording=parsed.wording() if parsed else (),
         hidden_links=parsed.hidden_links if parsed else (),
     )
