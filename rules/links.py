@@ -372,14 +372,15 @@ def unjudged_subjects(
         if (column_id, LinkKind.IMAGE) not in judged or not all(_conclusive(c) for c in images):
             out.append(("column-images-broken", column_id))
     links = [c for c in checks if c.kind is LinkKind.LINK and c.column_id is None]
-    for code, external in (("homepage-links-broken", False), ("external-links-broken", True)):
+    # a hijacked link is cleared, as a broken one, only when every external link was read
+    groups = (
+        (("homepage-links-broken",), False),
+        (("external-links-broken", "external-link-hijacked"), True),
+    )
+    for codes, external in groups:
         group = [c for c in links if c.external is external]
         if (None, LinkKind.LINK) not in judged or not all(_conclusive(c) for c in group):
-            out.append((code, None))
-    # hijacked links are cleared only when every external link's page was read (or is gone)
-    others = [c for c in links if c.external]
-    if (None, LinkKind.LINK) not in judged or not all(_conclusive(c) for c in others):
-        out.append(("external-link-hijacked", None))
+            out += [(code, None) for code in codes]
     return out
 
 
