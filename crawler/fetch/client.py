@@ -125,6 +125,11 @@ class Fetcher:
                 path=str(cookie.get("path") or "/"),
             )
 
+    @property
+    def settings(self) -> FetchSettings:
+        """The settings this Fetcher was made with (its concurrency and per-host limits)."""
+        return self._settings
+
     def now(self) -> datetime:
         """The time a fetch starting now is stamped with (``FetchSettings.clock``)."""
         return self._settings.clock()

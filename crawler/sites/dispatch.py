@@ -27,11 +27,14 @@ import heapq
 import itertools
 import math
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-__all__ = ["HostDispatcher", "Turn"]
+from crawler.fetch import FetchConfigError, FetchResult, FetchSettings
+from crawler.fetch.client import check_url, host_key
+
+__all__ = ["HostDispatcher", "Turn", "for_each_by_host", "politeness_host", "request_started"]
 
 J = TypeVar("J")
 
@@ -158,3 +161,49 @@ class HostDispatcher(Generic[J]):
     def _notify(self) -> None:
         self._changed.set()
         self._changed = asyncio.Event()
+
+
+def politeness_host(url: str) -> str:
+    """The URL's unit of politeness, as the Fetcher counts it (``scheme://host:port``)."""
+    try:
+        return host_key(check_url(url))
+    except FetchConfigError:
+        return url  # not fetchable: its own "host"; the fetch raises or reports it as before
+
+
+def request_started(result: FetchResult) -> float | None:
+    """When the fetch's first request started (event-loop time); None if none was made."""
+    if not result.attempts:
+        return None
+    return asyncio.get_running_loop().time() - result.elapsed_s
+
+
+async def for_each_by_host(
+    items: Sequence[J],
+    work: Callable[[J], Awaitable[float | None]],
+    *,
+    url_of: Callable[[J], str],
+    settings: FetchSettings,
+) -> None:
+    """Run ``work`` on every item, up to ``settings.max_concurrency`` at once, handing items
+    out host by host (``HostDispatcher``) so that no worker waits behind one host's spacing
+    while another host could be requested. ``work`` returns when its first request started
+    (event-loop time), if it knows."""
+    dispatcher = HostDispatcher(
+        items,
+        host_of=lambda item: politeness_host(url_of(item)),
+        per_host_concurrency=settings.per_host_concurrency,
+        per_host_delay_s=settings.per_host_delay_s,
+    )
+
+    async def worker() -> None:
+        while (turn := await dispatcher.take()) is not None:
+            started_at = None
+            try:
+                started_at = await work(turn.job)
+            finally:
+                dispatcher.give_back(turn, started_at=started_at)
+
+    async with asyncio.TaskGroup() as tasks:
+        for _ in range(min(len(items), settings.max_concurrency)):
+            tasks.create_task(worker())

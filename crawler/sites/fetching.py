@@ -21,9 +21,8 @@ import httpx
 from crawler.browser import Renderer, needs_browser, not_rendered, rendered_result
 from crawler.extract import PageExtraction
 from crawler.extract.pool import ExtractionPool
-from crawler.fetch import FetchConfigError, Fetcher, FetchResult, FetchSettings
-from crawler.fetch.client import check_url, host_key
-from crawler.sites.dispatch import HostDispatcher
+from crawler.fetch import Fetcher, FetchResult, FetchSettings
+from crawler.sites.dispatch import HostDispatcher, politeness_host, request_started
 from rules.model import Column, Site
 
 __all__ = ["Page", "fetch_all"]
@@ -120,18 +119,11 @@ async def fetch_all(
 
 
 def _started_at(result: FetchResult | None) -> float | None:
-    """When the fetch's first request started (event-loop time); None if none was made."""
-    if result is None or not result.attempts:
-        return None
-    return asyncio.get_running_loop().time() - result.elapsed_s
+    return request_started(result) if result is not None else None
 
 
 def _host_of(job: Page) -> str:
-    """The page's unit of politeness, as the Fetcher counts it (``scheme://host:port``)."""
-    try:
-        return host_key(check_url(job.url))
-    except FetchConfigError:
-        return job.url  # not fetchable: its own "host"; the fetch raises the error as before
+    return politeness_host(job.url)
 
 
 def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:

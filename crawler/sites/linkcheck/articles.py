@@ -18,6 +18,7 @@ from itertools import zip_longest
 from crawler.extract import extract_page
 from crawler.extract.links import PageLink
 from crawler.fetch import Fetcher
+from crawler.sites.dispatch import for_each_by_host, request_started
 from crawler.sites.linkcheck.checker import PageReferences
 from crawler.sites.linkcheck.content import article_row
 from rules.model import Item, Outcome, Site, local_date
@@ -85,46 +86,42 @@ class ArticlesRead:
     links: list[tuple[Site, str | None, str, tuple[PageLink, ...]]]
 
 
-async def read_articles(
-    listed: Sequence[Listed], *, fetcher: Fetcher, concurrency: int
-) -> ArticlesRead:
-    """Fetch each sampled article (politely, through ``fetcher``): collect its images, its
-    content checks and its links."""
+async def read_articles(listed: Sequence[Listed], *, fetcher: Fetcher) -> ArticlesRead:
+    """Fetch each sampled article (politely, through ``fetcher``, host by host): collect its
+    images, its content checks and its links."""
     today = local_date(fetcher.now())
     pages: list[PageReferences] = []
     rows: list[ContentWrite] = []
     links: list[tuple[Site, str | None, str, tuple[PageLink, ...]]] = []
-    queue = list(reversed(listed))
 
-    async def worker() -> None:
-        while queue:
-            site, column_id, url = queue.pop()
-            result = await fetcher.fetch(url, respect_robots=site.respect_robots)
-            if result.outcome is not Outcome.OK or result.text is None:
-                logger.info("article %s not read for its images: %s", url, result.outcome.value)
-                continue
-            extraction = await asyncio.to_thread(
-                extract_page, result.text, base_url=result.final_url, today=today
+    async def read(entry: Listed) -> float | None:
+        site, column_id, url = entry
+        result = await fetcher.fetch(url, respect_robots=site.respect_robots)
+        if result.outcome is not Outcome.OK or result.text is None:
+            logger.info("article %s not read for its images: %s", url, result.outcome.value)
+            return request_started(result)
+        started = request_started(result)
+        extraction = await asyncio.to_thread(
+            extract_page, result.text, base_url=result.final_url, today=today
+        )
+        pages.append(
+            PageReferences(
+                site=site,
+                column_id=column_id,
+                page_url=result.final_url,
+                images=extraction.images,
             )
-            pages.append(
-                PageReferences(
-                    site=site,
-                    column_id=column_id,
-                    page_url=result.final_url,
-                    images=extraction.images,
-                )
+        )
+        rows.append(
+            article_row(
+                site, column_id, result.final_url, None, extraction, result.fetched_at,
+                result.body,
             )
-            rows.append(
-                article_row(
-                    site, column_id, result.final_url, None, extraction, result.fetched_at,
-                    result.body,
-                )
-            )  # fmt: skip
-            links.append((site, column_id, result.final_url, extraction.links))
+        )  # fmt: skip
+        links.append((site, column_id, result.final_url, extraction.links))
+        return started
 
-    async with asyncio.TaskGroup() as tasks:
-        for _ in range(min(len(queue), concurrency)):
-            tasks.create_task(worker())
+    await for_each_by_host(listed, read, url_of=lambda entry: entry[2], settings=fetcher.settings)
     order = {url: index for index, (_, _, url) in enumerate(listed)}
     pages.sort(key=lambda page: order.get(page.page_url, len(order)))
     return ArticlesRead(pages=pages, rows=rows, links=links)

@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 
 from crawler.extract.links import PageImage, PageLink
 from crawler.fetch import Fetcher, FetchResult
+from crawler.sites.dispatch import for_each_by_host, request_started
 from crawler.sites.linkcheck.domains import is_external
 from crawler.sites.linkcheck.verdicts import image_verdict, landing_verdict, link_verdict
 from rules.links import LinkCheck, LinkKind, LinkVerdict
@@ -119,7 +120,6 @@ async def check_pages(
     *,
     fetcher: Fetcher,
     settings: LinkCheckSettings,
-    concurrency: int,
 ) -> tuple[list[LinkCheck], CheckStats]:
     """Check every distinct URL the pages show (within the per-site bounds), once each.
 
@@ -166,37 +166,36 @@ async def check_pages(
         if kind is LinkKind.LINK and is_external(url, page.site.homepage):
             external.add(url)
     results: dict[_Key, tuple[CheckedUrl, datetime]] = {}
-    queue = list(distinct.items())
-    queue.reverse()
-
     failures: Counter[str] = Counter()  # consecutive timeouts / unreachable per host
 
-    async def worker() -> None:
-        while queue:
-            (kind, url), (page, robots) = queue.pop()
-            host = _host(url)
-            if failures[host] >= HOST_FAILURES_BEFORE_SKIP:
-                checked = CheckedUrl(
-                    verdict=LinkVerdict.NOT_CHECKED,
-                    status=None,
-                    content_type=None,
-                    detail=f"not requested: the last {failures[host]} checks on {host} "
-                    "timed out or could not connect",
-                )
+    async def check(entry: tuple[_Key, tuple[PageReferences, bool]]) -> float | None:
+        (kind, url), (page, robots) = entry
+        host = _host(url)
+        started = None
+        if failures[host] >= HOST_FAILURES_BEFORE_SKIP:
+            checked = CheckedUrl(
+                verdict=LinkVerdict.NOT_CHECKED,
+                status=None,
+                content_type=None,
+                detail=f"not requested: the last {failures[host]} checks on {host} "
+                "timed out or could not connect",
+            )
+        else:
+            checked, started = await _check_one(
+                fetcher, kind, url, page.page_url, robots, settings, read=url in external
+            )
+            if checked.verdict in (LinkVerdict.TIMEOUT, LinkVerdict.UNREACHABLE):
+                failures[host] += 1
             else:
-                checked = await _check_one(
-                    fetcher, kind, url, page.page_url, robots, settings, read=url in external
-                )
-                if checked.verdict in (LinkVerdict.TIMEOUT, LinkVerdict.UNREACHABLE):
-                    failures[host] += 1
-                else:
-                    failures[host] = 0
-            results[(kind, url)] = (checked, fetcher.now())
+                failures[host] = 0
+        results[(kind, url)] = (checked, fetcher.now())
+        return started
 
-    workers = min(len(queue), concurrency)
-    async with asyncio.TaskGroup() as tasks:
-        for _ in range(workers):
-            tasks.create_task(worker())
+    # Host by host (crawler.sites.dispatch): a worker never waits out one host's spacing while
+    # another host's URLs could be checked.
+    await for_each_by_host(
+        list(distinct.items()), check, url_of=lambda entry: entry[0][1], settings=fetcher.settings
+    )
     stats.requested = len(distinct)
     stats.verdicts.update(checked.verdict.value for checked, _ in results.values())
 
@@ -231,7 +230,8 @@ async def _check_one(
     settings: LinkCheckSettings,
     *,
     read: bool = False,
-) -> CheckedUrl:
+) -> tuple[CheckedUrl, float | None]:
+    """The verdict on one URL, and when its first request started (event-loop time)."""
     if kind is LinkKind.IMAGE:
         result = await fetcher.check(
             url,
@@ -241,7 +241,7 @@ async def _check_one(
             headers={"Referer": page_url, "Accept": "image/avif,image/webp,image/*,*/*;q=0.8"},
         )
         verdict, detail = image_verdict(result)
-        return _checked(result, verdict, detail)
+        return _checked(result, verdict, detail), request_started(result)
     if read:
         result = await fetcher.check(
             url,
@@ -253,8 +253,9 @@ async def _check_one(
             verdict, detail = await asyncio.to_thread(landing_verdict, result)
         else:
             verdict, detail = landing_verdict(result)
-        return _checked(result, verdict, detail)
+        return _checked(result, verdict, detail), request_started(result)
     result = await fetcher.check(url, method="HEAD", respect_robots=respect_robots)
+    started = request_started(result)
     verdict, detail = link_verdict(result)
     if verdict is LinkVerdict.HTTP_ERROR:
         head_status = result.status
@@ -262,7 +263,7 @@ async def _check_one(
         verdict, detail = link_verdict(result)
         if verdict is not LinkVerdict.OK:
             detail = f"{detail or verdict.value} (GET, after HEAD answered {head_status})"
-    return _checked(result, verdict, detail)
+    return _checked(result, verdict, detail), started
 
 
 def _checked(result: FetchResult, verdict: LinkVerdict, detail: str | None) -> CheckedUrl:

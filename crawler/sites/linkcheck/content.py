@@ -27,7 +27,8 @@ from urllib.parse import urlsplit
 from crawler.extract import PageExtraction
 from crawler.extract.attachments import attachment_kind, personal_data_in, read_attachment
 from crawler.extract.links import PageLink
-from crawler.fetch import Fetcher
+from crawler.fetch import Fetcher, FetchResult
+from crawler.sites.dispatch import for_each_by_host, request_started
 from rules.model import Outcome, Site, local_date
 from storage.content import ContentWrite
 
@@ -124,22 +125,24 @@ async def read_attachments(
     links: Sequence[AttachmentLink],
     *,
     fetcher: Fetcher,
-    concurrency: int,
     known: Mapping[tuple[str, str], ContentWrite],
 ) -> list[ContentWrite]:
-    """Fetch and read each attachment; ``known``: earlier checks by (URL, content hash)."""
+    """Fetch and read each attachment (through ``fetcher``, host by host); ``known``: earlier
+    checks by (URL, content hash)."""
     rows: list[ContentWrite] = []
-    queue = list(reversed(links))
     today = local_date(fetcher.now())
 
-    async def worker() -> None:
-        while queue:
-            link = queue.pop()
-            rows.append(await _read_one(link, fetcher=fetcher, known=known, today=today))
+    async def read(link: AttachmentLink) -> float | None:
+        result = await fetcher.check(
+            link.url,
+            method="GET",
+            max_body_bytes=ATTACHMENT_MAX_BYTES,
+            respect_robots=link.site.respect_robots,
+        )
+        rows.append(await _read_one(link, result, known=known, today=today))
+        return request_started(result)
 
-    async with asyncio.TaskGroup() as tasks:
-        for _ in range(min(len(queue), concurrency)):
-            tasks.create_task(worker())
+    await for_each_by_host(links, read, url_of=lambda link: link.url, settings=fetcher.settings)
     order = {link.url: index for index, link in enumerate(links)}
     rows.sort(key=lambda row: order.get(row.url, len(order)))
     return rows
@@ -147,17 +150,12 @@ async def read_attachments(
 
 async def _read_one(
     link: AttachmentLink,
+    result: FetchResult,
     *,
-    fetcher: Fetcher,
     known: Mapping[tuple[str, str], ContentWrite],
     today: date,
 ) -> ContentWrite:
-    result = await fetcher.check(
-        link.url,
-        method="GET",
-        max_body_bytes=ATTACHMENT_MAX_BYTES,
-        respect_robots=link.site.respect_robots,
-    )
+    """The check of one attachment from what its download (``result``) brought."""
 
     def row(**fields: Any) -> ContentWrite:
         base: dict[str, Any] = {

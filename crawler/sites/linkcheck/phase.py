@@ -130,13 +130,9 @@ async def check_links(
     linking.sort(key=lambda entry: entry[1] is not None)
     async with Fetcher(fetch_settings) as fetcher:
         if listed:
-            read = await read_articles(
-                listed, fetcher=fetcher, concurrency=fetch_settings.max_concurrency
-            )
+            read = await read_articles(listed, fetcher=fetcher)
             pages += read.pages
-        checks, stats = await check_pages(
-            pages, fetcher=fetcher, settings=settings, concurrency=fetch_settings.max_concurrency
-        )
+        checks, stats = await check_pages(pages, fetcher=fetcher, settings=settings)
         attachments = attachment_links(linking + read.links, settings.attachments_per_site)
         rows = list(read.rows)
         if attachments:
@@ -148,7 +144,6 @@ async def check_links(
             rows += await read_attachments(
                 attachments,
                 fetcher=fetcher,
-                concurrency=fetch_settings.max_concurrency,
                 known=known,
             )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 from link_server import FAST, Route, Server
@@ -40,7 +41,7 @@ async def run(
 ) -> tuple[list[LinkCheck], dict[str, LinkCheck]]:
     async with Fetcher(FAST) as fetcher:
         checks, _ = await check_pages(
-            pages, fetcher=fetcher, settings=settings or LinkCheckSettings(), concurrency=4
+            pages, fetcher=fetcher, settings=settings or LinkCheckSettings()
         )
     return checks, {c.url: c for c in checks}
 
@@ -148,7 +149,7 @@ async def test_the_bound_per_site_is_kept_and_counted(server: Server) -> None:
     pages = [home(server, images=[server.url(f"/{n}.png") for n in range(5)])]
     async with Fetcher(FAST) as fetcher:
         checks, stats = await check_pages(
-            pages, fetcher=fetcher, settings=LinkCheckSettings(max_images=2), concurrency=4
+            pages, fetcher=fetcher, settings=LinkCheckSettings(max_images=2)
         )
     assert [c.url for c in checks] == [server.url("/0.png"), server.url("/1.png")]
     assert stats.left_unchecked == {"loop": {"image": 3}}
@@ -180,12 +181,9 @@ async def test_a_dead_host_is_given_up_after_a_few_failures(server: Server) -> N
         sock.bind(("127.0.0.1", 0))
         closed_port = sock.getsockname()[1]
     dead = [f"http://127.0.0.1:{closed_port}/{n}.png" for n in range(6)]
-    async with Fetcher(FAST) as fetcher:
+    async with Fetcher(replace(FAST, max_concurrency=1)) as fetcher:
         checks, stats = await check_pages(
-            [home(server, images=dead)],
-            fetcher=fetcher,
-            settings=LinkCheckSettings(),
-            concurrency=1,
+            [home(server, images=dead)], fetcher=fetcher, settings=LinkCheckSettings()
         )
     verdicts = [c.verdict for c in checks]
     assert verdicts == [LinkVerdict.UNREACHABLE] * 3 + [LinkVerdict.NOT_CHECKED] * 3

@@ -162,7 +162,6 @@ async def test_external_links_are_read_and_own_links_are_not(server: Server, oth
             [page],
             fetcher=fetcher,
             settings=LinkCheckSettings(landing_read_bytes=64 * 1024),
-            concurrency=4,
         )
     verdict = {check.url: check.verdict for check in checks}
     assert verdict == {

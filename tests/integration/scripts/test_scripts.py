@@ -55,3 +55,12 @@ def test_the_real_page_benchmark_crawls_saved_pages_twice() -> None:
     assert first["xunjian_first_pages_per_s"] > 0
     assert first["xunjian_second_pages_per_s"] > 0
     assert figures["extraction_one_core"]["pages"] == figures["corpus_pages"] > 0
+
+
+def test_the_link_check_benchmark_crawls_the_demo_fleet_both_ways() -> None:
+    """With a short spacing: both runs of the demo fleet and their ratio."""
+    result = _run("scripts/bench_links.py", "--delay", "0.01", "--jitter", "0", "--json")
+    assert result.returncode == 0, result.stderr
+    (figures,) = json.loads(result.stdout)["rounds"]
+    assert figures["with_checks_requests"] > figures["without_checks_requests"] > 0
+    assert figures["ratio"] > 0
