@@ -79,7 +79,7 @@ from crawler.extract.page_furniture import _furniture
 from crawler.extract.spam_words import _SURE, SPAM_WORDS, _spam_grade, _spam_words
 from crawler.extract.text import collapse
 
-__all__ = ["SPAM_WORDS", "HiddenLink", "find_hidden_links", "is_government_host"]
+__all__ = ["SPAM_WORDS", "HiddenLink", "find_hidden_links", "hidden_links_in", "is_government_host"]
 
 MAX_HIDDEN_LINKS = 200
 MAX_TEXT_CHARS = 80
@@ -107,15 +107,25 @@ def find_hidden_links(
 ) -> list[HiddenLink]:
     """The page's hidden external links that look planted, in document order (links in the
     page first, then those in comments, then those written by scripts); at most 200."""
-    tree = HTMLParser(html)
+    return hidden_links_in(HTMLParser(html), html, base_url, own_hosts=own_hosts)
+
+
+def hidden_links_in(
+    tree: HTMLParser, html: str, base_url: str, *, own_hosts: Iterable[str] = ()
+) -> list[HiddenLink]:
+    """``find_hidden_links`` on ``html`` already parsed, its scripts, styles and comments
+    still in the tree (the page's one parse, read before they are dropped)."""
     base = tree.css_first("base[href]")
     href = base.attributes.get("href") if base is not None else None
     sheet = _StyleSheet(
         text for text in (node.text() for node in tree.css("style")) if len(text) <= MAX_STYLE_CHARS
     )
     scan = _Scan(base_url, document_base(base_url, href), own_hosts, sheet)
-    for anchor in tree.css(_ABSOLUTE_LINKS):  # relative links are the site's own
-        scan.consider(anchor, outer=None)
+    hideable = _hideable_links(tree, sheet)
+    if hideable:
+        for anchor in tree.css(_ABSOLUTE_LINKS):  # relative links are the site's own
+            if anchor.mem_id in hideable:
+                scan.consider(anchor, outer=None)
     if "<!--" in html and any(_worth_reading(m.group(1)) for m in _COMMENT.finditer(html)):
         for node in _comments(tree.root):
             scan.consider_fragment(node.comment_content or "", node, "comment")
@@ -125,6 +135,23 @@ def find_hidden_links(
             if written:
                 scan.consider_fragment(written, script, "script")
     return scan.found[:MAX_HIDDEN_LINKS]
+
+
+def _hideable_links(tree: HTMLParser, sheet: _StyleSheet) -> set[int]:
+    """The anchors (``mem_id``) that something could hide: those that are, or stand inside, an
+    element styled inline, ``hidden``, a ``<noscript>`` or ``<marquee>``, or named by the
+    stylesheet's class or id (by substring: a superset), ``<html>``, ``<head>`` and ``<body>``
+    aside. Any other anchor has nothing in its chain to hide it (``_Scan.hiding`` stops at
+    ``<body>``), so looking at these alone finds the same links, and most pages' anchors are
+    never walked up in Python."""
+    hiders = ["[style]", "[hidden]", "noscript", "marquee"]
+    for key in sheet.rules:  # .name or #name, the name [-\w]+: nothing to escape in quotes
+        hiders.append(f'[{"id" if key[0] == "#" else "class"}*="{key[1:]}"]')
+    found: set[int] = set()
+    for hider in tree.css(", ".join(hiders)):
+        if hider.tag not in _FRAME_TAGS:
+            found.update(anchor.mem_id for anchor in hider.css("a"))  # the hider itself too
+    return found
 
 
 @dataclass(slots=True, eq=False)

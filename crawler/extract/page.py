@@ -28,7 +28,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from crawler.extract.anchors import document_base
 from crawler.extract.article import ArticleSigns, htmldate_fallback, read_article_signs
 from crawler.extract.blocks import blocks_above
-from crawler.extract.hidden_links import HiddenLink, find_hidden_links
+from crawler.extract.hidden_links import HiddenLink, find_hidden_links, hidden_links_in
 from crawler.extract.limits import too_complex
 from crawler.extract.links import PageImage, PageLink, collect_images, collect_links
 from crawler.extract.listitems import place_entries, to_items
@@ -166,9 +166,13 @@ def _parse(html: str, base_url: str, today: date | None = None) -> _Parsed:
     with ``today``, the content checks too: personal numbers, the wording list, 暗链 (read
     from the markup before scripts, styles and comments are dropped)."""
     hidden: tuple[HiddenLink, ...] = ()
+    nul = "\x00" in html
+    tree = LexborHTMLParser(html.replace("\x00", "") if nul else html)
     if today is not None:
-        hidden = tuple(find_hidden_links(html, base_url))
-    tree = LexborHTMLParser(html.replace("\x00", ""))
+        # the 暗链 scan reads this parse before scripts, styles and comments are dropped; a
+        # page with NUL characters it reads as written, in a parse of its own
+        found = find_hidden_links(html, base_url) if nul else hidden_links_in(tree, html, base_url)
+        hidden = tuple(found)
     meta = read_meta(tree)
     base_node = tree.css_first("base[href]")
     base = document_base(base_url, base_node.attributes.get("href") if base_node else None)
