@@ -43,7 +43,9 @@ def absolute_url(value: str | None, base_url: str) -> str | None:
     if not target or target.lower().startswith(_DEAD):
         return None
     try:
-        url, _ = urldefrag(join_url(base_url, target))
+        url = join_url(base_url, target)
+        if "#" in url:  # (urldefrag returns a URL without one as it is)
+            url, _ = urldefrag(url)
     except ValueError:
         return None
     return url if url.lower().startswith(("http://", "https://")) else None
@@ -54,10 +56,11 @@ def collect_links(root: LexborNode | None, *, base_url: str) -> tuple[PageLink, 
         return ()
     found: dict[str, PageLink] = {}
     for anchor in root.css("a[href]"):
-        url = absolute_url(anchor.attributes.get("href"), base_url)
+        attributes = anchor.attrs  # read one by one: cheaper than the whole dict
+        url = absolute_url(attributes.get("href"), base_url)
         if url is None or url in found:
             continue
-        text = collapse(anchor.text(deep=True)) or collapse(anchor.attributes.get("title") or "")
+        text = collapse(anchor.text(deep=True)) or collapse(attributes.get("title") or "")
         found[url] = PageLink(url=url, label=text[:MAX_LABEL_CHARS])
         if len(found) >= MAX_REFERENCES:
             break
@@ -69,7 +72,7 @@ def collect_images(root: LexborNode | None, *, base_url: str) -> tuple[PageImage
         return ()
     found: dict[str, PageImage] = {}
     for image in root.css("img"):
-        attributes = image.attributes
+        attributes = image.attrs
         url = None
         for name in (*_LAZY, "src"):
             url = absolute_url(attributes.get(name), base_url)
