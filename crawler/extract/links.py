@@ -56,11 +56,10 @@ def collect_links(root: LexborNode | None, *, base_url: str) -> tuple[PageLink, 
         return ()
     found: dict[str, PageLink] = {}
     for anchor in root.css("a[href]"):
-        attributes = anchor.attrs  # read one by one: cheaper than the whole dict
-        url = absolute_url(attributes.get("href"), base_url)
+        url = absolute_url(anchor.attributes.get("href"), base_url)
         if url is None or url in found:
             continue
-        text = collapse(anchor.text(deep=True)) or collapse(attributes.get("title") or "")
+        text = collapse(anchor.text(deep=True)) or collapse(anchor.attributes.get("title") or "")
         found[url] = PageLink(url=url, label=text[:MAX_LABEL_CHARS])
         if len(found) >= MAX_REFERENCES:
             break
@@ -72,7 +71,7 @@ def collect_images(root: LexborNode | None, *, base_url: str) -> tuple[PageImage
         return ()
     found: dict[str, PageImage] = {}
     for image in root.css("img"):
-        attributes = image.attrs
+        attributes = image.attributes
         url = None
         for name in (*_LAZY, "src"):
             url = absolute_url(attributes.get(name), base_url)
