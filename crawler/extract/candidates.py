@@ -56,10 +56,11 @@ Candidates = dict[tuple[int, str], Candidate]
 def collect_candidates(body: LexborNode, *, base_url: str) -> Candidates:
     """Every (container, entry tag) that holds title links, keyed by (container id, tag)."""
     candidates: Candidates = {}
+    above: dict[int, _Above] = {}
     for anchor in body.css("a"):
         link = read_link(anchor, base_url=base_url)
         if link is not None:
-            _vote(candidates, anchor, link)
+            _vote(candidates, anchor, link, above)
     return candidates
 
 
@@ -73,31 +74,52 @@ def shape_score(candidate: Candidate) -> float:
     return count * min(mean_title / TITLE_CHARS_FULL, 2.0) / max(1.0, per_entry - 0.5)
 
 
-def _vote(candidates: Candidates, anchor: LexborNode, link: Link) -> None:
-    child = anchor
-    parent = anchor.parent
+# An element and the chain of its ancestors: (element, its mem_id, its tag, its parent's chain).
+# Links of one list share their ancestors: each is read from the tree once, not once a link.
+_Above = tuple[LexborNode, int, "str | None", "_Above | None"]
+
+
+def _vote(candidates: Candidates, anchor: LexborNode, link: Link, above: dict[int, _Above]) -> None:
+    child, child_id, child_tag = anchor, anchor.mem_id, anchor.tag or ""
+    parent = _parent_chain(anchor, above)
     depth = 0
     steps = 0
-    while (
-        parent is not None
-        and depth < MAX_DEPTH
-        and steps < _MAX_STEPS
-        and parent.tag not in _STOP_TAGS
-    ):
-        tag = child.tag or ""
-        key = (parent.mem_id, tag)
+    while parent is not None and depth < MAX_DEPTH and steps < _MAX_STEPS:
+        node, node_id, tag, grandparent = parent
+        if tag in _STOP_TAGS:
+            break
+        key = (node_id, child_tag)
         candidate = candidates.get(key)
         if candidate is None:
-            candidate = candidates[key] = Candidate(container=parent, tag=tag)
-        child_id = child.mem_id
-        if child_id not in candidate.entries:
+            candidate = candidates[key] = Candidate(container=node, tag=child_tag)
+        found = candidate.links.get(child_id)
+        if found is None:
             candidate.entries[child_id] = child
-            candidate.links[child_id] = []
-        candidate.links[child_id].append((anchor, link))
+            found = candidate.links[child_id] = []
+        found.append((anchor, link))
         # Formatting elements the parser reopened in every later entry (an unclosed
         # <font><b> repeats inside each following <li>) are not levels of the page's layout.
-        if parent.tag not in _FORMATTING_TAGS:
+        if tag not in _FORMATTING_TAGS:
             depth += 1
         steps += 1
-        child = parent
+        child, child_id, child_tag = node, node_id, tag or ""
+        parent = grandparent
+
+
+def _parent_chain(node: LexborNode, above: dict[int, _Above]) -> _Above | None:
+    """The chain of ``node``'s ancestors, read from the tree up to the first one already known
+    (a stop tag ends a chain: nothing above it is asked for)."""
+    climbed: list[LexborNode] = []
+    known: _Above | None = None
+    parent = node.parent
+    while parent is not None:
+        known = above.get(parent.mem_id)
+        if known is not None:
+            break
+        climbed.append(parent)
+        if parent.tag in _STOP_TAGS:
+            break
         parent = parent.parent
+    for element in reversed(climbed):
+        known = above[element.mem_id] = (element, element.mem_id, element.tag, known)
+    return known

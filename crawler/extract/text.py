@@ -6,8 +6,6 @@ are positions in the original text too.
 
 from __future__ import annotations
 
-import re
-
 # Full-width ASCII forms (U+FF01..U+FF5E) to ASCII, the ideographic space to a space, and the
 # dash look-alikes to "-". Every mapping is one character to one character.
 _WIDTH_TABLE: dict[int, str] = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
@@ -25,8 +23,6 @@ _WIDTH_TABLE.update(
     }
 )
 
-_SPACE = re.compile(r"\s+")
-
 
 def fold_width(text: str) -> str:
     """Full-width digits and punctuation as ASCII; same length as ``text``."""
@@ -34,5 +30,10 @@ def fold_width(text: str) -> str:
 
 
 def collapse(text: str) -> str:
-    """Whitespace (including the ideographic and no-break spaces) collapsed to single spaces."""
-    return _SPACE.sub(" ", text).strip()
+    """Whitespace (including the ideographic and no-break spaces) collapsed to single spaces.
+
+    ``str.split()`` splits at exactly the characters ``\\s`` matches (``str.isspace``), so this
+    is ``re.sub(r"\\s+", " ", text).strip()``, in a fraction of the time (it runs on every
+    text node of a page, several times).
+    """
+    return " ".join(text.split())
