@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from crawler.extract.text import fold_width
 
@@ -102,6 +103,9 @@ _CN_VALUE = {ch: index for index, ch in enumerate("〇一二三四五六七八�
     "Ｏ": 0,
 }
 _COMPACT = re.compile(r"\s*((?:19|20)\d{2})(\d{2})(\d{2})\s*")
+_DIGIT = re.compile(r"\d")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+DATE_TEXTS_KEPT = 8192
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -139,8 +143,18 @@ def find_dates(
     """Every plausible date in ``text`` in order: full dates, else (if allowed) short ones."""
     if not text:
         return []
-    if not any(ch.isdigit() for ch in text):
-        return _chinese_dates(text, today=today) if "年" in text else []
+    return list(_found_dates(text, today, context_year, allow_short))
+
+
+# A page asks for the same texts many times (an entry's date cell is read for each candidate
+# list that holds the entry; a site's pages share their dates and labels): answers are kept.
+@lru_cache(maxsize=DATE_TEXTS_KEPT)
+def _found_dates(
+    text: str, today: date, context_year: int | None, allow_short: bool
+) -> tuple[DateMatch, ...]:
+    if _DIGIT.search(text) is None:
+        # No decimal digit: no pattern below but the Chinese numerals' can match.
+        return tuple(_chinese_dates(text, today=today)) if "年" in text else ()
     folded = _mask_non_dates(fold_width(text))
     found: list[DateMatch] = []
     for match in _FULL.finditer(folded):
@@ -155,19 +169,19 @@ def find_dates(
     if not found:
         found.extend(_two_digit_year_date(text, folded, today=today))
     if found or not allow_short or _FULL.search(folded) or _MONTH_ONLY.search(folded):
-        return sorted(found, key=lambda match: match.start)
+        return tuple(sorted(found, key=lambda match: match.start))
     for match in _SHORT.finditer(folded):
         month = match["m"] or match["dm"] or match["cm"]
         day = match["d"] or match["dd"] or match["cd"]
         value = _short_value(int(month), int(day), today=today, context_year=context_year)
         if value is not None:
             found.append(_matched(text, match, value, has_year=False))
-    return found
+    return tuple(found)
 
 
 def _named_dates(text: str, folded: str, *, today: date) -> list[DateMatch]:
     """``May 19, 2022`` and ``19 May 2022``."""
-    if not any(ch.isalpha() and ch.isascii() for ch in folded):
+    if _ASCII_LETTER.search(folded) is None:
         return []
     out: list[DateMatch] = []
     for match in _NAMED.finditer(folded):
