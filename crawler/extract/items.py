@@ -80,13 +80,14 @@ def read_entry(
     if not links:
         return None
     anchor, link = max(links, key=lambda pair: len(pair[1].title))
-    hits = _date_hits(element, anchor, today=today)
+    texts = _digit_texts(element)
+    hits = _date_hits(texts, element, anchor, today=today)
     chosen = _choose(hits, date_column)
     if chosen is None and not hits:
         chosen = _from_following(element, today=today, stop_at=stop_at)
     later = None
-    if chosen is None:
-        later = _choose(_date_hits(element, anchor, today=today, later=True), date_column)
+    if chosen is None and texts:
+        later = _choose(_date_hits(texts, element, anchor, today=today, later=True), date_column)
     title = link.title
     shown = chosen or later
     if shown is not None and shown.inside_link:
@@ -109,20 +110,34 @@ def _links_in(element: LexborNode, *, base_url: str) -> list[tuple[LexborNode, L
     return out
 
 
+def _digit_texts(element: LexborNode) -> list[tuple[LexborNode | None, str]]:
+    """The texts of ``element`` holding a digit, whitespace-collapsed, each with the element
+    holding it, in document order: where a date may be."""
+    if _DIGIT.search(element.text(deep=True)) is None:
+        return []  # the whole text at once, in C: most entries of most candidates have none
+    texts: list[tuple[LexborNode | None, str]] = []
+    for node in element.traverse(include_text=True):
+        if not node.is_text_node:
+            continue
+        raw = node.text_content or ""
+        if _DIGIT.search(raw) is not None:
+            texts.append((node.parent, collapse(raw)))
+    return texts
+
+
 def _date_hits(
-    element: LexborNode, anchor: LexborNode, *, today: date, later: bool = False
+    texts: list[tuple[LexborNode | None, str]],
+    element: LexborNode,
+    anchor: LexborNode,
+    *,
+    today: date,
+    later: bool = False,
 ) -> list[_Hit]:
     """The entry's date-like texts; with ``later``, only full dates after ``today`` + 1 day."""
     hits: list[_Hit] = []
     anchor_id = anchor.mem_id
     element_id = element.mem_id
-    for node in element.traverse(include_text=True):
-        if not node.is_text_node:
-            continue
-        raw = node.text_content or ""
-        if _DIGIT.search(raw) is None:
-            continue
-        text = collapse(raw)
+    for holder, text in texts:
         if later:
             found = later_dates(text, today=today)
         else:
@@ -130,7 +145,6 @@ def _date_hits(
         found = [match for match in found if _counts(text, match) and not _in_prose(text, match)]
         if not found:
             continue
-        holder = node.parent
         inside_link, column = _context(holder, anchor_id=anchor_id, element_id=element_id)
         match = found[0]
         hits.append(
