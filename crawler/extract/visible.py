@@ -35,6 +35,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from itertools import repeat
 
 from selectolax.lexbor import LexborNode
 
@@ -163,7 +164,13 @@ def read_visible_dates(
             heading=False,
         )
     orders = PageDayOrders(lambda: body.text(deep=True, separator=" "))
-    walk = _Walk(today=today, orders=orders, skip=skip, h1=_h1_ids(body))
+    walk = _Walk(
+        today=today,
+        orders=orders,
+        skip=skip,
+        h1=_ancestor_ids(body, "h1", itself=True),
+        link_holders=_ancestor_ids(body, "a[href]", itself=False),
+    )
     walk.run(body)
     return VisibleDates(
         labelled=_labelled(walk.lines, today=today, orders=orders),
@@ -212,14 +219,30 @@ class _State:
     entry_link: bool  # inside a list entry (li, tr, dd) that holds a link
 
 
+# The eight states, made once: a walk enters tens of thousands of elements.
+_STATES = {
+    (dates, prose, entry_link): _State(dates, prose, entry_link)
+    for dates in (False, True)
+    for prose in (False, True)
+    for entry_link in (False, True)
+}
+
+
 class _Walk:
     def __init__(
-        self, *, today: date, orders: OrderSource, skip: frozenset[int], h1: frozenset[int]
+        self,
+        *,
+        today: date,
+        orders: OrderSource,
+        skip: frozenset[int],
+        h1: frozenset[int],
+        link_holders: frozenset[int],
     ) -> None:
         self.today = today
         self.orders = orders
         self.skip = skip
         self.h1 = h1  # the h1 elements and their ancestors
+        self.link_holders = link_holders  # the elements holding an a[href]
         self.lines: list[str] = []
         self.entry_lines: set[int] = set()  # lines inside an entry with a link
         self.prose = 0
@@ -234,7 +257,7 @@ class _Walk:
         self._in_comments = False  # the walk has passed the heading of the comments
 
     def run(self, body: LexborNode) -> None:
-        stack: list[tuple[LexborNode | None, _State]] = [(body, _State(True, True, False))]
+        stack: list[tuple[LexborNode | None, _State]] = [(body, _STATES[True, True, False])]
         while stack:
             node, state = stack.pop()
             if node is None:  # the end of a block element
@@ -252,8 +275,10 @@ class _Walk:
             if tag in _BLOCK_TAGS:
                 self._flush()
                 stack.append((None, inner))
-            children = list(node.iter(include_text=True))
-            stack.extend((child, inner) for child in reversed(children))
+            # whitespace-only texts (between tags) say nothing: collapsed, they are empty
+            children = list(node.iter(include_text=True, skip_empty=True))
+            children.reverse()
+            stack.extend(zip(children, repeat(inner)))
         self._flush()
 
     def _enter(self, node: LexborNode, tag: str, state: _State) -> _State | None:
@@ -263,7 +288,8 @@ class _Walk:
             return None  # an entry of the page's list: its title and date are not the page's
         holds_h1 = node.mem_id in self.h1
         attributes = node.attributes
-        names = _names_of(f"{attributes.get('class') or ''} {attributes.get('id') or ''}")
+        classes, ident = attributes.get("class"), attributes.get("id")
+        names = _names_of(f"{classes or ''} {ident or ''}") if classes or ident else _NO_NAMES
         if (tag in _FRAME_TAGS or names.frame) and not (
             holds_h1 or (tag not in _FRAME_TAGS and node.css_first(_MICRODATA) is not None)
         ):
@@ -280,10 +306,10 @@ class _Walk:
         if tag == "h1":
             self._after_h1 = True
         if dates and tag in _ENTRY_TAGS and not entry_link:
-            entry_link = node.css_first("a[href]") is not None
+            entry_link = node.mem_id in self.link_holders
         if dates:
             self._named(node, tag, attributes, names, entry_link=entry_link)
-        return _State(dates, prose, entry_link)
+        return _STATES[dates, prose, entry_link]
 
     def _break(self) -> None:
         """End the current line and mark that something was left out after it."""
@@ -389,10 +415,12 @@ def _inside(node: LexborNode, tag: str) -> bool:
     return False
 
 
-def _h1_ids(body: LexborNode) -> frozenset[int]:
+def _ancestor_ids(body: LexborNode, selector: str, *, itself: bool) -> frozenset[int]:
+    """The ids of the elements that hold an element ``selector`` selects (and, with
+    ``itself``, of those elements too): each element is asked once, not once a descendant."""
     ids: set[int] = set()
-    for heading in body.css("h1"):
-        node: LexborNode | None = heading
+    for found in body.css(selector):
+        node = found if itself else found.parent
         while node is not None and node.mem_id not in ids:
             ids.add(node.mem_id)
             node = node.parent
@@ -410,26 +438,57 @@ class _Names:
     date: bool = False  # names a date or time, no more
 
 
+_NO_NAMES = _Names()
+
+
 @lru_cache(maxsize=8192)
 def _names_of(raw: str) -> _Names:
     """The names' words (split at case changes, "-", "_" and digits), read once per string."""
     if not raw.strip():
-        return _Names()
-    words = set(_WORD.findall(_CAMEL.sub(" ", raw).lower()))
-    state = bool(words & _STATE_WORDS)  # has-nav, no-sidebar: the page's state, not a region
-    return _Names(
-        frame=not state
-        and bool(words & _FRAME_WORDS or any(word.startswith(_FRAME_PREFIXES) for word in words)),
-        aside=not state and bool(words & _ASIDE_WORDS),
-        publish=bool(words & _PUBLISH_WORDS),
-        not_publish=bool(words & _NOT_PUBLISH_WORDS),
-        date=bool(words & _DATE_WORDS)
-        or any(
-            (word.startswith(_DATE_STEMS) or word.endswith(_DATE_STEMS))
-            and word not in _NOT_DATE_WORDS
-            for word in words
-        ),
+        return _NO_NAMES
+    said = 0
+    for word in _WORD.findall(_CAMEL.sub(" ", raw).lower()):
+        said |= _word_says(word)
+    return _NAMES_SAID[said]
+
+
+# What one word says, as bits; an element's names say what any of their words says.
+_STATE, _FRAME, _ASIDE, _PUBLISH, _NOT_PUBLISH, _DATE = (1 << bit for bit in range(6))
+
+
+@lru_cache(maxsize=16384)
+def _word_says(word: str) -> int:
+    """The bits of what ``word`` says (class names repeat words far more than whole names)."""
+    return (
+        (_STATE if word in _STATE_WORDS else 0)
+        | (_FRAME if word in _FRAME_WORDS or word.startswith(_FRAME_PREFIXES) else 0)
+        | (_ASIDE if word in _ASIDE_WORDS else 0)
+        | (_PUBLISH if word in _PUBLISH_WORDS else 0)
+        | (_NOT_PUBLISH if word in _NOT_PUBLISH_WORDS else 0)
+        | (
+            _DATE
+            if word in _DATE_WORDS
+            or (
+                (word.startswith(_DATE_STEMS) or word.endswith(_DATE_STEMS))
+                and word not in _NOT_DATE_WORDS
+            )
+            else 0
+        )
     )
+
+
+def _names_said(said: int) -> _Names:
+    state = bool(said & _STATE)  # has-nav, no-sidebar: the page's state, not a region
+    return _Names(
+        frame=not state and bool(said & _FRAME),
+        aside=not state and bool(said & _ASIDE),
+        publish=bool(said & _PUBLISH),
+        not_publish=bool(said & _NOT_PUBLISH),
+        date=bool(said & _DATE),
+    )
+
+
+_NAMES_SAID = tuple(_names_said(said) for said in range(1 << 6))
 
 
 # --- labelled dates and date lines -------------------------------------------------------------
