@@ -57,10 +57,11 @@ def collect_candidates(body: LexborNode, *, base_url: str) -> Candidates:
     """Every (container, entry tag) that holds title links, keyed by (container id, tag)."""
     candidates: Candidates = {}
     above: dict[int, _Above] = {}
+    climbs: dict[tuple[int, int, int], list[_Links]] = {}
     for anchor in body.css("a"):
         link = read_link(anchor, base_url=base_url)
         if link is not None:
-            _vote(candidates, anchor, link, above)
+            _vote(candidates, anchor, link, above, climbs)
     return candidates
 
 
@@ -77,33 +78,73 @@ def shape_score(candidate: Candidate) -> float:
 # An element and the chain of its ancestors: (element, its mem_id, its tag, its parent's chain).
 # Links of one list share their ancestors: each is read from the tree once, not once a link.
 _Above = tuple[LexborNode, int, "str | None", "_Above | None"]
+_Links = list[tuple[LexborNode, Link]]  # the links of one entry of one candidate
 
 
-def _vote(candidates: Candidates, anchor: LexborNode, link: Link, above: dict[int, _Above]) -> None:
-    child, child_id, child_tag = anchor, anchor.mem_id, anchor.tag or ""
+def _vote(
+    candidates: Candidates,
+    anchor: LexborNode,
+    link: Link,
+    above: dict[int, _Above],
+    climbs: dict[tuple[int, int, int], list[_Links]],
+) -> None:
+    """The link is a possible entry of its parent and, through each ancestor on the way up,
+    of the container above that ancestor."""
     parent = _parent_chain(anchor, above)
-    depth = 0
-    steps = 0
-    while parent is not None and depth < MAX_DEPTH and steps < _MAX_STEPS:
-        node, node_id, tag, grandparent = parent
-        if tag in _STOP_TAGS:
-            break
-        key = (node_id, child_tag)
-        candidate = candidates.get(key)
-        if candidate is None:
-            candidate = candidates[key] = Candidate(container=node, tag=child_tag)
-        found = candidate.links.get(child_id)
-        if found is None:
-            candidate.entries[child_id] = child
-            found = candidate.links[child_id] = []
-        found.append((anchor, link))
-        # Formatting elements the parser reopened in every later entry (an unclosed
-        # <font><b> repeats inside each following <li>) are not levels of the page's layout.
-        if tag not in _FORMATTING_TAGS:
-            depth += 1
-        steps += 1
-        child, child_id, child_tag = node, node_id, tag or ""
-        parent = grandparent
+    if parent is None or parent[2] in _STOP_TAGS:
+        return
+    pair = (anchor, link)
+    _entry_links(candidates, parent, anchor, anchor.mem_id, anchor.tag or "").append(pair)
+    # Formatting elements the parser reopened in every later entry (an unclosed <font><b>
+    # repeats inside each following <li>) are not levels of the page's layout.
+    depth = 0 if parent[2] in _FORMATTING_TAGS else 1
+    for links in _climb(candidates, parent, depth, 1, climbs):
+        links.append(pair)
+
+
+def _climb(
+    candidates: Candidates,
+    child: _Above,
+    depth: int,
+    steps: int,
+    climbs: dict[tuple[int, int, int], list[_Links]],
+) -> list[_Links]:
+    """The entries (their link lists) a link votes for from ``child`` up, ``depth`` levels
+    and ``steps`` elements above the link: the same for all the links of a list, so found
+    once (``climbs``) and then only followed. Made in the order the way up meets them (which
+    orders the candidates)."""
+    key = (child[1], depth, steps)
+    known = climbs.get(key)
+    if known is not None:
+        return known
+    parent = child[3]
+    out: list[_Links] = []
+    if (
+        parent is not None
+        and depth < MAX_DEPTH
+        and steps < _MAX_STEPS
+        and parent[2] not in _STOP_TAGS
+    ):
+        out.append(_entry_links(candidates, parent, child[0], child[1], child[2] or ""))
+        deeper = depth if parent[2] in _FORMATTING_TAGS else depth + 1
+        out.extend(_climb(candidates, parent, deeper, steps + 1, climbs))
+    climbs[key] = out
+    return out
+
+
+def _entry_links(
+    candidates: Candidates, container: _Above, child: LexborNode, child_id: int, child_tag: str
+) -> _Links:
+    """The link list of ``child`` as an entry of ``container``, made when first needed."""
+    key = (container[1], child_tag)
+    candidate = candidates.get(key)
+    if candidate is None:
+        candidate = candidates[key] = Candidate(container=container[0], tag=child_tag)
+    found = candidate.links.get(child_id)
+    if found is None:
+        candidate.entries[child_id] = child
+        found = candidate.links[child_id] = []
+    return found
 
 
 def _parent_chain(node: LexborNode, above: dict[int, _Above]) -> _Above | None:
