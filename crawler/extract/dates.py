@@ -105,6 +105,7 @@ _CN_VALUE = {ch: index for index, ch in enumerate("〇一二三四五六七八�
 _COMPACT = re.compile(r"\s*((?:19|20)\d{2})(\d{2})(\d{2})\s*")
 _DIGIT = re.compile(r"\d")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
+_YEAR = re.compile(r"(?:19|20)\d{2}")  # in every full date
 DATE_TEXTS_KEPT = 8192
 
 
@@ -181,8 +182,8 @@ def _found_dates(
 
 def _named_dates(text: str, folded: str, *, today: date) -> list[DateMatch]:
     """``May 19, 2022`` and ``19 May 2022``."""
-    if _ASCII_LETTER.search(folded) is None:
-        return []
+    if _ASCII_LETTER.search(folded) is None or _YEAR.search(folded) is None:
+        return []  # no month name, or no year (the pattern's alternation is slow to fail)
     out: list[DateMatch] = []
     for match in _NAMED.finditer(folded):
         month = _MONTH_NAMES[(match["mon"] or match["mon2"]).lower()]
