@@ -42,7 +42,8 @@ _ARTICLE_TYPES = re.compile(
 )
 _PAGINATION = re.compile(r"下一页|下页|尾页|末页|共\s*\d+\s*页|第\s*\d+\s*页\s*/|createPageHTML")
 _CRUMB_HINTS = re.compile(r"crumb|position|location|mianbao|weizhi|dqwz|curpos")
-_CRUMB_WORDS = re.compile(r"当前位置|您的位置|你的位置|所在位置")
+_CRUMB_WORDS = re.compile(r"当前位置|您的位置|你的位置|所在位置")  # at the start of a text
+_CRUMB_CHAR = "位"  # in each of them
 _CRUMB_SPLIT = re.compile(r"\s*(?:>>|>|»|›|→|/|＞)\s*")
 _CRUMB_MAX_CHARS = 120
 _COLUMN_NAME_MAX_CHARS = 20  # a longer breadcrumb end is an article's title or a question
@@ -134,10 +135,12 @@ def _column_names(root: LexborNode, meta: MetaTags) -> frozenset[str]:
 
 def _breadcrumb_last(root: LexborNode) -> str:
     """The last element of the breadcrumb (当前位置：首页 > 政务公开 > 通知公告): the column."""
+    # Every crumb word holds 位: on a page whose text has none, only a name says "breadcrumb".
+    worded = _CRUMB_CHAR in root.text()
     for node in root.css("div, p, span, td, nav, ol, ul"):
         if not (
             _CRUMB_HINTS.search(class_and_id(node))
-            or _CRUMB_WORDS.match(collapse(node.text(deep=False)))
+            or (worded and _CRUMB_WORDS.match(node.text(deep=False).lstrip()))
         ):
             continue
         text = collapse(node.text())
