@@ -12,6 +12,7 @@ is the main list only when the page has no other.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from selectolax.lexbor import LexborNode
 
@@ -43,6 +44,7 @@ _FILE_EXTENSIONS = tuple(
 )
 _ATTACHMENT_SHARE = 0.8  # entries linking files this often make a row of attachments
 ATTACHMENT_FACTOR = 0.5
+HINTS_KEPT = 8192
 
 
 def region_factor(container: LexborNode) -> float:
@@ -58,7 +60,7 @@ def region_factor(container: LexborNode) -> float:
             penalty = _hint_penalty(hints)
             if penalty is not None:
                 factor *= penalty
-            elif not main_seen and _MAIN_HINTS.search(hints):
+            elif not main_seen and _main_hint(hints):
                 factor *= 1.3
                 main_seen = True
         node = node.parent
@@ -131,6 +133,14 @@ def _hint_penalty(hints: str) -> float | None:
     return found[0] if found is not None else None
 
 
+# Each candidate list asks about all its ancestors, and the candidates of a page share most of
+# them (as the pages of a site share their class names): the answers per name are kept.
+@lru_cache(maxsize=HINTS_KEPT)
+def _main_hint(hints: str) -> bool:
+    return _MAIN_HINTS.search(hints) is not None
+
+
+@lru_cache(maxsize=HINTS_KEPT)
 def _hint(hints: str) -> tuple[float, bool] | None:
     """The penalty of the first layout hint found, and whether it is a side box's."""
     if not hints.strip():
