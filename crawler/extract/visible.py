@@ -283,10 +283,11 @@ class _Walk:
 
     def _enter(self, node: LexborNode, tag: str, state: _State) -> _State | None:
         """The state inside ``node``; None when nothing in it is read."""
-        if node.mem_id in self.skip:
+        node_id = node.mem_id
+        if node_id in self.skip:
             self._break()
             return None  # an entry of the page's list: its title and date are not the page's
-        holds_h1 = node.mem_id in self.h1
+        holds_h1 = node_id in self.h1
         attributes = node.attributes
         classes, ident = attributes.get("class"), attributes.get("id")
         names = _names_of(f"{classes or ''} {ident or ''}") if classes or ident else _NO_NAMES
@@ -306,8 +307,9 @@ class _Walk:
         if tag == "h1":
             self._after_h1 = True
         if dates and tag in _ENTRY_TAGS and not entry_link:
-            entry_link = node.mem_id in self.link_holders
-        if dates:
+            entry_link = node_id in self.link_holders
+        # (an element neither named for a date, nor a <time>, nor microdata holds none)
+        if dates and (names.publish or names.date or tag == "time" or "itemprop" in attributes):
             self._named(node, tag, attributes, names, entry_link=entry_link)
         return _STATES[dates, prose, entry_link]
 
