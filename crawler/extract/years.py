@@ -59,6 +59,7 @@ _URL_MONTH = (
 _YEAR_HEADING = re.compile(r"((?:19|20)\d{2})\s*(?:年度?)?\s*[:：]?")
 _PINNED_WORD = "置顶"
 _PINNED_HINTS = re.compile(r"zhiding|\bzd\b|\btop\b|sticky|pinned|istop|settop|置顶")
+_PINNED_HINT_WORDS = ("zhiding", "zd", "top", "sticky", "pinned", "置顶")  # one in each hint
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -170,6 +171,9 @@ def is_pinned(element: LexborNode, title: str) -> bool:
     text = collapse(element.text(deep=True))
     if _PINNED_WORD in text.replace(title, ""):
         return True
+    markup = (element.html or "").lower()
+    if not any(word in markup for word in _PINNED_HINT_WORDS):
+        return False  # no hint can be in its attributes (escaping leaves these words whole)
     for node in (element, *element.css("[class], [id], img")):
         hints = class_and_id(node)
         if node.tag == "img":
