@@ -116,7 +116,7 @@ def _digit_texts(element: LexborNode) -> list[tuple[LexborNode | None, str]]:
     if _DIGIT.search(element.text(deep=True)) is None:
         return []  # the whole text at once, in C: most entries of most candidates have none
     texts: list[tuple[LexborNode | None, str]] = []
-    for node in element.traverse(include_text=True):
+    for node in element.traverse(include_text=True, skip_empty=True):
         if not node.is_text_node:
             continue
         raw = node.text_content or ""
