@@ -107,6 +107,7 @@ _DIGIT = re.compile(r"\d")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _YEAR = re.compile(r"(?:19|20)\d{2}")  # in every full date
 DATE_TEXTS_KEPT = 8192
+_KEPT_TEXT_CHARS = 200  # date cells and lines are short
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -144,12 +145,11 @@ def find_dates(
     """Every plausible date in ``text`` in order: full dates, else (if allowed) short ones."""
     if not text:
         return []
-    return list(_found_dates(text, today, context_year, allow_short))
+    if len(text) > _KEPT_TEXT_CHARS:  # running text: rarely asked again, costly to keep
+        return list(_found_dates(text, today, context_year, allow_short))
+    return list(_kept_dates(text, today, context_year, allow_short))
 
 
-# A page asks for the same texts many times (an entry's date cell is read for each candidate
-# list that holds the entry; a site's pages share their dates and labels): answers are kept.
-@lru_cache(maxsize=DATE_TEXTS_KEPT)
 def _found_dates(
     text: str, today: date, context_year: int | None, allow_short: bool
 ) -> tuple[DateMatch, ...]:
@@ -178,6 +178,11 @@ def _found_dates(
         if value is not None:
             found.append(_matched(text, match, value, has_year=False))
     return tuple(found)
+
+
+# A page asks for the same texts many times (an entry's date cell is read for each candidate
+# list that holds the entry; a site's pages share their dates and labels): answers are kept.
+_kept_dates = lru_cache(maxsize=DATE_TEXTS_KEPT)(_found_dates)
 
 
 def _named_dates(text: str, folded: str, *, today: date) -> list[DateMatch]:
