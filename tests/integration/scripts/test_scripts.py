@@ -64,3 +64,16 @@ def test_the_link_check_benchmark_crawls_the_demo_fleet_both_ways() -> None:
     (figures,) = json.loads(result.stdout)["rounds"]
     assert figures["with_checks_requests"] > figures["without_checks_requests"] > 0
     assert figures["ratio"] > 0
+
+
+def test_the_extraction_benchmark_finds_no_difference_with_itself(tmp_path: Path) -> None:
+    pages = ROOT / "tests" / "fixtures" / "pages"
+    saved = tmp_path / "before.jsonl"
+    first = _run("scripts/bench_extract.py", "--dir", str(pages), "--save", str(saved), "--json")
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["pages"] > 0
+    again = _run("scripts/bench_extract.py", "--dir", str(pages), "--compare", str(saved), "--json")
+    assert again.returncode == 0, again.stderr
+    figures = json.loads(again.stdout)
+    assert figures["compared"] == 2 * figures["pages"]
+    assert figures["differing"] == 0
