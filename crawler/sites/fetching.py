@@ -63,7 +63,7 @@ async def fetch_all(
     """
     dispatcher = HostDispatcher(
         jobs,
-        host_of=_host_of,
+        host_of=lambda job: politeness_host(job.url),
         per_host_concurrency=settings.per_host_concurrency,
         per_host_delay_s=settings.per_host_delay_s,
     )
@@ -82,7 +82,9 @@ async def fetch_all(
                         respect_robots=job.site.respect_robots,
                     )
                 finally:  # the host is free before the page is parsed
-                    dispatcher.give_back(turn, started_at=_started_at(result))
+                    dispatcher.give_back(
+                        turn, started_at=request_started(result) if result is not None else None
+                    )
                 extraction = await extract(job, result)
                 if renderer is not None and needs_browser(result, extraction):
                     rendered = await renderer.render(job.url)
@@ -116,14 +118,6 @@ async def fetch_all(
         except BaseExceptionGroup as group:
             # The run records (and the caller sees) what failed, not "errors in a TaskGroup".
             raise _first_error(group) from group
-
-
-def _started_at(result: FetchResult | None) -> float | None:
-    return request_started(result) if result is not None else None
-
-
-def _host_of(job: Page) -> str:
-    return politeness_host(job.url)
 
 
 def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:

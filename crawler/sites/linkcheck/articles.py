@@ -97,10 +97,10 @@ async def read_articles(listed: Sequence[Listed], *, fetcher: Fetcher) -> Articl
     async def read(entry: Listed) -> float | None:
         site, column_id, url = entry
         result = await fetcher.fetch(url, respect_robots=site.respect_robots)
+        started = request_started(result)
         if result.outcome is not Outcome.OK or result.text is None:
             logger.info("article %s not read for its images: %s", url, result.outcome.value)
-            return request_started(result)
-        started = request_started(result)
+            return started
         extraction = await asyncio.to_thread(
             extract_page, result.text, base_url=result.final_url, today=today
         )
