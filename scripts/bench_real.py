@@ -15,7 +15,10 @@ Measured in one run, in turn (``--rounds`` alternates them):
 - extraction alone: decode + ``extract_page`` of each distinct corpus page on one core.
 
 Usage: scripts/bench-real [--pages N] [--sites S] [--dir DIR ...] [--db URL] [--rounds R]
-[--no-scrapy] [--profile FILE] [--json]
+[--no-scrapy] [--profile FILE] [--py-spy DIR] [--json]
+
+``--py-spy DIR`` samples one crawl (``--profile-crawl``) with py-spy — the crawling process and
+each extraction worker — and prints where the samples fell (scripts/bench_spy.py).
 """
 
 from __future__ import annotations
@@ -39,12 +42,21 @@ from datetime import date
 from pathlib import Path
 
 from bench import crawl_targets  # scripts/bench.py, beside this one
+from bench_spy import SpyRecording, ensure_py_spy, format_profile
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DIR = ROOT.parent / "shared" / "benchmarks" / "htmldate-eval" / "pages"
 SCRAPY_VENV = ROOT / ".venv-bench-scrapy"
 SCRAPY_SPEC = "scrapy>=2.13"
 SUFFIXES = (".html", ".htm", ".shtml", ".html.gz", ".htm.gz")
+
+
+@dataclass(slots=True)
+class Spied:
+    """The py-spy run asked for: the page server is left out; its figures once recorded."""
+
+    server_pid: int
+    figures: dict[str, object] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,9 +208,10 @@ print(json.dumps({"pages": RESULT.get("pages", 0), "links": RESULT.get("links", 
 def ensure_scrapy() -> Path:
     """Scrapy in its own virtualenv beside the project's (made once)."""
     python = SCRAPY_VENV / "bin" / "python"
-    if not python.exists():
+    if not (SCRAPY_VENV / "bin" / "scrapy").exists():
         print(f"installing Scrapy into {SCRAPY_VENV} (once)", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "venv", str(SCRAPY_VENV)], check=True)
+        if not python.exists():
+            subprocess.run([sys.executable, "-m", "venv", str(SCRAPY_VENV)], check=True)
         subprocess.run(
             [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
              SCRAPY_SPEC],
@@ -226,9 +239,22 @@ def scrapy_run(python: Path, urls: list[str], concurrency: int, tmp: Path) -> di
 
 
 def _timed_crawl(
-    targets: Path, db: str, args: argparse.Namespace, profile: Path | None, which: str
+    targets: Path,
+    db: str,
+    args: argparse.Namespace,
+    profile: Path | None,
+    which: str,
+    spied: Spied | None = None,
 ) -> tuple[int, float]:
-    """One crawl (pages, seconds), under cProfile when it is the one asked for."""
+    """One crawl (pages, seconds), under cProfile or py-spy when it is the one asked for."""
+    if spied is not None and args.profile_crawl == which:
+        py_spy = ensure_py_spy(SCRAPY_VENV)
+        with SpyRecording(py_spy, args.py_spy, skip={spied.server_pid}) as recording:
+            counted = asyncio.run(crawl_targets(targets, db, args.concurrency))
+        summary = recording.summary()
+        spied.figures = summary.as_json()
+        print(format_profile(summary), file=sys.stderr)
+        return counted
     if profile is None or args.profile_crawl != which:
         return asyncio.run(crawl_targets(targets, db, args.concurrency))
     profiler = cProfile.Profile()
@@ -254,6 +280,13 @@ def main() -> None:
     parser.add_argument("--no-scrapy", action="store_true", help="leave the Scrapy run out")
     parser.add_argument("--profile", type=Path, help="write a cProfile of one crawl here")
     parser.add_argument(
+        "--py-spy",
+        type=Path,
+        metavar="DIR",
+        help="sample one crawl with py-spy (installed into the benchmark's virtualenv), "
+        "keep its raw stacks in DIR and print the top entries",
+    )
+    parser.add_argument(
         "--profile-crawl", choices=("first", "second"), default="first", help="which crawl"
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -278,6 +311,10 @@ def main() -> None:
     )
     server.start()
     fleet = Fleet(args.sites, columns, tuple(ports_queue.get(timeout=120)))
+    spy = None
+    if args.py_spy is not None:
+        ensure_py_spy(SCRAPY_VENV)  # installed before any crawl is timed
+        spy = Spied(server_pid=server.pid or 0)
     rounds: list[dict[str, object]] = []
     try:
         with tempfile.TemporaryDirectory(prefix="xunjian-bench-real-") as tmp_name:
@@ -288,8 +325,9 @@ def main() -> None:
                 figures: dict[str, object] = {"round": number + 1}
                 db = resolve_database_url(args.db, default_path=tmp / f"bench-{number}.sqlite3")
                 profiled = args.profile if number == 0 else None
-                pages, first = _timed_crawl(targets, db, args, profiled, "first")
-                _, second = _timed_crawl(targets, db, args, profiled, "second")
+                spied = spy if number == 0 else None
+                pages, first = _timed_crawl(targets, db, args, profiled, "first", spied)
+                _, second = _timed_crawl(targets, db, args, profiled, "second", spied)
                 figures["xunjian_first_pages_per_s"] = round(pages / first, 1)
                 figures["xunjian_second_pages_per_s"] = round(pages / second, 1)
                 figures["pages"] = pages
@@ -313,6 +351,8 @@ def main() -> None:
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "extraction_one_core": extraction_alone(load_corpus(directories), today),
     }
+    if spy is not None and spy.figures is not None:
+        result["py_spy"] = spy.figures
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return

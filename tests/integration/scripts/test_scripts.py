@@ -77,3 +77,36 @@ def test_the_extraction_benchmark_finds_no_difference_with_itself(tmp_path: Path
     figures = json.loads(again.stdout)
     assert figures["compared"] == 2 * figures["pages"]
     assert figures["differing"] == 0
+
+
+def test_the_sampling_profile_sums_py_spy_stacks_by_process_and_function(tmp_path: Path) -> None:
+    """py-spy's raw stacks (one file per process) summed: waits are set apart, the rest is
+    self time by function, as a share of all samples."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from bench_spy import SpyRecording, format_profile
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    (tmp_path / "crawl-10.txt").write_text(
+        'process 10:"python";run (asyncio/base_events.py:600);'
+        "EpollSelector.select (selectors.py:468) 30\n"
+        'process 10:"python";fetch (crawler/fetch/client.py:150);'
+        "check_url (crawler/fetch/client.py:478) 10\n"
+    )
+    (tmp_path / "worker-11.txt").write_text(
+        'process 11:"python";_serve (crawler/extract/pool.py:90);'
+        "extract_page (crawler/extract/page.py:104);_vote (crawler/extract/candidates.py:88) 50\n"
+        'process 11:"python";_serve (crawler/extract/pool.py:89);'
+        "Connection._recv (multiprocessing/connection.py:395) 10\n"
+    )
+    recording = SpyRecording(Path("py-spy"), tmp_path)
+    recording.read_files()
+    profile = recording.summary()
+    assert profile.by_role == {"crawl": 40, "worker": 60}
+    assert profile.top(None, 5) == [
+        ("worker", "_vote (extract/candidates.py)", 50.0),
+        ("crawl", "check_url (fetch/client.py)", 10.0),
+    ]
+    figures = profile.as_json()
+    assert figures["waiting_pct"] == {"crawl": 30.0, "worker": 10.0}
+    assert "crawl 40.0 % (waiting 30.0 %)" in format_profile(profile)
