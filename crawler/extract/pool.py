@@ -3,8 +3,9 @@
 Parsing is pure-Python CPU work. Run in threads, it holds the GIL against the event loop and
 the SQLite driver's thread, and every database round trip then waits out the interpreter's
 switch interval: measured, that halved a crawl's throughput. On runs of many pages the pages
-are therefore parsed in worker processes (the text goes over a pipe, the frozen result comes
-back), which also puts the other cores to work; small runs, where starting processes costs
+are therefore parsed in worker processes (the page goes over a pipe — its text, or its
+undecoded body with the function that decodes and checks it first — and the frozen result
+comes back), which also puts the other cores to work; small runs, where starting processes costs
 more than it saves, parse small pages in a thread.
 
 A page gets ``budget_s`` seconds from the moment a ready worker has it: a new worker first
@@ -34,6 +35,7 @@ from datetime import date
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from types import TracebackType
+from typing import Any, TypeVar
 
 from crawler.extract import PageExtraction, extract_page
 from crawler.extract.page import refused_page
@@ -60,6 +62,7 @@ _READY_S = 60.0  # how long a new worker may take to start before its first page
 _READY = "ready"
 
 ExtractFunction = Callable[[str, str, date, "str | None", bool], PageExtraction]
+R = TypeVar("R")
 
 
 def _extract(
@@ -72,12 +75,16 @@ def _extract(
     return replace(extraction, meta=dict(extraction.meta))
 
 
+def _same(extraction: PageExtraction) -> PageExtraction:
+    return extraction
+
+
 def _out_of_time(budget_s: float) -> PageExtraction:
     return refused_page(f"extraction took longer than {budget_s:g}s — not read (worker replaced)")
 
 
-def _serve(connection: Connection, parent_pid: int, function: ExtractFunction) -> None:
-    """A worker's life: extract each page sent until told to stop (``None``)."""
+def _serve(connection: Connection, parent_pid: int) -> None:
+    """A worker's life: run each (function, arguments) sent until told to stop (``None``)."""
     # Ctrl-C reaches the whole process group; the parent decides what an interrupt means.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A crawl killed with SIGKILL cannot shut its pool down: the workers notice on their own.
@@ -86,7 +93,8 @@ def _serve(connection: Connection, parent_pid: int, function: ExtractFunction) -
     ).start()
     bundled_wording()  # loaded once, before the first page's clock starts
     connection.send(_READY)
-    while (args := connection.recv()) is not None:
+    while (job := connection.recv()) is not None:
+        function, args = job
         connection.send(function(*args))
 
 
@@ -100,11 +108,11 @@ def _exit_with_parent(parent_pid: int) -> None:
 class _Worker:
     """One worker process and the parent's end of its pipe."""
 
-    def __init__(self, function: ExtractFunction) -> None:
+    def __init__(self) -> None:
         context = multiprocessing.get_context("spawn")
         self.connection, child = context.Pipe()
         self.process: BaseProcess = context.Process(
-            target=_serve, args=(child, os.getpid(), function), name="extract", daemon=True
+            target=_serve, args=(child, os.getpid()), name="extract", daemon=True
         )
         self.process.start()
         child.close()
@@ -168,41 +176,66 @@ class ExtractionPool:
         self._idle.clear()
         self._busy.clear()
 
+    @property
+    def function(self) -> ExtractFunction:
+        """The extraction this pool runs (a reader given to ``call`` runs it after decoding)."""
+        return self._function
+
     async def extract(
         self, text: str, *, base_url: str, today: date, selector: str | None, homepage: bool
     ) -> PageExtraction:
-        args = (text, base_url, today, selector, homepage)
-        if not self._all_in_processes and len(text) < THREAD_MAX_CHARS:
-            return await asyncio.to_thread(self._function, *args)
+        return await self.call(
+            self._function,
+            (text, base_url, today, selector, homepage),
+            size=len(text),
+            base_url=base_url,
+            out_of_time=_same,
+        )
+
+    async def call(
+        self,
+        function: Callable[..., R],
+        args: tuple[Any, ...],
+        *,
+        size: int,
+        base_url: str,
+        out_of_time: Callable[[PageExtraction], R],
+    ) -> R:
+        """``function(*args)`` in a worker within the page budget — a module-level function,
+        as a spawned worker imports it. ``size`` (characters or bytes) decides whether a small
+        run may use a thread; ``out_of_time`` turns the refused page of a worker that ran out
+        of time or died into ``function``'s kind of answer."""
+        if not self._all_in_processes and size < THREAD_MAX_CHARS:
+            return await asyncio.to_thread(function, *args)
         if self._free is None:
             self._free = asyncio.Semaphore(self._size)
         async with self._free:
-            worker = (
-                self._idle.pop() if self._idle else await asyncio.to_thread(_Worker, self._function)
-            )
+            worker = self._idle.pop() if self._idle else await asyncio.to_thread(_Worker)
             self._busy.add(worker)
             finished = False
             try:
-                extraction = await self._run(worker, args, base_url)
-                finished = extraction is not None
+                answer = await self._run(worker, (function, args), base_url)
+                finished = answer is not None
             finally:
                 self._busy.discard(worker)
                 if finished:
                     self._idle.append(worker)
                 else:  # out of time, gone, or the crawl cancelled: never reuse it
                     await asyncio.shield(asyncio.to_thread(worker.stop, grace_s=0.0))
-        return extraction if extraction is not None else _out_of_time(self._budget_s)
+        if answer is None:
+            return out_of_time(_out_of_time(self._budget_s))
+        done: R = answer
+        return done
 
     async def _run(
-        self, worker: _Worker, args: tuple[str, str, date, str | None, bool], base_url: str
-    ) -> PageExtraction | None:
-        """The worker's extraction of one page, or None when it ran out of time or died."""
+        self, worker: _Worker, job: tuple[Callable[..., Any], tuple[Any, ...]], base_url: str
+    ) -> Any:
+        """The worker's answer for one page, or None when it ran out of time or died."""
         try:
-            worker.connection.send(args)
+            worker.connection.send(job)
             ready = await asyncio.to_thread(worker.connection.poll, self._budget_s)
             if ready:
-                result: PageExtraction = worker.connection.recv()
-                return result
+                return worker.connection.recv()
         except (OSError, EOFError):
             logger.warning("extraction worker died on %s; reported as an unknown page", base_url)
             return None

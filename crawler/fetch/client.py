@@ -31,6 +31,7 @@ import httpx
 
 from crawler.fetch.addresses import normal_host, parse_address, requested_host
 from crawler.fetch.challenge import detect_challenge
+from crawler.fetch.classify import decode_and_classify
 from crawler.fetch.decode import decode_html
 from crawler.fetch.errors import FetchConfigError, FetcherClosedError
 from crawler.fetch.limits import HostLimits
@@ -142,11 +143,14 @@ class Fetcher:
         last_modified: str | None = None,
         respect_robots: bool = True,
         headers: Mapping[str, str] | None = None,
+        decode: bool = True,
     ) -> FetchResult:
         """Fetch ``url``; never raises for network or HTTP failures (see ``FetchResult``).
 
         ``headers`` are sent as given (a platform's cookie, say); they are never logged and
-        never stored.
+        never stored. ``decode=False`` leaves a successful document undecoded and unchecked
+        for anti-bot pages: ``ok`` with its ``body`` and no ``text``, for a caller that
+        decodes and checks it elsewhere (``classify_document``, in an extraction worker).
         """
         target = check_url(url)
         client = self._open_client(url)
@@ -169,6 +173,7 @@ class Fetcher:
                     respect_robots=respect_robots,
                     expect_document=True,
                     max_body_bytes=self._settings.max_body_bytes,
+                    decode=decode,
                 ),
                 policy=self._policy,
                 remaining_s=clock.remaining_s,
@@ -238,6 +243,7 @@ class Fetcher:
         validators_sent: bool | None = None,
         method: str = "GET",
         raw: bool = False,
+        decode: bool = True,
     ) -> Attempt:
         progress = Progress(url=url, final_url=url, fetched_at=self.now())
         try:
@@ -257,6 +263,7 @@ class Fetcher:
                         if validators_sent is None
                         else validators_sent,
                         raw=raw,
+                        decode=decode,
                     )
                 except _TRANSPORT_ERRORS as exc:
                     outcome, detail = describe_failure(exc, self._settings)
@@ -284,6 +291,7 @@ class Fetcher:
         max_body_bytes: int,
         validators_sent: bool,
         raw: bool = False,
+        decode: bool = True,
     ) -> Attempt:
         trail = RedirectTrail(max_redirects=self._settings.max_redirects)
         loop = asyncio.get_running_loop()
@@ -318,6 +326,7 @@ class Fetcher:
                             max_body_bytes=max_body_bytes,
                             validators_sent=validators_sent,
                             raw=raw,
+                            decode=decode,
                         )
                     following = redirect_request(client, request, following, own_headers)
                     problem = trail.follow(
@@ -343,6 +352,7 @@ class Fetcher:
         max_body_bytes: int,
         validators_sent: bool,
         raw: bool = False,
+        decode: bool = True,
     ) -> Attempt:
         status = response.status_code
         content_type = progress.content_type
@@ -405,12 +415,14 @@ class Fetcher:
                     detail=f"body over the {max_body_bytes}-byte limit (stopped reading)",
                 )
             )
+        if not decode:  # the caller decodes and checks it (classify_document)
+            return Attempt(result=progress.result(Outcome.OK, body=body.data))
         if len(body.data) > THREAD_DECODE_BYTES:
             text, encoding, challenge = await asyncio.to_thread(
-                _decode_and_classify, status, body.data, content_type
+                decode_and_classify, status, body.data, content_type
             )
         else:
-            text, encoding, challenge = _decode_and_classify(status, body.data, content_type)
+            text, encoding, challenge = decode_and_classify(status, body.data, content_type)
         if challenge is not None:
             evidence = body.data[:EVIDENCE_BYTES]
             return Attempt(result=progress.result(Outcome.BLOCKED, body=evidence, detail=challenge))
@@ -536,13 +548,6 @@ def _asked_for(target: httpx.URL) -> Iterator[None]:
         yield
     finally:
         requested_host.reset(token)
-
-
-def _decode_and_classify(
-    status: int, body: bytes, content_type: str | None
-) -> tuple[str, str, str | None]:
-    text, encoding = decode_html(body, content_type)
-    return text, encoding, detect_challenge(status, text)
 
 
 def _robots_refused(url: str, target: httpx.URL, refusal: str, fetched_at: datetime) -> FetchResult:

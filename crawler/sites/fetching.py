@@ -3,8 +3,9 @@
 Up to ``max_concurrency`` workers share one ``Fetcher``. Each takes the next page whose host
 can be requested now (``crawler.sites.dispatch``), so a host waiting out its politeness delay
 never holds a worker another host could use; it fetches the page (conditionally, with the
-validators of the previous snapshot), extracts a readable one off the event loop
-(``ExtractionPool``) and queues it for the run's one writer task. A page plain HTTP could not
+validators of the previous snapshot), has it decoded, checked for an anti-bot page and
+extracted in an extraction worker (``crawler.sites.reading``: the event loop only moves bytes
+and results) and queues it for the run's one writer task. A page plain HTTP could not
 read (a challenge, a list built by script) goes to the run's browser when it has one
 (``crawler.browser``); what the browser reads is recorded ``rendered``.
 """
@@ -23,6 +24,7 @@ from crawler.extract import PageExtraction
 from crawler.extract.pool import ExtractionPool
 from crawler.fetch import Fetcher, FetchResult, FetchSettings
 from crawler.sites.dispatch import HostDispatcher, politeness_host, request_started
+from crawler.sites.reading import read_fetched
 from rules.model import Column, Site
 
 __all__ = ["Page", "fetch_all"]
@@ -80,28 +82,27 @@ async def fetch_all(
                         etag=etag,
                         last_modified=last_modified,
                         respect_robots=job.site.respect_robots,
+                        decode=False,  # decoded and checked in the worker (read_fetched)
                     )
                 finally:  # the host is free before the page is parsed
                     dispatcher.give_back(
                         turn, started_at=request_started(result) if result is not None else None
                     )
-                extraction = await extract(job, result)
+                result, extraction = await read(job, result)
                 if renderer is not None and needs_browser(result, extraction):
                     rendered = await renderer.render(job.url)
                     if rendered.ok:
                         fetcher.add_cookies(rendered.cookies)
                         result = rendered_result(result, rendered)
-                        extraction = await extract(job, result)
+                        result, extraction = await read(job, result)
                     else:
                         result = not_rendered(result, rendered)
                 await queue.put((job, result, extraction))
 
-        async def extract(job: P, result: FetchResult) -> PageExtraction | None:
-            if not result.outcome.has_content or result.text is None:
-                return None
-            return await pool.extract(
-                result.text,
-                base_url=result.final_url,
+        async def read(job: P, result: FetchResult) -> tuple[FetchResult, PageExtraction | None]:
+            return await read_fetched(
+                pool,
+                result,
                 today=today,
                 selector=job.column.selector if job.column else None,
                 homepage=job.column is None,
