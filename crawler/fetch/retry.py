@@ -89,12 +89,16 @@ async def retry_transient(
     remaining_s: Callable[[], float],
 ) -> tuple[Attempt, int]:
     """Run ``attempt`` until it is not transient or the policy stops; returns (last, count)."""
+    first = await attempt()
+    if not is_transient(first.result):
+        return first, 1  # most fetches: no retry machinery to set up
     count = 0
+    made = [first]  # the attempt already made is the retrying's first
 
     async def counted() -> Attempt:
         nonlocal count
         count += 1
-        return await attempt()
+        return made.pop() if made else await attempt()
 
     def wait(state: RetryCallState) -> float:
         last = _last_attempt(state)
