@@ -75,6 +75,14 @@ def _extract(
     return replace(extraction, meta=dict(extraction.meta))
 
 
+def _exchange(connection: Connection, job: object, budget_s: float) -> tuple[bool, Any]:
+    """Send ``job`` to a worker, wait up to ``budget_s`` for its answer: (answered, answer)."""
+    connection.send(job)
+    if not connection.poll(budget_s):
+        return False, None
+    return True, connection.recv()
+
+
 def _same(extraction: PageExtraction) -> PageExtraction:
     return extraction
 
@@ -230,12 +238,16 @@ class ExtractionPool:
     async def _run(
         self, worker: _Worker, job: tuple[Callable[..., Any], tuple[Any, ...]], base_url: str
     ) -> Any:
-        """The worker's answer for one page, or None when it ran out of time or died."""
+        """The worker's answer for one page, or None when it ran out of time or died.
+
+        The page is sent, waited for and its answer read in a thread: pickling a page and its
+        answer, and writing a page larger than the pipe's buffer, never hold the event loop."""
         try:
-            worker.connection.send(job)
-            ready = await asyncio.to_thread(worker.connection.poll, self._budget_s)
+            ready, answer = await asyncio.to_thread(
+                _exchange, worker.connection, job, self._budget_s
+            )
             if ready:
-                return worker.connection.recv()
+                return answer
         except (OSError, EOFError):
             logger.warning("extraction worker died on %s; reported as an unknown page", base_url)
             return None
