@@ -3,6 +3,11 @@
 The fleet is served from a separate process so the server does not share the crawler's
 interpreter. Usage: scripts/bench [--sites N] [--columns M] [--items K] [--db URL]
 [--concurrency C] [--profile FILE]
+
+Memory is the crawling process's peak resident set size, overall and by phase: before the
+first page is stored (imports, the targets file, the run's set-up), while pages are fetched,
+and after the last page (judging, storing the findings). On Linux each phase's peak is exact
+(the kernel's high-water mark, reset at each phase's start); elsewhere only the overall peak.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import cProfile
 import json
 import multiprocessing as mp
 import pstats
+import re
 import resource
 import sys
 import tempfile
@@ -22,6 +28,7 @@ from pathlib import Path
 
 from crawler.demo import generated_fleet, serve_in_thread
 from crawler.fetch import FetchSettings
+from crawler.sites.plan import PageJob
 from crawler.sites.runner import CrawlPlan, crawl
 from crawler.targets import load_targets
 from rules.model import SHANGHAI, utc_now
@@ -40,8 +47,39 @@ def _serve(
     running.stop()
 
 
-async def crawl_targets(targets: Path, db: str, concurrency: int) -> tuple[int, float]:
-    """Crawl a targets file into ``db`` with politeness off: (pages, seconds)."""
+_PHASES = ("before_first_page", "fetching", "after_last_page")
+
+
+class PeakByPhase:
+    """The process's peak RSS in each phase, from the kernel's high-water mark (VmHWM), which
+    ``mark`` reads for the phase ending and resets (/proc/self/clear_refs) for the next."""
+
+    def __init__(self) -> None:
+        self.peaks_mib: dict[str, float] = {}
+        self.phase = _PHASES[0]
+
+    def mark(self, next_phase: str | None) -> None:
+        """End the current phase (its peak is kept) and start ``next_phase`` (None: the end)."""
+        status = Path("/proc/self/status")
+        if status.exists():
+            found = re.search(r"^VmHWM:\s+(\d+) kB", status.read_text(), re.MULTILINE)
+            if found:
+                self.peaks_mib[self.phase] = int(found.group(1)) / 1024
+                try:
+                    Path("/proc/self/clear_refs").write_text("5")  # reset the high-water mark
+                except OSError:
+                    self.peaks_mib.clear()  # phases cannot be told apart here
+                    next_phase = None
+        if next_phase is not None:
+            self.phase = next_phase
+
+
+async def crawl_targets(
+    targets: Path, db: str, concurrency: int, peaks: PeakByPhase | None = None
+) -> tuple[int, float]:
+    """Crawl a targets file into ``db`` with politeness off: (pages, seconds).
+
+    ``peaks`` is told when the first page is stored and when the last one is."""
     targets_file = load_targets(targets)
     engine = create_engine(db)
     await upgrade(engine)
@@ -54,7 +92,18 @@ async def crawl_targets(targets: Path, db: str, concurrency: int) -> tuple[int, 
             fetch_settings=settings,
             now=utc_now(),
         )
-        report = await crawl(plan, engine=engine, clock=utc_now)
+        expected = sum(1 + len(site.columns) for site in targets_file.sites)
+        stored = 0
+
+        def progress(job: PageJob, result: object) -> None:
+            nonlocal stored
+            stored += 1
+            if peaks is not None and stored == 1:
+                peaks.mark("fetching")
+            if peaks is not None and stored == expected:
+                peaks.mark("after_last_page")
+
+        report = await crawl(plan, engine=engine, clock=utc_now, progress=progress)
     finally:
         await engine.dispose()
     elapsed = time.perf_counter() - started
@@ -91,7 +140,9 @@ def main() -> None:
             profiler = cProfile.Profile() if args.profile else None
             if profiler:
                 profiler.enable()
-            pages, elapsed = asyncio.run(crawl_targets(targets, db, args.concurrency))
+            peaks = PeakByPhase()
+            pages, elapsed = asyncio.run(crawl_targets(targets, db, args.concurrency, peaks))
+            peaks.mark(None)
             if profiler:
                 profiler.disable()
                 profiler.dump_stats(args.profile)
@@ -99,7 +150,10 @@ def main() -> None:
         finally:
             stop.set()
             server.join(10)
-        rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        # The high-water mark was reset at each phase: the overall peak is the largest phase's.
+        rss_mib = max(
+            [*peaks.peaks_mib.values(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]
+        )
         db_bytes = sum(p.stat().st_size for p in Path(tmp).glob("bench.sqlite3*"))
     figures = {
         "sites": args.sites,
@@ -109,13 +163,19 @@ def main() -> None:
         "seconds": round(elapsed, 2),
         "pages_per_s": round(pages / elapsed, 1),
         "peak_rss_mib": round(rss_mib, 1),
+        **{
+            f"peak_rss_{phase}_mib": round(peaks.peaks_mib[phase], 1)
+            for phase in _PHASES
+            if phase in peaks.peaks_mib
+        },
         "db_mib": round(db_bytes / 2**20, 2) if not args.db else None,
     }
     if args.json:
         print(json.dumps(figures))
     else:
+        width = max(map(len, figures))
         for key, value in figures.items():
-            print(f"{key:>18}: {value}")
+            print(f"{key:>{width}}: {value}")
 
 
 if __name__ == "__main__":
