@@ -28,7 +28,8 @@ _PageKey = tuple[str, str | None]
 async def page_facts(
     session: AsyncSession, *, run_id: int, sites: Sequence[Site]
 ) -> list[PageFacts]:
-    """Facts for every page of ``sites`` as fetched in run ``run_id``.
+    """Facts for every page of ``sites`` as fetched in run ``run_id`` (only their snapshots and
+    items are read: a run's sites can be judged a group at a time).
 
     Per site the homepage comes first, then each column in the targets' order. Each page
     is judged from its newest snapshot in the run: its outcome, status and detail; when
@@ -46,12 +47,15 @@ async def page_facts(
     )
     if started_at is None:
         raise RunNotFoundError(run_id)
-    snapshots = await _newest_snapshots(session, snapshot_table.c.run_id == run_id)
-    items = _PageItems(
-        counts=await _item_counts(session, run_id),
-        newest=await _newest_items(session, run_id),
-        refused=await _newest_items(session, run_id, refused=True),
-    )
+    s = snapshot_table
+    snapshots: dict[_PageKey, Row[Any]] = {}
+    items = _PageItems(counts={}, newest={}, refused={})
+    for chunk in chunks(list(dict.fromkeys(site.id for site in sites))):
+        in_run = and_(s.c.run_id == run_id, s.c.site_id.in_(chunk))
+        snapshots.update(await _newest_snapshots(session, in_run))
+        items.counts.update(await _item_counts(session, in_run))
+        items.newest.update(await _newest_items(session, in_run))
+        items.refused.update(await _newest_items(session, in_run, refused=True))
     return _site_facts(sites, snapshots, items, not_checked_at=started_at)
 
 
@@ -233,13 +237,14 @@ async def _newest_snapshots(
     return {(row.site_id, row.column_id): row for row in rows}
 
 
-async def _item_counts(session: AsyncSession, run_id: int) -> dict[int, _Counts]:
-    """Per snapshot of the run: items on it, dated ones, ones whose date was refused."""
+async def _item_counts(session: AsyncSession, snapshots: ColumnElement[bool]) -> dict[int, _Counts]:
+    """Per snapshot ``snapshots`` selects: items last seen on it, dated ones, ones whose date
+    was refused."""
     i, s = item_table, snapshot_table
     query = (
         select(i.c.last_snapshot_id, *_counted())
         .join(s, s.c.id == i.c.last_snapshot_id)
-        .where(s.c.run_id == run_id)
+        .where(snapshots)
         .group_by(i.c.last_snapshot_id)
     )
     return {row[0]: _Counts(*row[1:]) for row in (await session.execute(query)).all()}
@@ -257,10 +262,10 @@ def _refused() -> ColumnElement[bool]:
 
 
 async def _newest_items(
-    session: AsyncSession, run_id: int, *, refused: bool = False
+    session: AsyncSession, snapshots: ColumnElement[bool], *, refused: bool = False
 ) -> dict[int, Item]:
-    """Per snapshot of the run: the newest dated item on it (ties: the one seen first); with
-    ``refused``, the first item whose date was refused instead."""
+    """Per snapshot ``snapshots`` selects: the newest dated item last seen on it (ties: the one
+    seen first); with ``refused``, the first item whose date was refused instead."""
     i, s = item_table, snapshot_table
     ranked = (
         select(
@@ -278,7 +283,7 @@ async def _newest_items(
             .label("rank"),
         )
         .join(s, s.c.id == i.c.last_snapshot_id)
-        .where(s.c.run_id == run_id, _refused() if refused else i.c.published.is_not(None))
+        .where(snapshots, _refused() if refused else i.c.published.is_not(None))
         .subquery("ranked_items")
     )
     return await _first_ranked(session, ranked, ranked.c.last_snapshot_id)
