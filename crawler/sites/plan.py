@@ -55,6 +55,9 @@ class CrawlPlan:
     ``browser``: read in a real browser what plain HTTP cannot (``crawler.browser``); None:
     no browser, such pages stay as plain HTTP left them. ``screenshots``: with a browser,
     take a screenshot of every page that carries a finding (``storage.screenshots``).
+    ``judging_group_pages``: after the crawl, the sites are judged in groups of about this
+    many pages, each group's facts read and let go before the next
+    (``crawler.sites.judge_phase``): the memory the judging takes does not grow with the fleet.
     """
 
     sites: Sequence[Site]
@@ -72,6 +75,7 @@ class CrawlPlan:
     held_wait: HeldSiteWait | None = None
     browser: BrowserSettings | None = None
     screenshots: bool = False
+    judging_group_pages: int = 500
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -4,8 +4,9 @@ The runner is where the layers meet. Fetches run concurrently (bounded by the
 ``Fetcher``'s global and per-host limits); extraction of a page runs in a worker thread;
 every page's snapshot and items are written by ONE writer task, each page in its own
 transaction, so a run that is killed midway keeps every page it finished and is marked
-``interrupted``. After the last page the facts are read back from storage, judged by
-``rules`` and the findings stored with the run.
+``interrupted``. After the last page the facts are read back from storage, a group of sites
+at a time (``crawler.sites.judge_phase``), judged by ``rules`` and the findings stored with
+the run.
 
 Runs at the same time: a run leases each of its sites before fetching (``storage.leases``) and
 keeps the leases, renewed, until its findings are stored. A site another live run holds is
@@ -22,48 +23,40 @@ import asyncio
 import functools
 import logging
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from crawler.accounts.crawl import crawl_accounts
 from crawler.accounts.judging import AccountReport, judge_accounts
-from crawler.boards.crawl import LOOKBACK_DAYS, read_boards
+from crawler.boards.crawl import read_boards
 from crawler.extract import PageExtraction
 from crawler.extract.pool import ExtractionPool
 from crawler.fetch import FetchResult
 from crawler.sites.fetching import fetch_all as _fetch_all
-from crawler.sites.judging import SiteReport, judge_sites
+from crawler.sites.judge_phase import judge_run_sites
+from crawler.sites.judging import SiteReport
 from crawler.sites.leasing import (
     HeldSites,
     LeaseRenewal,
     lease_sites,
-    lost_sites,
     release_leases,
 )
 from crawler.sites.linkcheck import LinkRun, PageSeen, check_links, page_seen
 from crawler.sites.pagestore import store_pages
 from crawler.sites.plan import CrawlPlan, JobRun, PageJob
 from crawler.sites.screenshots import run_renderer, take_screenshots
-from rules.links import SiteLinkFacts, unjudged_subjects
-from rules.model import Finding, PageFacts, Site, local_date
+from rules.facts import AccountFacts
+from rules.model import Finding, local_date
 from rules.period import Period, quarter_of
-from storage import batches, facts, lifecycle, repository
+from storage import batches, lifecycle, repository
 from storage.account_facts import account_facts
 from storage.accounts import sync_accounts
-from storage.boards import board_facts
-from storage.content import content_facts
 from storage.errors import DatabaseUnavailableError
-from storage.ipv6 import latest_ipv6
-from storage.leases import (
-    LEASE_TTL,
-    held_site_leases,
-)
-from storage.links import link_facts, prune_link_checks
-from storage.probes import probe_stats
+from storage.leases import LEASE_TTL
+from storage.links import prune_link_checks
 from storage.records import FindingState
 from storage.retry import in_transaction
 from storage.screenshots import prune_screenshots, record_screenshots
@@ -107,16 +100,6 @@ class CrawlReport:
 
 ProgressCallback = Callable[[PageJob, FetchResult], None]
 _Fetched = tuple[PageJob, FetchResult, PageExtraction | None]
-_Facts = tuple[
-    dict[str, str],  # sites not checked (skipped, or their lease lost) → why
-    list[PageFacts],
-    dict[str, SiteLinkFacts],
-    Any,  # probe stats
-    Any,  # IPv6 results
-    Any,  # accounts' facts
-    Any,  # message boards' facts
-    Any,  # articles' and attachments' content checks
-]
 
 
 async def crawl(
@@ -273,49 +256,34 @@ async def crawl(
         )
         outcomes.update(account_outcomes)
 
-        async def read_facts(session: AsyncSession) -> _Facts:
-            pages = await facts.page_facts(session, run_id=run_id, sites=sites)
-            # Asked AFTER the facts were read: a site still leased then had no other run's
-            # items written since this run leased it (a lost lease never comes back).
-            still_leased = await held_site_leases(session, run_id=run_id)
-            not_checked = {**skipped, **lost_sites(run_id, leased, still_leased)}
-            checked = [s.id for s in sites if s.id not in not_checked]
-            pages = [_not_checked(p, started_at) if p.site_id in not_checked else p for p in pages]
-            links = await link_facts(session, run_id=run_id, sites=sites)
-            probed = await probe_stats(session, site_ids=checked, now=now)
-            ipv6 = await latest_ipv6(session, checked, now)
-            content = await content_facts(session, run_id=run_id, sites=sites)
-            content = {site_id: c for site_id, c in content.items() if site_id not in not_checked}
-            boards = await board_facts(
-                session,
-                [s for s in sites if s.id in checked],
-                as_of=clock(),
-                since=today - timedelta(days=LOOKBACK_DAYS),
-            )
-            links = {site_id: f for site_id, f in links.items() if site_id not in not_checked}
-            # What this run fetched is what is judged, whatever the check time: the
-            # accounts' facts are as of now, like the pages' (a run's own snapshots).
-            held = await account_facts(
-                session, accounts=[t.account for t in accounts], as_of=clock(), period=period
-            )
-            return not_checked, pages, links, probed, ipv6, held, boards, content
-
-        # Read again whole when the connection is lost: nothing of a failed try is kept.
-        not_checked, pages, links, probed, ipv6, held, boards, content = await in_transaction(
-            sessions, read_facts, what=f"reading the facts to judge run {run_id}"
-        )
-        skipped.update(not_checked)
-        reports = judge_sites(
-            sites,
-            pages,
-            profiles,
+        # The sites judged a group at a time, each group's facts read in one transaction and
+        # let go once judged (crawler.sites.judge_phase); the accounts, few, all at once.
+        judged = await judge_run_sites(
+            sessions,
+            run_id=run_id,
+            sites=sites,
+            leased=leased,
+            skipped=skipped,
+            profiles=profiles,
             now=now,
             period=period,
-            probes=probed,
-            links=links,
-            ipv6=ipv6,
-            boards=boards,
-            content=content,
+            not_checked_at=started_at,
+            boards_as_of=clock(),
+            link_run=link_run,
+            group_pages=plan.judging_group_pages,
+        )
+        skipped.update(judged.lost)
+        reports, pages = judged.reports, judged.pages
+
+        async def read_accounts(session: AsyncSession) -> list[AccountFacts]:
+            # What this run fetched is what is judged, whatever the check time: the
+            # accounts' facts are as of now, like the pages' (a run's own snapshots).
+            return await account_facts(
+                session, accounts=[t.account for t in accounts], as_of=clock(), period=period
+            )
+
+        held = await in_transaction(
+            sessions, read_accounts, what=f"reading the accounts' facts to judge run {run_id}"
         )
         account_reports = judge_accounts(accounts, held, profiles, now=now, period=period)
         site_findings = [f for r in reports for f in r.findings]
@@ -339,7 +307,7 @@ async def crawl(
                 now=finished_at,
                 accounts_read=[a.target.id for a in account_reports if _read(a)],
                 accounts_fetched=[a.id for a in accounts],
-                keep_open=_links_not_judged(sites, links, link_run),
+                keep_open=judged.keep_open,
             )
             states = await lifecycle.finding_states(
                 session, site_ids=[s.id for s in sites], account_ids=[a.id for a in accounts]
@@ -407,21 +375,6 @@ async def crawl(
         await release_leases(sessions, run_id, renewal)
 
 
-def _not_checked(page: PageFacts, at: datetime) -> PageFacts:
-    """The page as this run knows it when it did not crawl its site: not checked."""
-    return PageFacts(
-        site_id=page.site_id,
-        site_name=page.site_name,
-        column_id=page.column_id,
-        column_name=page.column_name,
-        category=page.category,
-        max_age_days=page.max_age_days,
-        url=page.url,
-        checked_at=at,
-        outcome=None,
-    )
-
-
 async def _finish_abnormally(
     sessions: async_sessionmaker[AsyncSession],
     run_id: int,
@@ -456,19 +409,6 @@ async def _finish_abnormally(
             run_id,
             status,
         )
-
-
-def _links_not_judged(
-    sites: Sequence[Site], links: Mapping[str, SiteLinkFacts], link_run: LinkRun | None
-) -> list[str]:
-    """Keys of link findings this run read the page of but could not judge: kept open."""
-    return [
-        lifecycle.finding_key(code, site.id, column_id)
-        for site in sites
-        for code, column_id in unjudged_subjects(
-            site, links.get(site.id), link_run.judged(site.id) if link_run else set()
-        )
-    ]
 
 
 def _read(report: AccountReport) -> bool:

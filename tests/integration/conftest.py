@@ -205,9 +205,29 @@ def postgres_copies(
 @pytest.fixture(params=DATABASES)
 async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     """An engine on a database migrated to head, the test's own."""
-    if request.param == "sqlite":
+    async with _migrated_engine(request, request.param, tmp_path / "x.sqlite3") as engine:
+        yield engine
+
+
+@pytest.fixture
+async def twin_engine(
+    request: pytest.FixtureRequest, engine: AsyncEngine, tmp_path: Path
+) -> AsyncIterator[AsyncEngine]:
+    """A second database of ``engine``'s kind, migrated, the test's own: the same work done
+    two ways, side by side."""
+    kind = "sqlite" if engine.dialect.name == "sqlite" else "postgres"
+    async with _migrated_engine(request, kind, tmp_path / "twin.sqlite3") as twin:
+        yield twin
+
+
+@asynccontextmanager
+async def _migrated_engine(
+    request: pytest.FixtureRequest, kind: str, path: Path
+) -> AsyncIterator[AsyncEngine]:
+    """An engine on a new database migrated to head: a copy of the SQLite template at
+    ``path``, or a copy of the Postgres template."""
+    if kind == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
-        path = tmp_path / "x.sqlite3"
         for suffix in ("", "-wal"):  # a WAL left over, should there be one
             source = template.with_name(template.name + suffix)
             if source.exists():
