@@ -56,10 +56,14 @@ class PeakByPhase:
 
     def __init__(self) -> None:
         self.peaks_mib: dict[str, float] = {}
+        self.seconds: dict[str, float] = {}  # how long each phase lasted
         self.phase = _PHASES[0]
+        self._started = time.perf_counter()
 
     def mark(self, next_phase: str | None) -> None:
         """End the current phase (its peak is kept) and start ``next_phase`` (None: the end)."""
+        now = time.perf_counter()
+        self.seconds[self.phase], self._started = now - self._started, now
         status = Path("/proc/self/status")
         if status.exists():
             found = re.search(r"^VmHWM:\s+(\d+) kB", status.read_text(), re.MULTILINE)
@@ -168,6 +172,8 @@ def main() -> None:
             for phase in _PHASES
             if phase in peaks.peaks_mib
         },
+        # judging the sites and accounts, storing the findings, finishing the run
+        "after_last_page_s": round(peaks.seconds.get("after_last_page", 0.0), 2),
         "db_mib": round(db_bytes / 2**20, 2) if not args.db else None,
     }
     if args.json:
