@@ -34,7 +34,9 @@ __all__ = ["SiteReport", "judge_sites"]
 class SiteReport:
     site: Site
     profile: Profile
-    pages: tuple[PageVerdict, ...]  # the homepage first, then the columns in file order
+    # The homepage first, then the columns in file order. A crawl's reports keep each page's
+    # facts without the content checks' details (``crawler.sites.judge_phase.slim_report``).
+    pages: tuple[PageVerdict, ...]
     result: ObjectResult
     advisories: tuple[Finding, ...] = ()  # low severity, outside the score (meta tags, IPv6)
     links: tuple[Finding, ...] = ()  # broken images and links (rules.links), no points
