@@ -26,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -92,6 +92,7 @@ class CheckedUrl:
 @dataclass(slots=True, kw_only=True)
 class CheckStats:
     requested: int = 0
+    from_pages: int = 0  # link URLs the run had fetched as pages: not requested again
     verdicts: Counter[str] = field(default_factory=Counter)
     left_unchecked: dict[str, dict[str, int]] = field(default_factory=dict)  # site → kind → n
     # pages whose every link (homepage) or image was checked: (site, column, kind)
@@ -100,6 +101,7 @@ class CheckStats:
     def as_dict(self) -> dict[str, object]:
         return {
             "urls": self.requested,
+            "from_pages": self.from_pages,
             "verdicts": dict(self.verdicts),
             "left_unchecked": self.left_unchecked,
         }
@@ -120,9 +122,13 @@ async def check_pages(
     *,
     fetcher: Fetcher,
     settings: LinkCheckSettings,
+    known: Mapping[str, tuple[CheckedUrl, datetime]] | None = None,
 ) -> tuple[list[LinkCheck], CheckStats]:
     """Check every distinct URL the pages show (within the per-site bounds), once each.
 
+    ``known``: what this run already found at some URLs (its own page fetches): a link (not
+    an image, nor an external link, which is read for what it shows) to one of them takes
+    that instead of a request of its own.
     Returns one ``LinkCheck`` per URL and page it was seen on, and the run's counts.
     """
     stats = CheckStats()
@@ -172,6 +178,10 @@ async def check_pages(
         (kind, url), (page, robots) = entry
         host = _host(url)
         started = None
+        if kind is LinkKind.LINK and url not in external and (seen := (known or {}).get(url)):
+            results[(kind, url)] = seen
+            stats.from_pages += 1
+            return None
         if failures[host] >= HOST_FAILURES_BEFORE_SKIP:
             checked = CheckedUrl(
                 verdict=LinkVerdict.NOT_CHECKED,
@@ -196,7 +206,7 @@ async def check_pages(
     await for_each_by_host(
         list(distinct.items()), check, url_of=lambda entry: entry[0][1], settings=fetcher.settings
     )
-    stats.requested = len(distinct)
+    stats.requested = len(distinct) - stats.from_pages
     stats.verdicts.update(checked.verdict.value for checked, _ in results.values())
 
     checks: list[LinkCheck] = []

@@ -14,6 +14,7 @@ import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -28,13 +29,14 @@ from crawler.sites.linkcheck.articles import (
     sample_articles,
 )
 from crawler.sites.linkcheck.checker import (
+    CheckedUrl,
     LinkCheckSettings,
     PageReferences,
     check_pages,
     references_from_checks,
 )
 from crawler.sites.linkcheck.content import attachment_links, read_attachments
-from rules.links import LinkCheck, LinkKind
+from rules.links import LinkCheck, LinkKind, LinkVerdict
 from rules.model import Outcome, Site
 from storage.content import earlier_content, record_content_checks
 from storage.links import previous_bodies, previous_references, record_link_checks
@@ -54,6 +56,24 @@ class PageSeen:
     links: tuple[PageLink, ...] = ()
     images: tuple[PageImage, ...] = ()
     articles: tuple[str, ...] = ()  # a column page's newest article URLs, for the sample
+    url: str | None = None  # as requested (None: as page_url)
+    status: int | None = None
+    content_type: str | None = None
+    fetched_at: datetime | None = None
+
+    def as_link(self) -> tuple[CheckedUrl, datetime] | None:
+        """What a check of a link to this page would find, from the run's own fetch of it:
+        it answered (2xx, or 304 to the run's validators), so a link to it works. None when
+        the fetch did not succeed (a link check then asks for itself)."""
+        if self.outcome not in (Outcome.OK, Outcome.NOT_MODIFIED) or self.fetched_at is None:
+            return None
+        checked = CheckedUrl(
+            verdict=LinkVerdict.OK,
+            status=self.status,
+            content_type=self.content_type,
+            detail="read as a page of this run",
+        )
+        return checked, self.fetched_at
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -79,6 +99,10 @@ def page_seen(
         links=extraction.links if extraction else (),
         images=extraction.images if extraction else (),
         articles=newest_articles(extraction.items) if extraction and column_id else (),
+        url=result.url,
+        status=result.status,
+        content_type=result.content_type,
+        fetched_at=result.fetched_at,
     )
 
 
@@ -132,7 +156,9 @@ async def check_links(
         if listed:
             read = await read_articles(listed, fetcher=fetcher)
             pages += read.pages
-        checks, stats = await check_pages(pages, fetcher=fetcher, settings=settings)
+        checks, stats = await check_pages(
+            pages, fetcher=fetcher, settings=settings, known=pages_as_links(seen)
+        )
         attachments = attachment_links(linking + read.links, settings.attachments_per_site)
         rows = list(read.rows)
         if attachments:
@@ -157,6 +183,17 @@ async def check_links(
     )
     logger.info("run %d: %d link and image URLs checked", run_id, stats.requested)
     return LinkRun(stats=stats.as_dict(), complete=frozenset(stats.complete))
+
+
+def pages_as_links(seen: Sequence[PageSeen]) -> dict[str, tuple[CheckedUrl, datetime]]:
+    """The run's successful page fetches as link checks, by the URL asked for and the URL
+    answered: a homepage link to a column page is not requested a second time."""
+    known: dict[str, tuple[CheckedUrl, datetime]] = {}
+    for page in seen:
+        if (as_link := page.as_link()) is not None:
+            known.setdefault(page.url or page.page_url, as_link)
+            known.setdefault(page.page_url, as_link)
+    return known
 
 
 _PageKey = tuple[str, str | None]

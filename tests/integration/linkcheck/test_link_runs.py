@@ -340,3 +340,32 @@ async def test_old_checks_are_pruned_but_each_pages_newest_run_is_kept(
         assert [url for (url,) in rows] == ["http://a/c.png", "http://a/h2.png"]
     async with sessions() as session, session.begin():
         assert await prune_link_checks(session, keep_days=0, now=later + timedelta(days=1)) == 0
+
+
+async def test_a_link_to_a_page_the_run_fetched_is_not_requested_again(
+    engine: AsyncEngine, server: Server, other: Server
+) -> None:
+    """The homepage's links to its own column pages take the run's fetch of those pages (ok,
+    or 304 on the next run); a link to a column whose fetch failed is checked for itself."""
+    site = make_site(server, other)
+    homepage = server.routes["/"].body.replace(
+        b"</body>", b'<a href="/gzdt/">Work</a><a href="/tpxw/">Pictures</a></body>'
+    )
+    server.routes["/"] = Route(content_type=HTML, body=homepage, etag='"home-2"')
+    first = await crawl_once(site, engine)
+    assert server.hits[("HEAD", "/gzdt/")] == server.hits[("HEAD", "/tpxw/")] == 0
+    assert server.hits[("GET", "/gzdt/")] == 1  # the page fetch only
+
+    sessions = async_sessionmaker(engine)
+    async with sessions() as session:
+        checks = (await link_facts(session, run_id=first.run_id, sites=[site]))["loop"].checks
+    column_link = next(c for c in checks if c.url == server.url("/gzdt/"))
+    assert (column_link.verdict, column_link.status) == (LinkVerdict.OK, 200)
+    assert column_link.detail == "read as a page of this run"
+
+    # Next night the column is down: its link is requested and found broken with the page.
+    server.routes["/gzdt/"] = Route(content_type=HTML, body=b"", status=500)
+    second = await crawl_once(site, engine)
+    assert server.hits[("HEAD", "/gzdt/")] == 1
+    assert server.hits[("HEAD", "/tpxw/")] == 0  # 304 to the run's validators: it answered
+    assert ("homepage-links-broken", None, "problem", "首页存在2个不可用链接") in summary(second)
