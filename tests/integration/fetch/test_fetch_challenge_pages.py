@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 from aiohttp import web
+from fetch_server import serving
 
 from crawler.fetch import Fetcher
 from crawler.fetch.challenge import classify_challenge
@@ -48,14 +49,8 @@ async def waf_site() -> AsyncIterator[str]:
     app.router.add_get("/list.html", ts_list)
     app.router.add_get("/shell", shell_412)
     app.router.add_get("/jsl", jiasule_521)
-    runner = web.AppRunner(app, shutdown_timeout=0.5)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    finally:
-        await runner.cleanup()
+    async with serving(app) as url:
+        yield url
 
 
 async def test_page_with_content_and_ruishu_snippet_is_ok(

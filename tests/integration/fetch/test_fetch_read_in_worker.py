@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from aiohttp import web
+from fetch_server import serving
 from test_fetch_challenge_pages import RUISHU_SHELL, TS_LIST_PAGE
 
 from crawler.extract.pool import ExtractionPool
@@ -51,14 +52,8 @@ async def pages_site() -> AsyncIterator[str]:
 
     app = web.Application()
     app.router.add_get("/{tail:.*}", handle)
-    runner = web.AppRunner(app, shutdown_timeout=0.5)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    finally:
-        await runner.cleanup()
+    async with serving(app) as url:
+        yield url
 
 
 @pytest.mark.parametrize("pages", [1, 100], ids=["thread", "process"])
