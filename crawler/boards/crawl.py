@@ -48,6 +48,7 @@ from crawler.boards.reading import (
 )
 from crawler.extract.pagination import next_page
 from crawler.fetch import Fetcher, FetchResult, FetchSettings
+from crawler.fetch.shared import own_or_shared
 from rules.boards import Board, LetterState
 from rules.model import Outcome, Site, local_date
 from storage.boards import BoardReadWrite, LetterWrite, letters_replied, record_board_read
@@ -389,16 +390,18 @@ async def read_boards(
     settings: FetchSettings,
     now: datetime,
     clock: Callable[[], datetime] | None = None,
+    fetcher: Fetcher | None = None,
 ) -> Counter[str]:
     """Read and store every board of ``sites``, each read in its own transaction; returns
-    the reads per stop reason."""
+    the reads per stop reason. ``fetcher``: a client shared with the run's other phases (by
+    default one of its own)."""
     jobs = [(site, board) for site in sites for board in site.boards]
     stops: Counter[str] = Counter()
     if not jobs:
         return stops
     today = local_date(now)
     pending = iter(jobs)
-    async with Fetcher(settings) as fetcher:
+    async with own_or_shared(fetcher, settings) as fetcher:
 
         async def worker() -> None:
             for site, board in pending:

@@ -27,7 +27,7 @@ from crawler.sites.dispatch import HostDispatcher, politeness_host, request_star
 from crawler.sites.reading import read_fetched
 from rules.model import Column, Site
 
-__all__ = ["Page", "fetch_all"]
+__all__ = ["Page", "fetch_all", "first_error"]
 
 
 class Page(Protocol):
@@ -118,9 +118,10 @@ async def fetch_all(
                 await writer
         except BaseExceptionGroup as group:
             # The run records (and the caller sees) what failed, not "errors in a TaskGroup".
-            raise _first_error(group) from group
+            raise first_error(group) from group
 
 
-def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
+def first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    """The first error of a task group's, however deeply nested."""
     first = group.exceptions[0]
-    return _first_error(first) if isinstance(first, BaseExceptionGroup) else first
+    return first_error(first) if isinstance(first, BaseExceptionGroup) else first

@@ -34,8 +34,9 @@ from crawler.accounts.judging import AccountReport, judge_accounts
 from crawler.boards.crawl import read_boards
 from crawler.extract import PageExtraction
 from crawler.extract.pool import ExtractionPool
-from crawler.fetch import FetchResult
+from crawler.fetch import Fetcher, FetchResult
 from crawler.sites.fetching import fetch_all as _fetch_all
+from crawler.sites.fetching import first_error
 from crawler.sites.judge_phase import judge_run_sites
 from crawler.sites.judging import SiteReport
 from crawler.sites.leasing import (
@@ -233,18 +234,31 @@ async def crawl(
                     write_pages,
                     renderer=renderer,
                 )
-        link_run: LinkRun | None = None
-        if link_checks is not None:
-            link_run = await check_links(
-                seen_pages,
-                run_id=run_id,
-                sessions=sessions,
-                fetch_settings=fetch_settings,
-                settings=link_checks,
-            )
-
-        # The message boards of the sites crawled, read before judging (crawler.boards).
-        await read_boards(leased, sessions=sessions, settings=fetch_settings, now=now)
+        # The link checks and the message boards of the sites crawled (crawler.boards), side
+        # by side through one client: each host keeps one spacing for both, so a host's board
+        # pages never wait for every other host's checks to end.
+        checking: asyncio.Task[LinkRun] | None = None
+        try:
+            async with Fetcher(fetch_settings) as shared, asyncio.TaskGroup() as phases:
+                if link_checks is not None:
+                    checking = phases.create_task(
+                        check_links(
+                            seen_pages,
+                            run_id=run_id,
+                            sessions=sessions,
+                            fetch_settings=fetch_settings,
+                            settings=link_checks,
+                            fetcher=shared,
+                        )
+                    )
+                phases.create_task(
+                    read_boards(
+                        leased, sessions=sessions, settings=fetch_settings, now=now, fetcher=shared
+                    )
+                )
+        except BaseExceptionGroup as group:
+            raise first_error(group) from group
+        link_run = checking.result() if checking is not None else None
 
         account_outcomes, new_posts = await crawl_accounts(
             accounts,

@@ -22,6 +22,7 @@ from crawler.extract import PageExtraction
 from crawler.extract.links import PageImage, PageLink
 from crawler.extract.page import page_references
 from crawler.fetch import Fetcher, FetchResult, FetchSettings, decode_html
+from crawler.fetch.shared import own_or_shared
 from crawler.sites.linkcheck.articles import (
     ArticlesRead,
     newest_articles,
@@ -113,8 +114,12 @@ async def check_links(
     sessions: async_sessionmaker[AsyncSession],
     fetch_settings: FetchSettings,
     settings: LinkCheckSettings,
+    fetcher: Fetcher | None = None,
 ) -> LinkRun:
-    """Check the links and images of the pages seen; store the checks; say what was done."""
+    """Check the links and images of the pages seen; store the checks; say what was done.
+
+    ``fetcher``: a client shared with the run's other phases (one per-host spacing, one
+    robots.txt read); by default one of its own."""
     unchanged = [(p.site.id, p.column_id) for p in seen if p.outcome is Outcome.NOT_MODIFIED]
     earlier: _Earlier = {}
     bodies: _Bodies = {}
@@ -152,7 +157,7 @@ async def check_links(
     # the attachments of the homepage, then of the column pages, then of the articles
     linking = [(p.site, p.column_id, p.page_url, p.links) for p in seen if p.outcome.has_content]
     linking.sort(key=lambda entry: entry[1] is not None)
-    async with Fetcher(fetch_settings) as fetcher:
+    async with own_or_shared(fetcher, fetch_settings) as fetcher:
         if listed:
             read = await read_articles(listed, fetcher=fetcher)
             pages += read.pages

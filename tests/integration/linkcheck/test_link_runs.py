@@ -7,6 +7,7 @@ lifecycle rows, not resolved); ``crawl findings`` re-judges from the stored chec
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,10 +19,12 @@ from crawler.demo.images import MISSING_IMAGE_PAGE, png
 from crawler.fetch import FetchSettings
 from crawler.sites.linkcheck import LinkCheckSettings
 from crawler.sites.runner import CrawlPlan, CrawlReport, crawl
+from rules.boards import Board, BoardKind
 from rules.links import LinkCheck, LinkKind, LinkVerdict
 from rules.model import Category, Column, Site, local_date
 from rules.profile_files import load_profile
 from rules.summary import problem_text
+from storage.board_models import board_read_table
 from storage.links import (
     link_facts,
     link_facts_as_of,
@@ -369,3 +372,32 @@ async def test_a_link_to_a_page_the_run_fetched_is_not_requested_again(
     assert server.hits[("HEAD", "/gzdt/")] == 1
     assert server.hits[("HEAD", "/tpxw/")] == 0  # 304 to the run's validators: it answered
     assert ("homepage-links-broken", None, "problem", "首页存在2个不可用链接") in summary(second)
+
+
+async def test_link_checks_and_boards_share_one_client(
+    engine: AsyncEngine, server: Server, other: Server
+) -> None:
+    """The checks and the board are read side by side through one client: robots.txt is read
+    once for both (and once by the pages' own client), and both are stored."""
+    site = make_site(server, other)
+    rows = "".join(
+        f'<tr><td><a href="/consult/{n}.html">关于第{n}个问题的咨询</a></td>'
+        f"<td>{(TODAY - timedelta(days=n + 3)).isoformat()}</td>"
+        f"<td>{(TODAY - timedelta(days=n)).isoformat()}</td><td>已办结</td></tr>"
+        for n in range(1, 4)
+    )
+    board_page = (
+        "<html><head><meta charset='utf-8'></head><body><table>"
+        "<tr><th>标题</th><th>留言时间</th><th>答复时间</th><th>状态</th></tr>"
+        f"{rows}</table></body></html>"
+    ).encode()
+    server.routes["/consult/"] = Route(content_type=HTML, body=board_page)
+    board = Board(id="zx", name="网上咨询", kind=BoardKind.CONSULT, urls=(server.url("/consult/"),))
+    site = replace(site, boards=(board,))
+    report = await crawl_once(site, engine)
+    assert server.hits[("GET", "/robots.txt")] == 2
+    assert server.hits[("GET", "/consult/")] == 1
+    assert ("homepage-links-broken", None, "problem", "首页存在1个不可用链接") in summary(report)
+    async with async_sessionmaker(engine)() as session:
+        reads = await session.scalar(select(func.count()).select_from(board_read_table))
+    assert reads == 1
