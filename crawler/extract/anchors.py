@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from selectolax.lexbor import LexborNode
 
@@ -36,10 +37,31 @@ class Link:
     url: str
 
 
+class ReadAnchor(NamedTuple):
+    """One ``<a>`` of a page as read from the tree: what both the page's link collection and
+    its candidate lists need of it, read once."""
+
+    node: LexborNode
+    attributes: dict[str, str | None]
+    text: str  # its text, whitespace-collapsed
+
+
+def read_anchors(root: LexborNode) -> list[ReadAnchor]:
+    """Every ``<a>`` under ``root``, in document order, each read once."""
+    return [
+        ReadAnchor(anchor, anchor.attributes, collapse(anchor.text(deep=True)))
+        for anchor in root.css("a")
+    ]
+
+
 def read_link(anchor: LexborNode, *, base_url: str) -> Link | None:
     """The anchor as an entry (title and absolute URL), or None when it is not one."""
-    attributes = anchor.attributes
-    title = read_title(collapse(anchor.text(deep=True)), attributes.get("title"))
+    return link_of(anchor.attributes, collapse(anchor.text(deep=True)), base_url=base_url)
+
+
+def link_of(attributes: dict[str, str | None], text: str, *, base_url: str) -> Link | None:
+    """``read_link`` on an anchor's attributes and its collapsed text."""
+    title = read_title(text, attributes.get("title"))
     if not is_title_like(title):
         return None
     url = resolve_href(attributes.get("href"), attributes.get("onclick"), base_url=base_url)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
-from crawler.extract.anchors import Link, read_link
+from crawler.extract.anchors import Link, ReadAnchor, link_of, read_anchors
 
 MAX_DEPTH = 6
 TITLE_CHARS_FULL = 15  # a mean title this long counts fully
@@ -53,13 +53,16 @@ class Candidate:
 Candidates = dict[tuple[int, str], Candidate]
 
 
-def collect_candidates(body: LexborNode, *, base_url: str) -> Candidates:
-    """Every (container, entry tag) that holds title links, keyed by (container id, tag)."""
+def collect_candidates(
+    body: LexborNode, *, base_url: str, anchors: list[ReadAnchor] | None = None
+) -> Candidates:
+    """Every (container, entry tag) that holds title links, keyed by (container id, tag);
+    ``anchors``: the anchors under ``body`` already read (``read_anchors``)."""
     candidates: Candidates = {}
     above: dict[int, _Above] = {}
     climbs: dict[tuple[int, int, int], list[_Links]] = {}
-    for anchor in body.css("a"):
-        link = read_link(anchor, base_url=base_url)
+    for anchor, attributes, text in read_anchors(body) if anchors is None else anchors:
+        link = link_of(attributes, text, base_url=base_url)
         if link is not None:
             _vote(candidates, anchor, link, above, climbs)
     return candidates

@@ -14,6 +14,7 @@ from urllib.parse import urldefrag
 
 from selectolax.lexbor import LexborNode
 
+from crawler.extract.anchors import ReadAnchor, read_anchors
 from crawler.extract.text import collapse
 from crawler.extract.urls import join_url
 
@@ -51,15 +52,20 @@ def absolute_url(value: str | None, base_url: str) -> str | None:
     return url if url.lower().startswith(("http://", "https://")) else None
 
 
-def collect_links(root: LexborNode | None, *, base_url: str) -> tuple[PageLink, ...]:
+def collect_links(
+    root: LexborNode | None, *, base_url: str, anchors: list[ReadAnchor] | None = None
+) -> tuple[PageLink, ...]:
+    """The links of ``root``; ``anchors``: its anchors already read (``read_anchors``)."""
     if root is None:
         return ()
     found: dict[str, PageLink] = {}
-    for anchor in root.css("a[href]"):
-        url = absolute_url(anchor.attributes.get("href"), base_url)
+    for _, attributes, text in read_anchors(root) if anchors is None else anchors:
+        if "href" not in attributes:  # (the anchors ``a[href]`` selects)
+            continue
+        url = absolute_url(attributes["href"], base_url)
         if url is None or url in found:
             continue
-        text = collapse(anchor.text(deep=True)) or collapse(anchor.attributes.get("title") or "")
+        text = text or collapse(attributes.get("title") or "")
         found[url] = PageLink(url=url, label=text[:MAX_LABEL_CHARS])
         if len(found) >= MAX_REFERENCES:
             break

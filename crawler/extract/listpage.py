@@ -19,6 +19,7 @@ from datetime import date
 
 from selectolax.lexbor import LexborNode
 
+from crawler.extract.anchors import ReadAnchor
 from crawler.extract.candidates import (
     TITLE_CHARS_FULL,
     Candidate,
@@ -75,10 +76,16 @@ class _Group:
 
 
 def find_list(
-    body: LexborNode, *, base_url: str, today: date, prefix: str = ""
+    body: LexborNode,
+    *,
+    base_url: str,
+    today: date,
+    prefix: str = "",
+    anchors: list[ReadAnchor] | None = None,
 ) -> FoundList | None:
-    """The main list under ``body``, or None when no container looks like one."""
-    candidates = collect_candidates(body, base_url=base_url)
+    """The main list under ``body``, or None when no container looks like one; ``anchors``:
+    the anchors under ``body`` already read."""
+    candidates = collect_candidates(body, base_url=base_url, anchors=anchors)
     groups = _scored_groups(candidates, base_url=base_url, today=today)
     if not groups:
         return None
@@ -98,14 +105,19 @@ def find_list(
 
 
 def find_lists(
-    body: LexborNode, *, base_url: str, today: date, prefix: str = ""
+    body: LexborNode,
+    *,
+    base_url: str,
+    today: date,
+    prefix: str = "",
+    anchors: list[ReadAnchor] | None = None,
 ) -> list[FoundList]:
     """Every container under ``body`` that looks like a list, best first.
 
     For a homepage, where information is updated in many blocks (要闻, 通知公告, 部门动态 …)
     and no single one is "the" list.
     """
-    candidates = collect_candidates(body, base_url=base_url)
+    candidates = collect_candidates(body, base_url=base_url, anchors=anchors)
     ranked = _ranked(candidates)[:_HOMEPAGE_SHORTLIST]
     scored: list[tuple[float, Candidate, _Read]] = []
     for candidate in ranked:

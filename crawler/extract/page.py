@@ -25,7 +25,7 @@ from typing import Literal
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from crawler.extract.anchors import document_base
+from crawler.extract.anchors import ReadAnchor, document_base, read_anchors
 from crawler.extract.article import ArticleSigns, htmldate_fallback, read_article_signs
 from crawler.extract.blocks import blocks_above
 from crawler.extract.hidden_links import HiddenLink, find_hidden_links, hidden_links_in
@@ -144,6 +144,7 @@ class _Parsed:
     hidden_links: tuple[HiddenLink, ...] = ()  # 暗链
     text: str = ""  # the visible text the content checks read (with ``today`` only)
     today: date | None = None  # None: no content checks
+    anchors: list[ReadAnchor] | None = None  # the root's anchors, read once for all their uses
 
     def wording(self, page_date: date | None = None) -> tuple[WordingHit, ...]:
         """The wording list's errors in the text, checked once the page's kind is known: with
@@ -182,7 +183,8 @@ def _parse(html: str, base_url: str, today: date | None = None) -> _Parsed:
     tree.strip_tags(["script", "style", "noscript", "template"])
     body = tree.body
     root = body if body is not None else tree.root
-    links = collect_links(root, base_url=base)
+    anchors = read_anchors(root) if root is not None else None
+    links = collect_links(root, base_url=base, anchors=anchors)
     images = collect_images(root, base_url=base)
     personal: tuple[PersonalMatch, ...] = ()
     text = ""
@@ -190,8 +192,9 @@ def _parse(html: str, base_url: str, today: date | None = None) -> _Parsed:
         text = root.text(separator="\n")
         personal = tuple(find_personal_data(text, today=today))
     return _Parsed(
-        meta, base, scripts, body, root, links, images, title, personal, hidden, text, today
-    )
+        meta, base, scripts, body, root, links, images, title, personal, hidden, text, today,
+        anchors,
+    )  # fmt: skip
 
 
 def _extract(html: str, *, base_url: str, today: date, selector: str | None) -> PageExtraction:
@@ -211,7 +214,7 @@ def _extract(html: str, *, base_url: str, today: date, selector: str | None) -> 
         if selector is not None:
             found = select_list(root, selector, base_url=base, today=today)
         else:
-            found = _best_list(root, scripts, base_url=base, today=today)
+            found = _best_list(root, scripts, base_url=base, today=today, anchors=parsed.anchors)
             if found is not None and found.containers and not found.side_box:
                 found = _with_blocks(found, base_url=base, today=today)
 
@@ -276,7 +279,11 @@ def _extract_homepage(html: str, *, base_url: str, today: date) -> PageExtractio
     parsed = _parse(html, base_url, today)
     base, scripts, root = parsed.base, parsed.scripts, parsed.root
     government = MappingProxyType(dict(parsed.meta.government))
-    lists = find_lists(root, base_url=base, today=today) if root is not None else []
+    lists = (
+        find_lists(root, base_url=base, today=today, anchors=parsed.anchors)
+        if root is not None
+        else []
+    )
     in_scripts = _best_list_in_scripts(scripts, base_url=base, today=today)
     if in_scripts is not None:
         lists.append(in_scripts)
@@ -304,9 +311,14 @@ def _extract_homepage(html: str, *, base_url: str, today: date) -> PageExtractio
 
 
 def _best_list(
-    root: LexborNode, scripts: list[str], *, base_url: str, today: date
+    root: LexborNode,
+    scripts: list[str],
+    *,
+    base_url: str,
+    today: date,
+    anchors: list[ReadAnchor] | None,
 ) -> FoundList | None:
-    in_html = find_list(root, base_url=base_url, today=today)
+    in_html = find_list(root, base_url=base_url, today=today, anchors=anchors)
     in_scripts = _best_list_in_scripts(scripts, base_url=base_url, today=today)
     choices = [found for found in (in_html, in_scripts) if found is not None]
     return max(choices, key=lambda found: found.score, default=None)
