@@ -26,6 +26,14 @@ PUBLISH_LABEL = re.compile(
     r"\s*[:：]?\s*",
     re.IGNORECASE,
 )
+# What a text holds wherever ``PUBLISH_LABEL`` matches it once width-folded: a Chinese label's
+# word, the start of every other label's word (case-insensitively, as the label is read), or
+# a full-width letter (folded, it may spell one). A text without any holds no label: it is
+# neither folded nor searched with the label pattern, which tries every position.
+PUBLISH_LABEL_HINT = re.compile(
+    r"时间|日期|发[表布]于|publi|pubbl|posted|ver|ersch|opub|dat|fecha|[Ａ-Ｚａ-ｚ]",
+    re.IGNORECASE,
+)
 NOT_PUBLISHED_LABEL = re.compile(
     r"成文|印发|更新|修改|修订|截止|实施|生效|施行|废止|失效|有效期|开始|结束|报名|举办|会议|活动"
     r"|update|modif|aktualisiert|geändert|stand\b|mis à jour|actualizado|revised|edited",

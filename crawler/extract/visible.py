@@ -52,6 +52,7 @@ from crawler.extract.labels import (
     NOT_A_PUBLISH_TEXT,
     NOT_PUBLISHED_LABEL,
     PUBLISH_LABEL,
+    PUBLISH_LABEL_HINT,
     WEEKDAY,
 )
 from crawler.extract.locate import describe
@@ -275,12 +276,15 @@ class _Walk:
             self.lines.append("")
 
     def _text(self, node: LexborNode, state: _State) -> None:
+        read = state.dates and not self._in_comments
+        if not (read or state.prose):
+            return  # (a link's text: neither running text nor where a date is read)
         text = collapse(node.text_content or "")
         if not text:
             return
         if state.prose:
             self._line_prose += len(text)
-        if state.dates and not self._in_comments:
+        if read:
             self._parts.append(text)
             self._part_in_entry = self._part_in_entry or state.entry_link
 
@@ -389,7 +393,7 @@ def _ancestor_ids(body: LexborNode, selector: str, *, itself: bool) -> frozenset
 
 def _labelled(lines: list[str], *, today: date, orders: OrderSource) -> Found | None:
     for index, line in enumerate(lines):
-        if not line:
+        if not line or PUBLISH_LABEL_HINT.search(line) is None:
             continue
         folded = fold_width(line)
         for match in PUBLISH_LABEL.finditer(folded):
