@@ -3,7 +3,8 @@
 One page resolves the same ``href`` several times (the link collection, the list candidates,
 the hidden-link scan read the same anchors), and a site's pages share their menus: on real
 pages two resolutions in three had been made before. ``urllib.parse.urljoin`` is pure Python
-(about 25 µs a call), so its answers are kept, bounded, per process.
+(about 25 µs a call), so its answers are kept, bounded, per process; so are those
+computed directly (a page's link collection and its candidate lists resolve each ``href``).
 
 Most references are plain: ``http://host/path?query`` or a path without parameters
 (``;``), fragments, colons or control characters, against a base of the same form. For those
@@ -32,6 +33,7 @@ _PLAIN_ABSOLUTE = re.compile(
 _PLAIN_RELATIVE = re.compile(r"(?!//)([^\x00-\x20\x7f#?;:]*)(?:\?([^\x00-\x20\x7f#]*))?")
 
 
+@lru_cache(maxsize=JOINS_KEPT)
 def join_url(base_url: str, target: str) -> str:
     """``urljoin(base_url, target)``; raises ``ValueError`` as it does."""
     base = _base_parts(base_url) if target else None
@@ -41,11 +43,6 @@ def join_url(base_url: str, target: str) -> str:
         joined = _join_plain(base, target)
         if joined is not None:
             return joined
-    return _urljoin(base_url, target)
-
-
-@lru_cache(maxsize=JOINS_KEPT)
-def _urljoin(base_url: str, target: str) -> str:
     return urljoin(base_url, target)
 
 
