@@ -73,9 +73,10 @@ def link_of(attributes: dict[str, str | None], text: str, *, base_url: str) -> L
 def read_title(text: str, title_attribute: str | None) -> str:
     """The visible text, or the ``title`` attribute when the text is missing or truncated."""
     text = _BULLET.sub("", text)
-    full = collapse(title_attribute or "")
-    if full and (not text or text.endswith(_TRUNCATED)):
-        return full
+    if not text or text.endswith(_TRUNCATED):
+        full = collapse(title_attribute or "")
+        if full:
+            return full
     return text
 
 
