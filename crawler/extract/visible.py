@@ -231,8 +231,10 @@ class _Walk:
             if tag in _BLOCK_TAGS:
                 self._flush()
                 stack.append((None, inner))
-            # whitespace-only texts (between tags) say nothing: collapsed, they are empty
-            children = list(node.iter(include_text=True, skip_empty=True))
+            # whitespace-only texts (between tags) say nothing: collapsed, they are empty; nor
+            # does any text where neither dates nor running text are read (inside a link)
+            texts = inner.dates or inner.prose
+            children = list(node.iter(include_text=texts, skip_empty=True))
             children.reverse()
             stack.extend(zip(children, repeat(inner)))
         self._flush()
