@@ -74,7 +74,8 @@ def read_page_identity(
         return PageIdentity(
             headline=False, article_typed=False, paginated=False, column_named=False
         )
-    column_names = _column_names(root, meta)
+    page_text = root.text()
+    column_names = _column_names(root, meta, page_text)
     titles = [collapse(title), _meta(meta, "property", "og:title")]
     site = _normal(meta.government.get("SiteName", ""))
     headline = False
@@ -102,7 +103,7 @@ def read_page_identity(
         or any("@type" in script and _ARTICLE_TYPES.search(script) for script in scripts)
         or sum(1 for itemtype in items if _MICRODATA_TYPES.search(itemtype)) == 1
     )
-    paginated = bool(_PAGINATION.search(root.text())) or any(
+    paginated = bool(_PAGINATION.search(page_text)) or any(
         "createPageHTML" in script for script in scripts
     )
     return PageIdentity(
@@ -124,19 +125,20 @@ def _names_the_page(heading: str, title: str) -> bool:
     return len(first) >= _HEADLINE_MIN_CHARS and first in heading
 
 
-def _column_names(root: LexborNode, meta: MetaTags) -> frozenset[str]:
+def _column_names(root: LexborNode, meta: MetaTags, page_text: str) -> frozenset[str]:
     names = {_normal(meta.government.get("ColumnName", ""))}
-    crumb = _breadcrumb_last(root)
+    crumb = _breadcrumb_last(root, page_text)
     if crumb:
         names.add(crumb)
     names.discard("")
     return frozenset(names)
 
 
-def _breadcrumb_last(root: LexborNode) -> str:
-    """The last element of the breadcrumb (当前位置：首页 > 政务公开 > 通知公告): the column."""
+def _breadcrumb_last(root: LexborNode, page_text: str) -> str:
+    """The last element of the breadcrumb (当前位置：首页 > 政务公开 > 通知公告): the column;
+    ``page_text``: the root's text."""
     # Every crumb word holds 位: on a page whose text has none, only a name says "breadcrumb".
-    worded = _CRUMB_CHAR in root.text()
+    worded = _CRUMB_CHAR in page_text
     for node in root.css("div, p, span, td, nav, ol, ul"):
         if not (
             _CRUMB_HINTS.search(class_and_id(node))
