@@ -121,6 +121,8 @@ def find_lists(
     ranked = _ranked(candidates)[:_HOMEPAGE_SHORTLIST]
     scored: list[tuple[float, Candidate, _Read]] = []
     for candidate in ranked:
+        if _links_per_entry(candidate) > _MAX_LINKS_PER_ENTRY:
+            continue  # a layout block: it scores 0 whatever its entries' dates (``_score``)
         read = _read_entries(candidate, base_url=base_url, today=today)
         score = _score(candidate, read)
         if score >= _MIN_SCORE:
@@ -180,6 +182,8 @@ def _scored_groups(candidates: Candidates, *, base_url: str, today: date) -> lis
         if (candidate.container.mem_id, candidate.tag) in covered:
             continue
         tried += 1
+        if _links_per_entry(candidate) > _MAX_LINKS_PER_ENTRY:
+            continue  # a layout block: it scores 0 whatever its entries' dates (``_score``)
         read = _read_entries(candidate, base_url=base_url, today=today)
         score = _score(candidate, read)
         if score < _MIN_SCORE:
@@ -209,6 +213,8 @@ def _parts(
         if part is best:
             out.append((best, read))
             continue
+        if _links_per_entry(part) > _MAX_LINKS_PER_ENTRY:
+            continue  # (below, whatever its entries' dates)
         part_read = _read_entries(part, base_url=base_url, today=today)
         if not part_read or abs(_dated_share(part_read) - share) > _DATED_SHARE_GAP:
             continue
@@ -220,6 +226,12 @@ def _parts(
             continue
         out.append((part, part_read))
     return out
+
+
+def _links_per_entry(candidate: Candidate) -> float:
+    """The links an entry holds, on average: known before the entries are read, as every
+    entry of a candidate is read (each holds a title link), and ``_score`` counts these."""
+    return sum(len(found) for found in candidate.links.values()) / len(candidate.entries)
 
 
 def _dated_share(read: _Read) -> float:
