@@ -121,10 +121,11 @@ def find_lists(
     ranked = _ranked(candidates)[:_HOMEPAGE_SHORTLIST]
     scored: list[tuple[float, Candidate, _Read]] = []
     for candidate in ranked:
-        if _links_per_entry(candidate) > _MAX_LINKS_PER_ENTRY:
-            continue  # a layout block: it scores 0 whatever its entries' dates (``_score``)
+        place = _place(candidate)
+        if place is None:
+            continue
         read = _read_entries(candidate, base_url=base_url, today=today)
-        score = _score(candidate, read)
+        score = _score(candidate, read, place)
         if score >= _MIN_SCORE:
             scored.append((score, candidate, read))
     return [
@@ -182,10 +183,11 @@ def _scored_groups(candidates: Candidates, *, base_url: str, today: date) -> lis
         if (candidate.container.mem_id, candidate.tag) in covered:
             continue
         tried += 1
-        if _links_per_entry(candidate) > _MAX_LINKS_PER_ENTRY:
-            continue  # a layout block: it scores 0 whatever its entries' dates (``_score``)
+        place = _place(candidate)
+        if place is None:
+            continue
         read = _read_entries(candidate, base_url=base_url, today=today)
-        score = _score(candidate, read)
+        score = _score(candidate, read, place)
         if score < _MIN_SCORE:
             continue
         parts = _parts(candidate, read, candidates, base_url=base_url, today=today)
@@ -232,6 +234,27 @@ def _links_per_entry(candidate: Candidate) -> float:
     """The links an entry holds, on average: known before the entries are read, as every
     entry of a candidate is read (each holds a title link), and ``_score`` counts these."""
     return sum(len(found) for found in candidate.links.values()) / len(candidate.entries)
+
+
+def _place(candidate: Candidate) -> tuple[float, float] | None:
+    """The candidate's region and heading factors; None when no reading of its entries can
+    make it score ``_MIN_SCORE`` (so they are not read).
+
+    ``_score`` of any reading is at most this bound, computed in its order: every entry is
+    read, an entry's title is at most its longest link's, at most every entry is dated, the
+    attachment factor only lowers it (IEEE operations are monotonic)."""
+    count = len(candidate.entries)
+    per_entry = _links_per_entry(candidate)
+    if per_entry > _MAX_LINKS_PER_ENTRY:
+        return None  # a layout block (several menus): it scores 0 whatever its dates
+    region = region_factor(candidate.container)
+    heading = heading_factor(candidate.container)
+    if region < 1.0 and heading < 1.0:
+        return None
+    longest = sum(max(len(link.title) for _, link in found) for found in candidate.links.values())
+    bound = count * min(longest / count / TITLE_CHARS_FULL, 2.0) / max(1.0, per_entry - 0.5)
+    bound *= 3.0
+    return (region, heading) if bound * region * heading >= _MIN_SCORE else None
 
 
 def _dated_share(read: _Read) -> float:
@@ -308,7 +331,9 @@ def _element_before(node: LexborNode) -> LexborNode | None:
     return sibling
 
 
-def _score(candidate: Candidate, read: _Read) -> float:
+def _score(candidate: Candidate, read: _Read, place: tuple[float, float] | None = None) -> float:
+    """The candidate's score on its entries as read; ``place``: its region and heading factors
+    when already known (``_place``)."""
     count = len(read)
     if count == 0:
         return 0.0
@@ -322,8 +347,9 @@ def _score(candidate: Candidate, read: _Read) -> float:
     per_entry = links / count
     if per_entry > _MAX_LINKS_PER_ENTRY:
         return 0.0
-    region = region_factor(candidate.container)
-    heading = heading_factor(candidate.container)
+    if place is None:
+        place = region_factor(candidate.container), heading_factor(candidate.container)
+    region, heading = place
     if region < 1.0 and heading < 1.0:
         return 0.0  # a titled side box (热点推荐 in a sidebar): never the main list
     score = count * min(mean_title / TITLE_CHARS_FULL, 2.0) / max(1.0, per_entry - 0.5)

@@ -1,7 +1,8 @@
-"""Candidates whose entries hold more than three links each are not read: what that rests on.
+"""Candidates that cannot score as lists are not read: what that rests on.
 
-Every entry of a candidate is read (each holds a title link), so the links an entry holds are
-known before reading, and ``_score`` gives such a candidate 0 whatever its entries' dates.
+Every entry of a candidate is read (each holds a title link), so the links an entry holds and
+its longest link title are known before reading: ``_place`` bounds ``_score`` from them (a
+candidate whose entries hold more than three links each scores 0 whatever its dates).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from selectolax.lexbor import LexborHTMLParser
 from crawler.extract.candidates import collect_candidates
 from crawler.extract.listpage import (
     _MAX_LINKS_PER_ENTRY,
+    _MIN_SCORE,
     _links_per_entry,
+    _place,
     _read_entries,
     _score,
 )
@@ -35,9 +38,15 @@ def _check(html: str) -> int:
     for candidate in collect_candidates(body, base_url=BASE).values():
         read = _read_entries(candidate, base_url=BASE, today=TODAY)
         assert len(read) == len(candidate.entries)
+        score = _score(candidate, read)
         if _links_per_entry(candidate) > _MAX_LINKS_PER_ENTRY:
-            assert _score(candidate, read) == 0.0
+            assert score == 0.0
+        place = _place(candidate)
+        if place is None:
+            assert score < _MIN_SCORE
             pruned += 1
+        else:
+            assert _score(candidate, read, place) == score
     return pruned
 
 
@@ -47,23 +56,29 @@ def test_fixture_pages(page: Path) -> None:
 
 
 _ENTRY = st.builds(
-    lambda links, day, tag: (
+    lambda links, title, day, tag: (
         f"<{tag}>"
-        + "".join(f'<a href="/a/{n}.html">第{n}条通知公告的标题文字</a>' for n in range(links))
+        + "".join(f'<a href="/a/{n}.html">{title}{n}</a>' for n in range(links))
         + (f"<span>2022-05-{day:02d}</span>" if day else "")
         + f"</{tag}>"
     ),
     st.integers(min_value=1, max_value=6),
+    st.sampled_from(["通知", "政务公开", "关于开展安全生产检查的通知公告", "x" * 40]),
     st.integers(min_value=0, max_value=28),
     st.sampled_from(["li", "div", "p"]),
 )
+_BLOCK = st.builds(
+    lambda entries, place, heading: f"{heading}<div{place}><ul>{''.join(entries)}</ul></div>",
+    st.lists(_ENTRY, min_size=1, max_size=6),
+    st.sampled_from(["", ' class="nav"', ' class="footer"', ' id="main-list"', ' class="side"']),
+    st.sampled_from(["", "<h3>热点推荐</h3>", "<h3>通知公告</h3>"]),
+)
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.lists(_ENTRY, min_size=1, max_size=6), min_size=1, max_size=4))
-def test_generated_blocks(blocks: list[list[str]]) -> None:
-    html = "<body>" + "".join(f"<div><ul>{''.join(b)}</ul></div>" for b in blocks) + "</body>"
-    _check(html)
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_BLOCK, min_size=1, max_size=4))
+def test_generated_blocks(blocks: list[str]) -> None:
+    _check("<body>" + "".join(blocks) + "</body>")
 
 
 def test_a_block_of_menus_is_pruned() -> None:
