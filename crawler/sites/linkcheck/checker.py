@@ -132,6 +132,7 @@ async def check_pages(
     Returns one ``LinkCheck`` per URL and page it was seen on, and the run's counts.
     """
     stats = CheckStats()
+    fetched = known or {}
     chosen: list[tuple[PageReferences, LinkKind, str, str]] = []  # page, kind, url, label
     per_site: dict[str, Counter[LinkKind]] = {}
     seen_per_site: dict[str, set[_Key]] = {}
@@ -178,7 +179,7 @@ async def check_pages(
         (kind, url), (page, robots) = entry
         host = _host(url)
         started = None
-        if kind is LinkKind.LINK and url not in external and (seen := (known or {}).get(url)):
+        if kind is LinkKind.LINK and url not in external and (seen := fetched.get(url)):
             results[(kind, url)] = seen
             stats.from_pages += 1
             return None
